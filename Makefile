@@ -1,0 +1,58 @@
+# fukkyu — the two commands a newcomer needs: `make run` and `make test`.
+# The real build is CMake (CMakeLists.txt); this file only strings the steps together.
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+DEMO_DB    ?= var/demo.db
+JOBS       ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps build run test test-release test-asan fuzz bench format clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: deps $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+# The main job: a demo database with the source document's four case studies, shown as a board.
+run: build
+	@mkdir -p $(dir $(DEMO_DB))
+	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	$(BUILD)/fukkyu --db $(DEMO_DB) demo
+	$(BUILD)/fukkyu --db $(DEMO_DB) board
+	@echo
+	@echo "Try: $(BUILD)/fukkyu --db $(DEMO_DB) task list INC-... --phase 2   (README.md walks through it)"
+
+# Every test in a warnings-as-errors build, then again under ASan + UBSan.
+test: deps test-release test-asan
+
+test-release: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+test-asan:
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DFK_SANITIZE=ON
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# libFuzzer targets (clang); FUZZ_SECONDS bounds each run.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DFK_FUZZ=ON
+	cmake --build build-fuzz -j $(JOBS)
+	bash fuzz/run.sh build-fuzz $(FUZZ_SECONDS)
+
+bench: build
+	bash bench/run.sh $(BUILD)/fukkyu
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD) build-fuzz var

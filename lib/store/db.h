@@ -1,0 +1,55 @@
+/*
+ * db.h - the thin SQL layer under the store (internal to lib/store).
+ *
+ * A backend (sqlite.c; pg.c later) implements these few operations; store.c writes its
+ * queries once, in SQL both backends accept: parameters are $1, $2 ... and times are
+ * ISO 8601 UTC text. Only lib/store includes this file.
+ */
+#ifndef FK_DB_H
+#define FK_DB_H
+
+#include "fukkyu/common.h"
+#include "util/err.h"
+
+struct fk_db;
+struct fk_stmt;
+
+struct fk_db_ops {
+	const char *backend; /* names the migrations folder: lib/store/sql/<backend>/ */
+	void (*close)(struct fk_db *db);
+	/* Runs one or more statements without parameters (migrations). */
+	enum fk_code (*exec)(struct fk_db *db, const char *sql, struct fk_err *err);
+	enum fk_code (*prepare)(struct fk_db *db, const char *sql, struct fk_stmt **out,
+				struct fk_err *err);
+	/* Binds parameter $idx (1-based); text NULL binds NULL. */
+	void (*bind_text)(struct fk_stmt *st, int idx, const char *text);
+	void (*bind_int)(struct fk_stmt *st, int idx, int64_t v);
+	/* Advances: *row is true when a row is available. */
+	enum fk_code (*step)(struct fk_stmt *st, bool *row, struct fk_err *err);
+	/* Column values of the current row (0-based); text is NULL for SQL NULL and lives
+	 * until the next step. */
+	const char *(*col_text)(struct fk_stmt *st, int col);
+	int64_t (*col_int)(struct fk_stmt *st, int col);
+	bool (*col_null)(struct fk_stmt *st, int col);
+	void (*reset)(struct fk_stmt *st);
+	void (*finalize)(struct fk_stmt *st);
+	/* A write transaction that takes the write lock at once. */
+	enum fk_code (*begin)(struct fk_db *db, struct fk_err *err);
+	enum fk_code (*commit)(struct fk_db *db, struct fk_err *err);
+	void (*rollback)(struct fk_db *db);
+	bool (*has_table)(struct fk_db *db, const char *name);
+};
+
+struct fk_db {
+	const struct fk_db_ops *ops;
+};
+
+struct fk_stmt {
+	const struct fk_db_ops *ops;
+};
+
+/* Opens the SQLite file at path; create allows a new file. */
+enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out,
+			       struct fk_err *err) FK_WUR;
+
+#endif

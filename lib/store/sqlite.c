@@ -1,0 +1,247 @@
+/*
+ * sqlite.c - the SQLite backend of the thin SQL layer (db.h).
+ *
+ * Settings: WAL (readers never block the writer), foreign keys on, synchronous=FULL (an
+ * acknowledged write survives power loss), a busy timeout (FUKKYU_BUSY_MS, default 5000 ms)
+ * after which a locked database is reported, not waited on forever.
+ */
+#include "fukkyu/common.h"
+#include "store/db.h"
+
+#include <errno.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+struct sq_db {
+	struct fk_db base;
+	sqlite3 *h;
+	char *path;
+};
+
+struct sq_stmt {
+	struct fk_stmt base;
+	sqlite3_stmt *h;
+	struct sq_db *db;
+};
+
+static enum fk_code sq_error(struct sq_db *db, int rc, struct fk_err *err)
+{
+	int base = rc & 0xff;
+	const char *msg = sqlite3_errmsg(db->h);
+	if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
+		return FK_ERR(err, FK_EBUSY, db->path,
+			      "database '%s' is locked by another process: try again when it has "
+			      "finished",
+			      "データベース '%s' は他のプロセスがロックしています: 終了後に再実行してください",
+			      db->path);
+	if (base == SQLITE_FULL)
+		return FK_ERR(err, FK_EIO, db->path,
+			      "database '%s': the disk is full; nothing was written",
+			      "データベース '%s': ディスクが一杯です。何も書き込まれていません",
+			      db->path);
+	if (base == SQLITE_READONLY || base == SQLITE_PERM || base == SQLITE_CANTOPEN)
+		return FK_ERR(err, FK_EIO, db->path, "database '%s' cannot be written: %s",
+			      "データベース '%s' に書き込めません: %s", db->path, msg);
+	if (base == SQLITE_NOTADB || base == SQLITE_CORRUPT)
+		return FK_ERR(err, FK_EDB, db->path,
+			      "'%s' is not a fukkyu database or is damaged: %s",
+			      "'%s' は fukkyu のデータベースではないか、壊れています: %s", db->path,
+			      msg);
+	if (base == SQLITE_CONSTRAINT)
+		return FK_ERR(err, FK_ECONFLICT, db->path, "database constraint failed: %s",
+			      "データベースの制約違反です: %s", msg);
+	return FK_ERR(err, FK_EDB, db->path, "database error in '%s': %s",
+		      "データベース '%s' のエラー: %s", db->path, msg);
+}
+
+static void sq_close(struct fk_db *d)
+{
+	struct sq_db *db = (struct sq_db *)d;
+	sqlite3_close_v2(db->h);
+	free(db->path);
+	free(db);
+}
+
+static enum fk_code sq_exec(struct fk_db *d, const char *sql, struct fk_err *err)
+{
+	struct sq_db *db = (struct sq_db *)d;
+	int rc = sqlite3_exec(db->h, sql, NULL, NULL, NULL);
+	return rc == SQLITE_OK ? FK_OK : sq_error(db, rc, err);
+}
+
+static enum fk_code sq_prepare(struct fk_db *d, const char *sql, struct fk_stmt **out,
+			       struct fk_err *err)
+{
+	struct sq_db *db = (struct sq_db *)d;
+	sqlite3_stmt *h;
+	int rc = sqlite3_prepare_v2(db->h, sql, -1, &h, NULL);
+	if (rc != SQLITE_OK)
+		return sq_error(db, rc, err);
+	struct sq_stmt *st = fk_xcalloc(1, sizeof *st);
+	st->base.ops = d->ops;
+	st->h = h;
+	st->db = db;
+	*out = &st->base;
+	return FK_OK;
+}
+
+/* $N parameters are bound by name, so a query may use them in any order. */
+static int param_index(struct sq_stmt *st, int idx)
+{
+	char name[16];
+	snprintf(name, sizeof name, "$%d", idx);
+	int i = sqlite3_bind_parameter_index(st->h, name);
+	if (!i) {
+		fprintf(stderr, "fukkyu: internal error: no parameter %s in: %s\n", name,
+			sqlite3_sql(st->h));
+		abort();
+	}
+	return i;
+}
+
+static void sq_bind_text(struct fk_stmt *s, int idx, const char *text)
+{
+	struct sq_stmt *st = (struct sq_stmt *)s;
+	int i = param_index(st, idx);
+	if (text)
+		sqlite3_bind_text(st->h, i, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st->h, i);
+}
+
+static void sq_bind_int(struct fk_stmt *s, int idx, int64_t v)
+{
+	struct sq_stmt *st = (struct sq_stmt *)s;
+	sqlite3_bind_int64(st->h, param_index(st, idx), v);
+}
+
+static enum fk_code sq_step(struct fk_stmt *s, bool *row, struct fk_err *err)
+{
+	struct sq_stmt *st = (struct sq_stmt *)s;
+	int rc = sqlite3_step(st->h);
+	*row = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return FK_OK;
+	return sq_error(st->db, rc, err);
+}
+
+static const char *sq_col_text(struct fk_stmt *s, int col)
+{
+	return (const char *)sqlite3_column_text(((struct sq_stmt *)s)->h, col);
+}
+
+static int64_t sq_col_int(struct fk_stmt *s, int col)
+{
+	return sqlite3_column_int64(((struct sq_stmt *)s)->h, col);
+}
+
+static bool sq_col_null(struct fk_stmt *s, int col)
+{
+	return sqlite3_column_type(((struct sq_stmt *)s)->h, col) == SQLITE_NULL;
+}
+
+static void sq_reset(struct fk_stmt *s)
+{
+	struct sq_stmt *st = (struct sq_stmt *)s;
+	sqlite3_reset(st->h);
+	sqlite3_clear_bindings(st->h);
+}
+
+static void sq_finalize(struct fk_stmt *s)
+{
+	if (!s)
+		return;
+	sqlite3_finalize(((struct sq_stmt *)s)->h);
+	free(s);
+}
+
+static enum fk_code sq_begin(struct fk_db *d, struct fk_err *err)
+{
+	return sq_exec(d, "BEGIN IMMEDIATE", err);
+}
+
+static enum fk_code sq_commit(struct fk_db *d, struct fk_err *err)
+{
+	return sq_exec(d, "COMMIT", err);
+}
+
+static void sq_rollback(struct fk_db *d)
+{
+	struct sq_db *db = (struct sq_db *)d;
+	if (!sqlite3_get_autocommit(db->h))
+		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+}
+
+static bool sq_has_table(struct fk_db *d, const char *name)
+{
+	struct sq_db *db = (struct sq_db *)d;
+	sqlite3_stmt *h;
+	bool found = false;
+	if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?1",
+			       -1, &h, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(h, 1, name, -1, SQLITE_STATIC);
+	found = sqlite3_step(h) == SQLITE_ROW;
+	sqlite3_finalize(h);
+	return found;
+}
+
+static const struct fk_db_ops sq_ops = {
+	.backend = "sqlite",
+	.close = sq_close,
+	.exec = sq_exec,
+	.prepare = sq_prepare,
+	.bind_text = sq_bind_text,
+	.bind_int = sq_bind_int,
+	.step = sq_step,
+	.col_text = sq_col_text,
+	.col_int = sq_col_int,
+	.col_null = sq_col_null,
+	.reset = sq_reset,
+	.finalize = sq_finalize,
+	.begin = sq_begin,
+	.commit = sq_commit,
+	.rollback = sq_rollback,
+	.has_table = sq_has_table,
+};
+
+enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out,
+			       struct fk_err *err)
+{
+	struct stat sb;
+	if (!create && stat(path, &sb))
+		return FK_ERR(err, FK_ENOTFOUND, "--db",
+			      "database '%s' does not exist: create it with 'fukkyu --db %s init'",
+			      "データベース '%s' がありません: 'fukkyu --db %s init' で作成してください",
+			      path, path);
+	sqlite3 *h = NULL;
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
+		    SQLITE_OPEN_NOMUTEX;
+	int rc = sqlite3_open_v2(path, &h, flags, NULL);
+	if (rc != SQLITE_OK) {
+		FK_ERR(err, FK_EIO, "--db", "cannot open database '%s': %s",
+		       "データベース '%s' を開けません: %s", path,
+		       h ? sqlite3_errmsg(h) : strerror(errno));
+		sqlite3_close_v2(h);
+		return FK_EIO;
+	}
+	struct sq_db *db = fk_xcalloc(1, sizeof *db);
+	db->base.ops = &sq_ops;
+	db->h = h;
+	db->path = fk_xstrdup(path);
+	const char *busy = getenv("FUKKYU_BUSY_MS");
+	long ms = busy ? strtol(busy, NULL, 10) : 5000;
+	sqlite3_busy_timeout(h, ms > 0 && ms < 600000 ? (int)ms : 5000);
+	sqlite3_extended_result_codes(h, 1);
+	/* journal_mode answers with a row; run it as a statement and check the answer. */
+	enum fk_code c = sq_exec(&db->base,
+				 "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
+				 "PRAGMA journal_mode=WAL; PRAGMA trusted_schema=OFF",
+				 err);
+	if (c) {
+		sq_close(&db->base);
+		return c;
+	}
+	*out = &db->base;
+	return FK_OK;
+}

@@ -1,0 +1,1106 @@
+/*
+ * store.c - the domain operations of store.h, written once over the thin SQL layer.
+ *
+ * Queries use $N parameters and ISO 8601 UTC text for times so that the same text runs on
+ * every backend. Each write function records its field-level changes in `changes` inside
+ * the caller's transaction.
+ */
+#include "fukkyu/common.h"
+#include "store/db.h"
+#include "store/store.h"
+#include "util/buf.h"
+#include "util/embed.h"
+#include "util/time.h"
+
+#include <ctype.h>
+
+struct fk_store {
+	struct fk_db *db;
+	char *actor;
+	int64_t now;
+	bool in_tx;
+};
+
+#define OPS(st) ((st)->db->ops)
+
+static enum fk_code prep(struct fk_store *st, const char *sql, struct fk_stmt **out,
+			 struct fk_err *err)
+{
+	return OPS(st)->prepare(st->db, sql, out, err);
+}
+
+static void finalize(struct fk_stmt *s)
+{
+	if (s)
+		s->ops->finalize(s);
+}
+
+static void bind_text(struct fk_stmt *s, int i, const char *v)
+{
+	s->ops->bind_text(s, i, v);
+}
+
+static void bind_int(struct fk_stmt *s, int i, int64_t v)
+{
+	s->ops->bind_int(s, i, v);
+}
+
+static void bind_time(struct fk_stmt *s, int i, int64_t t)
+{
+	char buf[32];
+	if (t == FK_TIME_NONE) {
+		bind_text(s, i, NULL);
+		return;
+	}
+	fk_time_utc(t, buf);
+	bind_text(s, i, buf);
+}
+
+static enum fk_code step(struct fk_stmt *s, bool *row, struct fk_err *err)
+{
+	return s->ops->step(s, row, err);
+}
+
+/* Runs a statement that returns no rows. */
+static enum fk_code step_done(struct fk_stmt *s, struct fk_err *err)
+{
+	bool row;
+	return step(s, &row, err);
+}
+
+static char *col_dup(struct fk_stmt *s, int c)
+{
+	const char *v = s->ops->col_text(s, c);
+	return v ? fk_xstrdup(v) : NULL;
+}
+
+static const char *col_text(struct fk_stmt *s, int c)
+{
+	const char *v = s->ops->col_text(s, c);
+	return v ? v : "";
+}
+
+static int64_t col_int(struct fk_stmt *s, int c)
+{
+	return s->ops->col_int(s, c);
+}
+
+static int64_t col_time(struct fk_stmt *s, int c)
+{
+	const char *v = s->ops->col_text(s, c);
+	int64_t t;
+	if (!v || fk_time_parse(v, "UTC", "time", &t, NULL))
+		return FK_TIME_NONE;
+	return t;
+}
+
+/* Maps a stored key back to its enum; an unknown key means a damaged database. */
+static int col_enum(struct fk_stmt *s, int c, const struct fk_enum *table, size_t n)
+{
+	int v;
+	if (fk_enum_parse(table, n, col_text(s, c), "value", &v, NULL))
+		return 0;
+	return v;
+}
+
+static enum fk_code need_tx(struct fk_store *st, struct fk_err *err)
+{
+	if (st->in_tx)
+		return FK_OK;
+	fprintf(stderr, "fukkyu: internal error: write outside a transaction\n");
+	abort();
+	return FK_ERR0(err, FK_EDB, NULL, "write outside a transaction",
+		       "トランザクション外の書き込みです");
+}
+
+/* Appends one field-level change to the history. */
+static enum fk_code record(struct fk_store *st, int64_t incident, const char *entity,
+			   const char *key, const char *field, const char *old_value,
+			   const char *new_value, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	enum fk_code rc = prep(st,
+			       "INSERT INTO changes (incident_id, at, actor, entity, entity_key, "
+			       "field, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+			       &s, err);
+	if (rc)
+		return rc;
+	if (incident)
+		bind_int(s, 1, incident);
+	else
+		bind_text(s, 1, NULL);
+	bind_time(s, 2, st->now);
+	bind_text(s, 3, st->actor);
+	bind_text(s, 4, entity);
+	bind_text(s, 5, key);
+	bind_text(s, 6, field);
+	bind_text(s, 7, old_value);
+	bind_text(s, 8, new_value);
+	rc = step_done(s, err);
+	finalize(s);
+	return rc;
+}
+
+static bool str_differs(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a != b;
+	return strcmp(a, b) != 0;
+}
+
+/* Records a text field if it changed. */
+static enum fk_code diff_text(struct fk_store *st, int64_t inc, const char *entity,
+			      const char *key, const char *field, const char *a, const char *b,
+			      struct fk_err *err)
+{
+	if (!str_differs(a, b))
+		return FK_OK;
+	return record(st, inc, entity, key, field, a, b, err);
+}
+
+static enum fk_code diff_time(struct fk_store *st, int64_t inc, const char *entity,
+			      const char *key, const char *field, int64_t a, int64_t b,
+			      struct fk_err *err)
+{
+	char sa[32], sb[32];
+	if (a == b)
+		return FK_OK;
+	if (a != FK_TIME_NONE)
+		fk_time_utc(a, sa);
+	if (b != FK_TIME_NONE)
+		fk_time_utc(b, sb);
+	return record(st, inc, entity, key, field, a == FK_TIME_NONE ? NULL : sa,
+		      b == FK_TIME_NONE ? NULL : sb, err);
+}
+
+static enum fk_code diff_int(struct fk_store *st, int64_t inc, const char *entity,
+			     const char *key, const char *field, int64_t a, int64_t b,
+			     struct fk_err *err)
+{
+	char sa[24], sb[24];
+	if (a == b)
+		return FK_OK;
+	snprintf(sa, sizeof sa, "%lld", (long long)a);
+	snprintf(sb, sizeof sb, "%lld", (long long)b);
+	return record(st, inc, entity, key, field, sa, sb, err);
+}
+
+/* ---- opening and migrations ---------------------------------------------------------- */
+
+#define MIGRATIONS_PREFIX "lib/store/sql/"
+
+/* The embedded migration of backend with number v, or NULL. */
+static const struct fk_embedded *migration(const char *backend, int v)
+{
+	char prefix[64];
+	int n = snprintf(prefix, sizeof prefix, MIGRATIONS_PREFIX "%s/%04d_", backend, v);
+	for (const struct fk_embedded *e = fk_embedded_files; e->name; e++)
+		if (!strncmp(e->name, prefix, (size_t)n))
+			return e;
+	return NULL;
+}
+
+int fk_store_known_version(void)
+{
+	int v = 0;
+	while (migration("sqlite", v + 1))
+		v++;
+	return v;
+}
+
+static enum fk_code schema_version(struct fk_store *st, int *version, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	*version = 0;
+	if (!OPS(st)->has_table(st->db, "schema_migrations"))
+		return FK_OK;
+	enum fk_code rc = prep(st, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s, err);
+	if (!rc)
+		rc = step(s, &row, err);
+	if (!rc && row)
+		*version = (int)col_int(s, 0);
+	finalize(s);
+	return rc;
+}
+
+static bool is_sqlite_url(const char *url, const char **path)
+{
+	if (!strncmp(url, "sqlite:", 7)) {
+		*path = url + 7;
+		return true;
+	}
+	*path = url;
+	return strncmp(url, "postgresql://", 13) && strncmp(url, "postgres://", 11);
+}
+
+enum fk_code fk_store_open(const char *url, bool create, struct fk_store **out,
+			   struct fk_err *err)
+{
+	const char *path;
+	struct fk_db *db;
+	if (!url || !*url)
+		return FK_ERR0(err, FK_EUSAGE, "--db",
+			       "no database given: use --db PATH or set FUKKYU_DB",
+			       "データベースが指定されていません: --db PATH か環境変数 FUKKYU_DB "
+			       "で指定してください");
+	if (!is_sqlite_url(url, &path))
+		return FK_ERR(err, FK_EUSAGE, "--db",
+			      "'%s': PostgreSQL is not supported by this build yet: use a SQLite "
+			      "file path",
+			      "'%s': この版は PostgreSQL にまだ対応していません: SQLite のファイル"
+			      "パスを指定してください",
+			      url);
+	enum fk_code rc = fk_db_sqlite_open(path, create, &db, err);
+	if (rc)
+		return rc;
+	struct fk_store *st = fk_xcalloc(1, sizeof *st);
+	st->db = db;
+	int version;
+	rc = schema_version(st, &version, err);
+	int known = fk_store_known_version();
+	if (!rc && version > known)
+		rc = FK_ERR(err, FK_EVERSION, "--db",
+			    "database '%s' has schema version %d, newer than this fukkyu knows (%d): "
+			    "use a newer fukkyu",
+			    "データベース '%s' のスキーマ版 %d は、この fukkyu が扱える版 (%d) より"
+			    "新しいです: 新しい fukkyu を使ってください",
+			    path, version, known);
+	else if (!rc && !create && version == 0)
+		rc = FK_ERR(err, FK_ENOTFOUND, "--db",
+			    "database '%s' is not initialised: run 'fukkyu --db %s init'",
+			    "データベース '%s' は初期化されていません: 'fukkyu --db %s init' を"
+			    "実行してください",
+			    path, path);
+	else if (!rc && !create && version < known)
+		rc = FK_ERR(err, FK_EVERSION, "--db",
+			    "database '%s' has schema version %d and needs upgrading to %d: run "
+			    "'fukkyu --db %s init'",
+			    "データベース '%s' のスキーマ版 %d は %d への更新が必要です: "
+			    "'fukkyu --db %s init' を実行してください",
+			    path, version, known, path);
+	if (rc) {
+		fk_store_close(st);
+		return rc;
+	}
+	*out = st;
+	return FK_OK;
+}
+
+void fk_store_close(struct fk_store *st)
+{
+	if (!st)
+		return;
+	fk_store_rollback(st);
+	OPS(st)->close(st->db);
+	free(st->actor);
+	free(st);
+}
+
+enum fk_code fk_store_migrate(struct fk_store *st, int *from, int *to, struct fk_err *err)
+{
+	int known = fk_store_known_version();
+	enum fk_code rc = OPS(st)->begin(st->db, err);
+	if (rc)
+		return rc;
+	rc = OPS(st)->exec(st->db,
+			   "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+			   "KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+			   err);
+	int v = 0;
+	if (!rc)
+		rc = schema_version(st, &v, err);
+	*from = v;
+	for (; !rc && v < known; v++) {
+		const struct fk_embedded *m = migration(OPS(st)->backend, v + 1);
+		struct fk_stmt *s;
+		rc = OPS(st)->exec(st->db, m->data, err);
+		if (!rc)
+			rc = prep(st,
+				  "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
+				  "($1, $2, $3)",
+				  &s, err);
+		if (!rc) {
+			bind_int(s, 1, v + 1);
+			bind_text(s, 2, strrchr(m->name, '/') + 1);
+			bind_time(s, 3, fk_time_now());
+			rc = step_done(s, err);
+			finalize(s);
+		}
+	}
+	if (!rc)
+		rc = OPS(st)->commit(st->db, err);
+	if (rc)
+		OPS(st)->rollback(st->db);
+	*to = rc ? *from : v;
+	return rc;
+}
+
+enum fk_code fk_store_begin(struct fk_store *st, const char *actor, int64_t now,
+			    struct fk_err *err)
+{
+	enum fk_code rc = OPS(st)->begin(st->db, err);
+	if (rc)
+		return rc;
+	free(st->actor);
+	st->actor = fk_xstrdup(actor);
+	st->now = now;
+	st->in_tx = true;
+	return FK_OK;
+}
+
+enum fk_code fk_store_commit(struct fk_store *st, struct fk_err *err)
+{
+	enum fk_code rc = OPS(st)->commit(st->db, err);
+	if (rc)
+		OPS(st)->rollback(st->db);
+	st->in_tx = false;
+	return rc;
+}
+
+void fk_store_rollback(struct fk_store *st)
+{
+	OPS(st)->rollback(st->db);
+	st->in_tx = false;
+}
+
+/* ---- incidents ------------------------------------------------------------------------ */
+
+#define INCIDENT_COLS                                                                          \
+	"id, ref, title, kind, severity, state, discovered_at, contained_at, description, pii, " \
+	"pii_count, pii_sensitive, playbook, created_at, created_by, updated_at"
+
+static void read_incident(struct fk_stmt *s, struct fk_incident *inc)
+{
+	inc->id = col_int(s, 0);
+	inc->ref = col_dup(s, 1);
+	inc->title = col_dup(s, 2);
+	inc->kind = col_enum(s, 3, fk_kinds, FK_KIND_COUNT);
+	inc->severity = col_enum(s, 4, fk_severities, FK_SEV_COUNT);
+	inc->state = col_enum(s, 5, fk_states, FK_STATE_COUNT);
+	inc->discovered_at = col_time(s, 6);
+	inc->contained_at = col_time(s, 7);
+	inc->description = col_dup(s, 8);
+	inc->pii = col_int(s, 9) != 0;
+	inc->pii_count = s->ops->col_null(s, 10) ? -1 : col_int(s, 10);
+	inc->pii_sensitive = col_int(s, 11) != 0;
+	inc->playbook = col_dup(s, 12);
+	inc->created_at = col_time(s, 13);
+	inc->created_by = col_dup(s, 14);
+	inc->updated_at = col_time(s, 15);
+}
+
+enum fk_code fk_store_incident_insert(struct fk_store *st, struct fk_incident *inc, int ref_year,
+				      struct fk_err *err)
+{
+	struct fk_stmt *s = NULL;
+	bool row = false;
+	int64_t seq = 1;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = prep(st, "SELECT COALESCE(MAX(ref_seq), 0) + 1 FROM incidents WHERE ref_year = $1",
+			  &s, err);
+	if (!rc) {
+		bind_int(s, 1, ref_year);
+		rc = step(s, &row, err);
+		if (!rc && row)
+			seq = col_int(s, 0);
+		finalize(s);
+	}
+	if (rc)
+		return rc;
+	char ref[32];
+	snprintf(ref, sizeof ref, "INC-%04d-%04lld", ref_year, (long long)seq);
+	rc = prep(st,
+		  "INSERT INTO incidents (ref, ref_year, ref_seq, title, kind, severity, state, "
+		  "discovered_at, contained_at, description, pii, pii_count, pii_sensitive, "
+		  "playbook, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, "
+		  "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15) RETURNING id",
+		  &s, err);
+	if (rc)
+		return rc;
+	bind_text(s, 1, ref);
+	bind_int(s, 2, ref_year);
+	bind_int(s, 3, seq);
+	bind_text(s, 4, inc->title);
+	bind_text(s, 5, fk_kinds[inc->kind].key);
+	bind_text(s, 6, fk_severities[inc->severity].key);
+	bind_text(s, 7, fk_states[inc->state].key);
+	bind_time(s, 8, inc->discovered_at);
+	bind_time(s, 9, inc->contained_at);
+	bind_text(s, 10, inc->description ? inc->description : "");
+	bind_int(s, 11, inc->pii);
+	if (inc->pii_count >= 0)
+		bind_int(s, 12, inc->pii_count);
+	else
+		bind_text(s, 12, NULL);
+	bind_int(s, 13, inc->pii_sensitive);
+	bind_text(s, 14, inc->playbook);
+	bind_time(s, 15, st->now);
+	bind_text(s, 16, st->actor);
+	rc = step(s, &row, err);
+	if (!rc && row)
+		inc->id = col_int(s, 0);
+	finalize(s);
+	if (rc)
+		return rc;
+	free(inc->ref);
+	inc->ref = fk_xstrdup(ref);
+	free(inc->created_by);
+	inc->created_by = fk_xstrdup(st->actor);
+	inc->created_at = inc->updated_at = st->now;
+	return record(st, inc->id, "incident", ref, "created", NULL, inc->title, err);
+}
+
+static bool all_digits(const char *s)
+{
+	if (!*s || strlen(s) > 18)
+		return false;
+	for (; *s; s++)
+		if (!isdigit((unsigned char)*s))
+			return false;
+	return true;
+}
+
+enum fk_code fk_store_incident_find(struct fk_store *st, const char *id_or_ref,
+				    struct fk_incident *out, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false, by_id = all_digits(id_or_ref);
+	enum fk_code rc = prep(st,
+			       by_id ? "SELECT " INCIDENT_COLS " FROM incidents WHERE id = $1"
+				     : "SELECT " INCIDENT_COLS " FROM incidents WHERE ref = upper($1)",
+			       &s, err);
+	if (rc)
+		return rc;
+	if (by_id)
+		bind_int(s, 1, strtoll(id_or_ref, NULL, 10));
+	else
+		bind_text(s, 1, id_or_ref);
+	rc = step(s, &row, err);
+	if (!rc && row)
+		read_incident(s, out);
+	finalize(s);
+	if (!rc && !row)
+		rc = FK_ERR(err, FK_ENOTFOUND, "incident",
+			    "no incident '%s': see 'fukkyu incident list' for ids and references",
+			    "インシデント '%s' はありません: ID と参照番号は 'fukkyu incident list' "
+			    "で確認できます",
+			    id_or_ref);
+	return rc;
+}
+
+enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incident *a,
+				      const struct fk_incident *b, struct fk_err *err)
+{
+	const char *E = "incident";
+	int64_t id = a->id;
+	const char *k = a->ref;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = diff_text(st, id, E, k, "title", a->title, b->title, err);
+	if (!rc && a->kind != b->kind)
+		rc = record(st, id, E, k, "kind", fk_kinds[a->kind].key, fk_kinds[b->kind].key, err);
+	if (!rc && a->severity != b->severity)
+		rc = record(st, id, E, k, "severity", fk_severities[a->severity].key,
+			    fk_severities[b->severity].key, err);
+	if (!rc && a->state != b->state)
+		rc = record(st, id, E, k, "state", fk_states[a->state].key, fk_states[b->state].key,
+			    err);
+	if (!rc)
+		rc = diff_time(st, id, E, k, "discovered_at", a->discovered_at, b->discovered_at,
+			       err);
+	if (!rc)
+		rc = diff_time(st, id, E, k, "contained_at", a->contained_at, b->contained_at, err);
+	if (!rc)
+		rc = diff_text(st, id, E, k, "description", a->description, b->description, err);
+	if (!rc)
+		rc = diff_int(st, id, E, k, "pii", a->pii, b->pii, err);
+	if (!rc)
+		rc = diff_int(st, id, E, k, "pii_count", a->pii_count, b->pii_count, err);
+	if (!rc)
+		rc = diff_int(st, id, E, k, "pii_sensitive", a->pii_sensitive, b->pii_sensitive,
+			      err);
+	if (rc)
+		return rc;
+	struct fk_stmt *s;
+	rc = prep(st,
+		  "UPDATE incidents SET title = $2, kind = $3, severity = $4, state = $5, "
+		  "discovered_at = $6, contained_at = $7, description = $8, pii = $9, pii_count = "
+		  "$10, pii_sensitive = $11, updated_at = $12 WHERE id = $1",
+		  &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, id);
+	bind_text(s, 2, b->title);
+	bind_text(s, 3, fk_kinds[b->kind].key);
+	bind_text(s, 4, fk_severities[b->severity].key);
+	bind_text(s, 5, fk_states[b->state].key);
+	bind_time(s, 6, b->discovered_at);
+	bind_time(s, 7, b->contained_at);
+	bind_text(s, 8, b->description ? b->description : "");
+	bind_int(s, 9, b->pii);
+	if (b->pii_count >= 0)
+		bind_int(s, 10, b->pii_count);
+	else
+		bind_text(s, 10, NULL);
+	bind_int(s, 11, b->pii_sensitive);
+	bind_time(s, 12, st->now);
+	rc = step_done(s, err);
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_incident_list(struct fk_store *st, bool include_closed,
+				    struct fk_incident **out, size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(st,
+			       "SELECT " INCIDENT_COLS " FROM incidents WHERE $1 = 1 OR state <> "
+			       "'closed' ORDER BY discovered_at DESC, id DESC",
+			       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, include_closed);
+	while (!(rc = step(s, &row, err)) && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*out = fk_xrealloc(*out, cap * sizeof **out);
+		}
+		read_incident(s, &(*out)[(*n)++]);
+	}
+	finalize(s);
+	return rc;
+}
+
+/* Marks the incident as changed now (for "last updated" on boards). */
+static enum fk_code touch(struct fk_store *st, int64_t incident, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	enum fk_code rc = prep(st, "UPDATE incidents SET updated_at = $2 WHERE id = $1", &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_time(s, 2, st->now);
+	rc = step_done(s, err);
+	finalize(s);
+	return rc;
+}
+
+/* ---- phases and tasks ----------------------------------------------------------------- */
+
+enum fk_code fk_store_tasks_insert(struct fk_store *st, int64_t incident,
+				   const struct fk_phase *phases, size_t n_phases,
+				   const struct fk_task *tasks, size_t n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = prep(st,
+			  "INSERT INTO phases (incident_id, no, key, title_ja, title_en) VALUES ($1, "
+			  "$2, $3, $4, $5)",
+			  &s, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < n_phases; i++) {
+		s->ops->reset(s);
+		bind_int(s, 1, incident);
+		bind_int(s, 2, phases[i].no);
+		bind_text(s, 3, phases[i].key);
+		bind_text(s, 4, phases[i].title_ja);
+		bind_text(s, 5, phases[i].title_en);
+		rc = step_done(s, err);
+	}
+	finalize(s);
+	if (rc)
+		return rc;
+	rc = prep(st,
+		  "INSERT INTO tasks (incident_id, item_id, phase, seq, group_key, group_ja, "
+		  "group_en, title_ja, title_en, why_ja, why_en, approval, state, due_at) VALUES "
+		  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+		  &s, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++) {
+		const struct fk_task *t = &tasks[i];
+		s->ops->reset(s);
+		bind_int(s, 1, incident);
+		bind_text(s, 2, t->item_id);
+		bind_int(s, 3, t->phase);
+		bind_int(s, 4, t->seq);
+		bind_text(s, 5, t->group_key);
+		bind_text(s, 6, t->group_ja);
+		bind_text(s, 7, t->group_en);
+		bind_text(s, 8, t->title_ja);
+		bind_text(s, 9, t->title_en);
+		bind_text(s, 10, t->why_ja);
+		bind_text(s, 11, t->why_en);
+		bind_int(s, 12, t->approval);
+		bind_text(s, 13, fk_task_states[t->state].key);
+		bind_time(s, 14, t->due_at);
+		rc = step_done(s, err);
+	}
+	finalize(s);
+	if (!rc) {
+		char count[24];
+		snprintf(count, sizeof count, "%zu", n);
+		rc = record(st, incident, "playbook", NULL, "items", NULL, count, err);
+	}
+	return rc;
+}
+
+enum fk_code fk_store_phases_get(struct fk_store *st, int64_t incident, struct fk_phase **out,
+				 size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	*out = fk_xcalloc(8, sizeof **out);
+	*n = 0;
+	enum fk_code rc = prep(st,
+			       "SELECT no, key, title_ja, title_en FROM phases WHERE incident_id = "
+			       "$1 ORDER BY no",
+			       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	while (!(rc = step(s, &row, err)) && row && *n < 8) {
+		struct fk_phase *p = &(*out)[(*n)++];
+		p->no = (int)col_int(s, 0);
+		p->key = col_dup(s, 1);
+		p->title_ja = col_dup(s, 2);
+		p->title_en = col_dup(s, 3);
+	}
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_tasks_get(struct fk_store *st, int64_t incident, struct fk_task **out,
+				size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(st,
+			       "SELECT item_id, phase, seq, group_key, group_ja, group_en, title_ja, "
+			       "title_en, why_ja, why_en, approval, state, na_reason, owner, due_at, "
+			       "note, updated_at, updated_by FROM tasks WHERE incident_id = $1 "
+			       "ORDER BY seq",
+			       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	while (!(rc = step(s, &row, err)) && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 128;
+			*out = fk_xrealloc(*out, cap * sizeof **out);
+		}
+		struct fk_task *t = &(*out)[(*n)++];
+		t->item_id = col_dup(s, 0);
+		t->phase = (int)col_int(s, 1);
+		t->seq = (int)col_int(s, 2);
+		t->group_key = col_dup(s, 3);
+		t->group_ja = col_dup(s, 4);
+		t->group_en = col_dup(s, 5);
+		t->title_ja = col_dup(s, 6);
+		t->title_en = col_dup(s, 7);
+		t->why_ja = col_dup(s, 8);
+		t->why_en = col_dup(s, 9);
+		t->approval = col_int(s, 10) != 0;
+		t->state = col_enum(s, 11, fk_task_states, FK_TASK_COUNT);
+		t->na_reason = col_dup(s, 12);
+		t->owner = col_dup(s, 13);
+		t->due_at = col_time(s, 14);
+		t->note = col_dup(s, 15);
+		t->updated_at = col_time(s, 16);
+		t->updated_by = col_dup(s, 17);
+	}
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident,
+				  const struct fk_task *a, const struct fk_task *b,
+				  struct fk_err *err)
+{
+	const char *E = "task", *k = a->item_id;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc && a->state != b->state)
+		rc = record(st, incident, E, k, "state", fk_task_states[a->state].key,
+			    fk_task_states[b->state].key, err);
+	if (!rc)
+		rc = diff_text(st, incident, E, k, "na_reason", a->na_reason, b->na_reason, err);
+	if (!rc)
+		rc = diff_text(st, incident, E, k, "owner", a->owner, b->owner, err);
+	if (!rc)
+		rc = diff_time(st, incident, E, k, "due_at", a->due_at, b->due_at, err);
+	if (!rc)
+		rc = diff_text(st, incident, E, k, "note", a->note, b->note, err);
+	if (rc)
+		return rc;
+	struct fk_stmt *s;
+	rc = prep(st,
+		  "UPDATE tasks SET state = $3, na_reason = $4, owner = $5, due_at = $6, note = $7, "
+		  "updated_at = $8, updated_by = $9 WHERE incident_id = $1 AND item_id = $2",
+		  &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_text(s, 2, a->item_id);
+	bind_text(s, 3, fk_task_states[b->state].key);
+	bind_text(s, 4, b->na_reason);
+	bind_text(s, 5, b->owner);
+	bind_time(s, 6, b->due_at);
+	bind_text(s, 7, b->note);
+	bind_time(s, 8, st->now);
+	bind_text(s, 9, st->actor);
+	rc = step_done(s, err);
+	finalize(s);
+	if (!rc)
+		rc = touch(st, incident, err);
+	return rc;
+}
+
+enum fk_code fk_store_progress(struct fk_store *st, int64_t now, bool include_closed,
+			       struct fk_progress **out, size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(
+		st,
+		"SELECT t.incident_id, t.phase, "
+		"SUM(CASE WHEN t.state = 'done' OR (t.state = 'na' AND COALESCE(t.na_reason, '') "
+		"<> '') THEN 1 ELSE 0 END), COUNT(*), "
+		"SUM(CASE WHEN t.due_at IS NOT NULL AND t.due_at < $1 AND NOT (t.state = 'done' OR "
+		"(t.state = 'na' AND COALESCE(t.na_reason, '') <> '')) THEN 1 ELSE 0 END), "
+		"MIN(CASE WHEN NOT (t.state = 'done' OR (t.state = 'na' AND "
+		"COALESCE(t.na_reason, '') <> '')) THEN t.due_at END) "
+		"FROM tasks t JOIN incidents i ON i.id = t.incident_id "
+		"WHERE $2 = 1 OR i.state <> 'closed' "
+		"GROUP BY t.incident_id, t.phase ORDER BY t.incident_id, t.phase",
+		&s, err);
+	if (rc)
+		return rc;
+	bind_time(s, 1, now);
+	bind_int(s, 2, include_closed);
+	while (!(rc = step(s, &row, err)) && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 256;
+			*out = fk_xrealloc(*out, cap * sizeof **out);
+		}
+		(*out)[(*n)++] = (struct fk_progress){col_int(s, 0), (int)col_int(s, 1),
+						      (int)col_int(s, 2), (int)col_int(s, 3),
+						      (int)col_int(s, 4), col_time(s, 5)};
+	}
+	finalize(s);
+	return rc;
+}
+
+/* ---- handover ------------------------------------------------------------------------- */
+
+enum fk_code fk_store_handover_get(struct fk_store *st, int64_t incident, struct fk_handover *out,
+				   struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	memset(out, 0, sizeof *out);
+	out->updated_at = FK_TIME_NONE;
+	enum fk_code rc = prep(st,
+			       "SELECT field, value, updated_at, updated_by FROM handover WHERE "
+			       "incident_id = $1 ORDER BY updated_at",
+			       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	while (!(rc = step(s, &row, err)) && row) {
+		int f;
+		if (fk_enum_parse(fk_handover_fields, FK_HO_COUNT, col_text(s, 0), "field", &f,
+				  NULL))
+			continue;
+		free(out->field[f]);
+		out->field[f] = col_dup(s, 1);
+		out->updated_at = col_time(s, 2);
+		free(out->updated_by);
+		out->updated_by = col_dup(s, 3);
+	}
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_handover_put(struct fk_store *st, int64_t incident,
+				   const struct fk_handover *a, const struct fk_handover *b,
+				   struct fk_err *err)
+{
+	enum fk_code rc = need_tx(st, err);
+	for (int f = 0; !rc && f < FK_HO_COUNT; f++) {
+		if (!str_differs(a->field[f], b->field[f]))
+			continue;
+		const char *key = fk_handover_fields[f].key;
+		struct fk_stmt *s;
+		rc = record(st, incident, "handover", NULL, key, a->field[f], b->field[f], err);
+		if (!rc)
+			rc = prep(st,
+				  b->field[f]
+					  ? "INSERT INTO handover (incident_id, field, value, "
+					    "updated_at, updated_by) VALUES ($1, $2, $3, $4, $5) ON "
+					    "CONFLICT (incident_id, field) DO UPDATE SET value = $3, "
+					    "updated_at = $4, updated_by = $5"
+					  : "DELETE FROM handover WHERE incident_id = $1 AND field = $2",
+				  &s, err);
+		if (rc)
+			break;
+		bind_int(s, 1, incident);
+		bind_text(s, 2, key);
+		if (b->field[f]) {
+			bind_text(s, 3, b->field[f]);
+			bind_time(s, 4, st->now);
+			bind_text(s, 5, st->actor);
+		}
+		rc = step_done(s, err);
+		finalize(s);
+	}
+	if (!rc)
+		rc = touch(st, incident, err);
+	return rc;
+}
+
+/* ---- roles ---------------------------------------------------------------------------- */
+
+static enum fk_code read_people(struct fk_stmt *s, struct fk_person **out, size_t *n,
+				struct fk_err *err)
+{
+	bool row;
+	size_t cap = 0;
+	enum fk_code rc;
+	*out = NULL;
+	*n = 0;
+	while (!(rc = step(s, &row, err)) && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = fk_xrealloc(*out, cap * sizeof **out);
+		}
+		struct fk_person *p = &(*out)[(*n)++];
+		p->id = col_int(s, 0);
+		p->role = col_enum(s, 1, fk_roles, FK_ROLE_COUNT);
+		p->name = col_dup(s, 2);
+		p->org = col_dup(s, 3);
+		p->email = col_dup(s, 4);
+		p->phone = col_dup(s, 5);
+	}
+	return rc;
+}
+
+enum fk_code fk_store_roles_get(struct fk_store *st, int64_t incident, struct fk_person **out,
+				size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(st,
+			       "SELECT id, role, name, org, email, phone FROM roles WHERE "
+			       "incident_id = $1 ORDER BY id",
+			       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	rc = read_people(s, out, n, err);
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_role_holders(struct fk_store *st, int role, bool include_closed,
+				   struct fk_person **out, size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(st,
+			       "SELECT r.incident_id, r.role, r.name, r.org, r.email, r.phone FROM "
+			       "roles r JOIN incidents i ON i.id = r.incident_id WHERE r.role = $1 "
+			       "AND ($2 = 1 OR i.state <> 'closed') ORDER BY r.incident_id, r.id",
+			       &s, err);
+	if (rc)
+		return rc;
+	bind_text(s, 1, fk_roles[role].key);
+	bind_int(s, 2, include_closed);
+	rc = read_people(s, out, n, err);
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_role_put(struct fk_store *st, int64_t incident, const struct fk_person *a,
+			       const struct fk_person *b, struct fk_err *err)
+{
+	const char *key = fk_roles[b->role].key;
+	struct fk_stmt *s;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc && !a)
+		rc = record(st, incident, "role", key, "name", NULL, b->name, err);
+	if (!rc && a)
+		rc = diff_text(st, incident, "role", key, "name", a->name, b->name, err);
+	if (!rc)
+		rc = diff_text(st, incident, "role", key, "org", a ? a->org : NULL, b->org, err);
+	if (!rc)
+		rc = diff_text(st, incident, "role", key, "email", a ? a->email : NULL, b->email,
+			       err);
+	if (!rc)
+		rc = diff_text(st, incident, "role", key, "phone", a ? a->phone : NULL, b->phone,
+			       err);
+	if (rc)
+		return rc;
+	rc = prep(st,
+		  a ? "UPDATE roles SET name = $3, org = $4, email = $5, phone = $6 WHERE "
+		      "incident_id = $1 AND id = $7 AND role = $2"
+		    : "INSERT INTO roles (incident_id, role, name, org, email, phone) VALUES ($1, $2, "
+		      "$3, $4, $5, $6)",
+		  &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_text(s, 2, key);
+	bind_text(s, 3, b->name);
+	bind_text(s, 4, b->org);
+	bind_text(s, 5, b->email);
+	bind_text(s, 6, b->phone);
+	if (a)
+		bind_int(s, 7, a->id);
+	rc = step_done(s, err);
+	finalize(s);
+	if (!rc)
+		rc = touch(st, incident, err);
+	return rc;
+}
+
+enum fk_code fk_store_role_delete(struct fk_store *st, int64_t incident,
+				  const struct fk_person *p, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = record(st, incident, "role", fk_roles[p->role].key, "name", p->name, NULL, err);
+	if (!rc)
+		rc = prep(st, "DELETE FROM roles WHERE incident_id = $1 AND id = $2", &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_int(s, 2, p->id);
+	rc = step_done(s, err);
+	finalize(s);
+	if (!rc)
+		rc = touch(st, incident, err);
+	return rc;
+}
+
+/* ---- timeline ------------------------------------------------------------------------- */
+
+enum fk_code fk_store_timeline_add(struct fk_store *st, int64_t incident,
+				   struct fk_timeline_entry *e, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	char at[32];
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = prep(st,
+			  "INSERT INTO timeline (incident_id, at, text, source, recorded_by, "
+			  "recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+			  &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_time(s, 2, e->at);
+	bind_text(s, 3, e->text);
+	bind_text(s, 4, e->source);
+	bind_text(s, 5, st->actor);
+	bind_time(s, 6, st->now);
+	rc = step(s, &row, err);
+	if (!rc && row)
+		e->id = col_int(s, 0);
+	finalize(s);
+	if (rc)
+		return rc;
+	free(e->recorded_by);
+	e->recorded_by = fk_xstrdup(st->actor);
+	e->recorded_at = st->now;
+	fk_time_utc(e->at, at);
+	rc = record(st, incident, "timeline", at, "text", NULL, e->text, err);
+	if (!rc)
+		rc = touch(st, incident, err);
+	return rc;
+}
+
+enum fk_code fk_store_timeline_get(struct fk_store *st, int64_t incident,
+				   struct fk_timeline_entry **out, size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(st,
+			       "SELECT id, at, text, source, recorded_by, recorded_at FROM timeline "
+			       "WHERE incident_id = $1 ORDER BY at, id",
+			       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	while (!(rc = step(s, &row, err)) && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 32;
+			*out = fk_xrealloc(*out, cap * sizeof **out);
+		}
+		struct fk_timeline_entry *e = &(*out)[(*n)++];
+		e->id = col_int(s, 0);
+		e->at = col_time(s, 1);
+		e->text = col_dup(s, 2);
+		e->source = col_dup(s, 3);
+		e->recorded_by = col_dup(s, 4);
+		e->recorded_at = col_time(s, 5);
+	}
+	finalize(s);
+	return rc;
+}
+
+/* ---- change history ------------------------------------------------------------------- */
+
+enum fk_code fk_store_changes_get(struct fk_store *st, int64_t incident, struct fk_change **out,
+				  size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(st,
+			       "SELECT id, at, actor, entity, entity_key, field, old_value, "
+			       "new_value FROM changes WHERE incident_id = $1 ORDER BY id",
+			       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	while (!(rc = step(s, &row, err)) && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			*out = fk_xrealloc(*out, cap * sizeof **out);
+		}
+		struct fk_change *c = &(*out)[(*n)++];
+		c->id = col_int(s, 0);
+		c->at = col_time(s, 1);
+		c->actor = col_dup(s, 2);
+		c->entity = col_dup(s, 3);
+		c->entity_key = col_dup(s, 4);
+		c->field = col_dup(s, 5);
+		c->old_value = col_dup(s, 6);
+		c->new_value = col_dup(s, 7);
+	}
+	finalize(s);
+	return rc;
+}

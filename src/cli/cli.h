@@ -1,0 +1,95 @@
+/*
+ * cli.h - what every command of the fukkyu CLI shares: global settings, the option
+ * parser (options as a table; help generated from it), output helpers.
+ *
+ * Commands are thin: parse, call lib/core, print. Adding one is a line in commands.def
+ * and a cmd_<name>.c.
+ */
+#ifndef FK_CLI_H
+#define FK_CLI_H
+
+#include "fukkyu/common.h"
+#include "fukkyu/recovery.h"
+#include "util/err.h"
+#include "util/time.h"
+
+#include <jansson.h>
+
+struct cli {
+	enum fk_lang lang;
+	bool json;
+	const char *db;
+	const char *tz;
+	char actor[128];
+	struct fk_store *st;
+	struct fk_ctx ctx;
+	struct fk_err err;
+	const char *cmd; /* "incident new", for help and errors */
+};
+
+enum opt_type {
+	OPT_FLAG,  /* bool * */
+	OPT_STR,   /* const char ** */
+	OPT_INT,   /* int64_t * (0 or more) */
+	OPT_TIME,  /* int64_t * (ISO 8601, local zone when no offset) */
+	OPT_ENUM,  /* int * from table */
+	OPT_YESNO, /* int * : 1 yes, 0 no */
+};
+
+struct opt {
+	const char *name; /* without the leading -- */
+	const char *arg;  /* placeholder for help, e.g. "TEXT" */
+	enum opt_type type;
+	void *dest;
+	const struct fk_enum *table; /* OPT_ENUM */
+	size_t table_n;
+	const char *en, *ja; /* one line of help */
+};
+
+/*
+ * Parses argv (argv[0] is the command word) against opts; positional arguments go to pos
+ * (at most max_pos; fewer than min_pos is a usage error naming usage). "--help" prints
+ * the generated help and returns FK_OK with *help set.
+ */
+enum fk_code cli_parse(struct cli *c, int argc, char **argv, const struct opt *opts,
+		       size_t nopts, const char *usage, int min_pos, int max_pos, char **pos,
+		       int *npos, bool *help) FK_WUR;
+
+struct subcmd {
+	const char *name;
+	enum fk_code (*fn)(struct cli *c, int argc, char **argv);
+	const char *en, *ja;
+};
+/* Runs argv[1] among subs (argv[0] is the command). */
+enum fk_code cli_dispatch(struct cli *c, int argc, char **argv, const struct subcmd *subs,
+			  size_t n) FK_WUR;
+
+/* Opens the store (once) and fills c->ctx. */
+enum fk_code cli_store(struct cli *c, bool create) FK_WUR;
+
+/* Prints root as the command's one JSON document on stdout, and releases it. */
+void cli_json_out(json_t *root);
+/* JSON helpers: a time in the display zone (null when unset); {"ja":..,"en":..}. */
+json_t *cli_json_time(struct cli *c, int64_t t);
+json_t *cli_json_i18n(const char *ja, const char *en);
+json_t *cli_json_str(const char *s); /* null when s is NULL */
+
+/* A time for people: "2026-07-06 07:20" in the display zone, or "-". */
+void cli_time(struct cli *c, int64_t t, char out[static 40]);
+/* Localised text of a pair. */
+static inline const char *cli_pick(struct cli *c, const char *ja, const char *en)
+{
+	return c->lang == FK_LANG_JA && ja ? ja : en;
+}
+
+/* Loads the incident named by id (for read commands). */
+enum fk_code cli_incident(struct cli *c, const char *id, struct fk_incident *out) FK_WUR;
+
+/* JSON of an incident's own fields. */
+json_t *cli_incident_json(struct cli *c, const struct fk_incident *inc);
+
+#define CMD(name, flags, en, ja) enum fk_code cmd_##name(struct cli *c, int argc, char **argv);
+#include "commands.def"
+#undef CMD
+
+#endif

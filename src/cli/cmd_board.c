@@ -1,0 +1,94 @@
+/*
+ * cmd_board.c - fukkyu board: every open incident with its state, per-phase progress,
+ * overdue items, the next due date and the recovery owner.
+ */
+#include "fukkyu/common.h"
+#include "cli.h"
+#include "util/utf8.h"
+
+enum fk_code cmd_board(struct cli *c, int argc, char **argv)
+{
+	bool all = false;
+	const struct opt opts[] = {
+		{"all", NULL, OPT_FLAG, &all, NULL, 0, "include closed incidents", "完了したインシデントも含める"},
+	};
+	char *pos[1];
+	int npos;
+	bool help;
+	struct fk_board b;
+	enum fk_code rc = cli_parse(c, argc, argv, opts, 1, "board [--all]", 0, 0, pos, &npos, &help);
+	if (rc || help || (rc = fk_board_build(&c->ctx, all, &b, &c->err)))
+		return rc;
+	if (c->json) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < b.n; i++) {
+			const struct fk_board_row *r = &b.rows[i];
+			int done = 0, total = 0;
+			json_t *ph = json_array();
+			for (int p = 0; p < FK_PLAYBOOK_PHASES; p++) {
+				done += r->finished[p];
+				total += r->total[p];
+				json_array_append_new(ph, json_pack("{s:i, s:i, s:i}", "no", p + 1, "done",
+								    r->finished[p], "total", r->total[p]));
+			}
+			json_t *o = cli_incident_json(c, &r->inc);
+			json_object_set_new(o, "owner", cli_json_str(r->owner));
+			json_object_set_new(o, "progress", json_pack("{s:i, s:i}", "done", done, "total", total));
+			json_object_set_new(o, "phases", ph);
+			json_object_set_new(o, "overdue", json_integer(r->overdue));
+			json_object_set_new(o, "next_due", cli_json_time(c, r->next_due));
+			json_array_append_new(arr, o);
+		}
+		cli_json_out(json_pack("{s:o, s:o}", "now", cli_json_time(c, c->ctx.now),
+				       "incidents", arr));
+		fk_board_release(&b);
+		return FK_OK;
+	}
+	char now[40];
+	cli_time(c, c->ctx.now, now);
+	printf("%s — %s (%s)\n\n", TR(c->lang, "fukkyu board", "fukkyu ボード"), now, c->tz);
+	if (!b.n)
+		printf("%s\n", TR(c->lang, "no open incidents", "対応中のインシデントはありません"));
+	else {
+		fk_utf8_fput(stdout, TR(c->lang, "REF", "参照番号"), 14);
+		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "STATE", "状態"), 10);
+		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "SEV", "重大度"), 8);
+		for (int p = 0; p < FK_PLAYBOOK_PHASES; p++)
+			printf(" P%d    ", p + 1);
+		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "ALL", "全体"), 5);
+		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "OVERDUE", "期限超過"), 8);
+		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "NEXT DUE", "次の期限"), 16);
+		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "OWNER", "責任者"), 12);
+		printf(" %s\n", TR(c->lang, "TITLE", "件名"));
+	}
+	for (size_t i = 0; i < b.n; i++) {
+		const struct fk_board_row *r = &b.rows[i];
+		int done = 0, total = 0;
+		char cell[16], due[40];
+		printf("%-14s ", r->inc.ref);
+		fk_utf8_fput(stdout, fk_states[r->inc.state].key, 10);
+		printf(" ");
+		fk_utf8_fput(stdout, fk_enum_label(fk_severities, FK_SEV_COUNT, r->inc.severity, c->lang), 8);
+		for (int p = 0; p < FK_PLAYBOOK_PHASES; p++) {
+			done += r->finished[p];
+			total += r->total[p];
+			snprintf(cell, sizeof cell, "%d/%d", r->finished[p], r->total[p]);
+			printf(" %-6s", cell);
+		}
+		snprintf(cell, sizeof cell, "%d%%", total ? done * 100 / total : 0);
+		printf(" %-5s %-8d ", cell, r->overdue);
+		cli_time(c, r->next_due, due);
+		fk_utf8_fput(stdout, due, 16);
+		printf(" ");
+		fk_utf8_fput(stdout, r->owner ? r->owner : "-", 12);
+		printf(" %s\n", r->inc.title);
+	}
+	fk_board_release(&b);
+	return FK_OK;
+}
