@@ -72,7 +72,7 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 		int done = 0, total = 0;
 		char cell[16], due[40];
 		printf("%-14s ", r->inc.ref);
-		fk_utf8_fput(stdout, fk_states[r->inc.state].key, 10);
+		fk_utf8_fput(stdout, fk_enum_label(fk_states, FK_STATE_COUNT, r->inc.state, c->lang), 10);
 		printf(" ");
 		fk_utf8_fput(stdout, fk_enum_label(fk_severities, FK_SEV_COUNT, r->inc.severity, c->lang), 8);
 		for (int p = 0; p < FK_PLAYBOOK_PHASES; p++) {
