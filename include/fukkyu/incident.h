@@ -137,7 +137,8 @@ struct fk_task {
 };
 void fk_task_release(struct fk_task *t);
 void fk_task_copy(struct fk_task *dst, const struct fk_task *src);
-/* True if the task counts as finished (done, or not applicable with a reason). */
+/* True if the task counts as finished: done, or not applicable (which always carries a
+ * reason: fk_task_change refuses na without one). */
 bool fk_task_finished(const struct fk_task *t);
 /* True if due_at has passed and the task is not finished. */
 bool fk_task_overdue(const struct fk_task *t, int64_t now);

@@ -194,8 +194,7 @@ void fk_task_copy(struct fk_task *dst, const struct fk_task *src)
 
 bool fk_task_finished(const struct fk_task *t)
 {
-	return t->state == FK_TASK_DONE ||
-	       (t->state == FK_TASK_NA && t->na_reason && t->na_reason[0]);
+	return t->state == FK_TASK_DONE || t->state == FK_TASK_NA;
 }
 
 bool fk_task_overdue(const struct fk_task *t, int64_t now)

@@ -601,18 +601,27 @@ enum fk_code fk_store_tasks_insert(struct fk_store *st, int64_t incident,
 	enum fk_code rc = need_tx(st, err);
 	if (!rc)
 		rc = prep(st,
-			  "INSERT INTO phases (incident_id, no, key, title_ja, title_en) VALUES ($1, "
-			  "$2, $3, $4, $5)",
+			  "INSERT INTO phases (incident_id, no, key, title_ja, title_en, finished, "
+			  "total) VALUES ($1, $2, $3, $4, $5, $6, $7)",
 			  &s, err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; !rc && i < n_phases; i++) {
+		int64_t finished = 0, total = 0;
+		for (size_t k = 0; k < n; k++) {
+			if (tasks[k].phase != phases[i].no)
+				continue;
+			total++;
+			finished += fk_task_finished(&tasks[k]);
+		}
 		s->ops->reset(s);
 		bind_int(s, 1, incident);
 		bind_int(s, 2, phases[i].no);
 		bind_text(s, 3, phases[i].key);
 		bind_text(s, 4, phases[i].title_ja);
 		bind_text(s, 5, phases[i].title_en);
+		bind_int(s, 6, finished);
+		bind_int(s, 7, total);
 		rc = step_done(s, err);
 	}
 	finalize(s);
@@ -761,9 +770,35 @@ enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident,
 	bind_text(s, 9, st->actor);
 	rc = step_done(s, err);
 	finalize(s);
+	int delta = fk_task_finished(b) - fk_task_finished(a);
+	if (!rc && delta) {
+		rc = prep(st,
+			  "UPDATE phases SET finished = finished + $3 WHERE incident_id = $1 AND no = "
+			  "$2",
+			  &s, err);
+		if (!rc) {
+			bind_int(s, 1, incident);
+			bind_int(s, 2, a->phase);
+			bind_int(s, 3, delta);
+			rc = step_done(s, err);
+			finalize(s);
+		}
+	}
 	if (!rc)
 		rc = touch(st, incident, err);
 	return rc;
+}
+
+/* Grows a progress array by one zeroed element. */
+static struct fk_progress *progress_push(struct fk_progress **out, size_t *n, size_t *cap)
+{
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 256;
+		*out = fk_xrealloc(*out, *cap * sizeof **out);
+	}
+	struct fk_progress *p = &(*out)[(*n)++];
+	*p = (struct fk_progress){0, 0, 0, 0, 0, FK_TIME_NONE};
+	return p;
 }
 
 enum fk_code fk_store_progress(struct fk_store *st, int64_t now, bool include_closed,
@@ -774,31 +809,45 @@ enum fk_code fk_store_progress(struct fk_store *st, int64_t now, bool include_cl
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	enum fk_code rc = prep(
-		st,
-		"SELECT t.incident_id, t.phase, "
-		"SUM(CASE WHEN t.state = 'done' OR (t.state = 'na' AND COALESCE(t.na_reason, '') "
-		"<> '') THEN 1 ELSE 0 END), COUNT(*), "
-		"SUM(CASE WHEN t.due_at IS NOT NULL AND t.due_at < $1 AND NOT (t.state = 'done' OR "
-		"(t.state = 'na' AND COALESCE(t.na_reason, '') <> '')) THEN 1 ELSE 0 END), "
-		"MIN(CASE WHEN NOT (t.state = 'done' OR (t.state = 'na' AND "
-		"COALESCE(t.na_reason, '') <> '')) THEN t.due_at END) "
-		"FROM tasks t JOIN incidents i ON i.id = t.incident_id "
-		"WHERE $2 = 1 OR i.state <> 'closed' "
-		"GROUP BY t.incident_id, t.phase ORDER BY t.incident_id, t.phase",
-		&s, err);
+	/* Counts come from the phase counters; overdue and next due from the open tasks that
+	 * have a due date (a partial index); both sorted by (incident, phase), then merged. */
+	enum fk_code rc = prep(st,
+			       "SELECT p.incident_id, p.no, p.finished, p.total FROM phases p JOIN "
+			       "incidents i ON i.id = p.incident_id WHERE $1 = 1 OR i.state <> "
+			       "'closed' ORDER BY p.incident_id, p.no",
+			       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, include_closed);
+	while (!(rc = step(s, &row, err)) && row) {
+		struct fk_progress *p = progress_push(out, n, &cap);
+		p->incident = col_int(s, 0);
+		p->phase = (int)col_int(s, 1);
+		p->finished = (int)col_int(s, 2);
+		p->total = (int)col_int(s, 3);
+	}
+	finalize(s);
+	if (rc)
+		return rc;
+	rc = prep(st,
+		  "SELECT incident_id, phase, SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), "
+		  "MIN(due_at) FROM tasks WHERE due_at IS NOT NULL AND state IN ('todo', 'doing') "
+		  "GROUP BY incident_id, phase ORDER BY incident_id, phase",
+		  &s, err);
 	if (rc)
 		return rc;
 	bind_time(s, 1, now);
-	bind_int(s, 2, include_closed);
+	size_t k = 0;
 	while (!(rc = step(s, &row, err)) && row) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 256;
-			*out = fk_xrealloc(*out, cap * sizeof **out);
+		int64_t inc = col_int(s, 0);
+		int phase = (int)col_int(s, 1);
+		while (k < *n && ((*out)[k].incident < inc ||
+				  ((*out)[k].incident == inc && (*out)[k].phase < phase)))
+			k++;
+		if (k < *n && (*out)[k].incident == inc && (*out)[k].phase == phase) {
+			(*out)[k].overdue = (int)col_int(s, 2);
+			(*out)[k].next_due = col_time(s, 3);
 		}
-		(*out)[(*n)++] = (struct fk_progress){col_int(s, 0), (int)col_int(s, 1),
-						      (int)col_int(s, 2), (int)col_int(s, 3),
-						      (int)col_int(s, 4), col_time(s, 5)};
 	}
 	finalize(s);
 	return rc;

@@ -94,13 +94,20 @@ enum fk_code fk_tz_check(const char *zone, struct fk_err *err)
 
 long fk_tz_offset(const char *zone, int64_t t)
 {
+	/* The C library loads a zone's rules when TZ changes (tzset reads the tz file), so
+	 * the zone last asked for stays set: a process shows times in one zone, and a board of
+	 * thousands of dates must not read the tz file for each. TZ is ours: nothing in fukkyu
+	 * uses the C library's local time otherwise (localtime is banned). */
+	static char current[64];
 	long off;
 	if (parse_offset(zone, &off))
 		return off;
 	pthread_mutex_lock(&tz_lock);
-	char *saved = getenv("TZ") ? fk_xstrdup(getenv("TZ")) : NULL;
-	setenv("TZ", zone, 1);
-	tzset();
+	if (strcmp(current, zone)) {
+		snprintf(current, sizeof current, "%s", zone);
+		setenv("TZ", zone, 1);
+		tzset();
+	}
 	time_t tt = (time_t)t;
 	struct tm tm;
 	off = 0;
@@ -110,13 +117,6 @@ long fk_tz_offset(const char *zone, int64_t t)
 				tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
 		off = (long)(local - t);
 	}
-	if (saved) {
-		setenv("TZ", saved, 1);
-		free(saved);
-	} else {
-		unsetenv("TZ");
-	}
-	tzset();
 	pthread_mutex_unlock(&tz_lock);
 	return off;
 }

@@ -196,9 +196,53 @@ enum fk_code cli_store(struct cli *c, bool create)
 
 void cli_json_out(json_t *root)
 {
-	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	char *text = json_dumps(root, JSON_INDENT(2));
+	fputs(text ? text : "null", stdout);
 	fputc('\n', stdout);
+	free(text);
 	json_decref(root);
+}
+
+static bool jarr_first;
+
+void cli_jarr_begin(json_t *head, const char *key)
+{
+	const char *k;
+	json_t *v;
+	fputs("{", stdout);
+	json_object_foreach(head, k, v)
+	{
+		json_t *kj = json_string(k);
+		fputs("\n  ", stdout);
+		json_dumpf(kj, stdout, JSON_ENCODE_ANY);
+		fputs(": ", stdout);
+		json_dumpf(v, stdout, JSON_ENCODE_ANY | JSON_INDENT(2));
+		fputs(",", stdout);
+		json_decref(kj);
+	}
+	json_decref(head);
+	json_t *kj = json_string(key);
+	fputs("\n  ", stdout);
+	json_dumpf(kj, stdout, JSON_ENCODE_ANY);
+	fputs(": [", stdout);
+	json_decref(kj);
+	jarr_first = true;
+}
+
+void cli_jarr_item(json_t *item)
+{
+	/* One fputs per item: json_dumpf's many small writes cost more than the encoding. */
+	char *text = json_dumps(item, JSON_INDENT(2));
+	fputs(jarr_first ? "\n" : ",\n", stdout);
+	fputs(text ? text : "null", stdout);
+	free(text);
+	json_decref(item);
+	jarr_first = false;
+}
+
+void cli_jarr_end(void)
+{
+	fputs(jarr_first ? "]\n}\n" : "\n  ]\n}\n", stdout);
 }
 
 json_t *cli_json_time(struct cli *c, int64_t t)

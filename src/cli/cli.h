@@ -69,6 +69,15 @@ enum fk_code cli_store(struct cli *c, bool create) FK_WUR;
 
 /* Prints root as the command's one JSON document on stdout, and releases it. */
 void cli_json_out(json_t *root);
+/*
+ * Streams {...head fields..., "key": [items...]} without holding every item in memory:
+ * for lists of thousands (board, incident list). begin takes head (may be NULL) and item
+ * takes each element; both are released.
+ */
+void cli_jarr_begin(json_t *head, const char *key);
+void cli_jarr_item(json_t *item);
+void cli_jarr_end(void);
+
 /* JSON helpers: a time in the display zone (null when unset); {"ja":..,"en":..}. */
 json_t *cli_json_time(struct cli *c, int64_t t);
 json_t *cli_json_i18n(const char *ja, const char *en);

@@ -20,7 +20,7 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 	if (rc || help || (rc = fk_board_build(&c->ctx, all, &b, &c->err)))
 		return rc;
 	if (c->json) {
-		json_t *arr = json_array();
+		cli_jarr_begin(json_pack("{s:o}", "now", cli_json_time(c, c->ctx.now)), "incidents");
 		for (size_t i = 0; i < b.n; i++) {
 			const struct fk_board_row *r = &b.rows[i];
 			int done = 0, total = 0;
@@ -37,10 +37,9 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 			json_object_set_new(o, "phases", ph);
 			json_object_set_new(o, "overdue", json_integer(r->overdue));
 			json_object_set_new(o, "next_due", cli_json_time(c, r->next_due));
-			json_array_append_new(arr, o);
+			cli_jarr_item(o);
 		}
-		cli_json_out(json_pack("{s:o, s:o}", "now", cli_json_time(c, c->ctx.now),
-				       "incidents", arr));
+		cli_jarr_end();
 		fk_board_release(&b);
 		return FK_OK;
 	}
@@ -72,7 +71,7 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 		int done = 0, total = 0;
 		char cell[16], due[40];
 		printf("%-14s ", r->inc.ref);
-		fk_utf8_fput(stdout, fk_enum_label(fk_states, FK_STATE_COUNT, r->inc.state, c->lang), 10);
+		fk_utf8_fput(stdout, c->lang == FK_LANG_JA ? fk_states[r->inc.state].ja : fk_states[r->inc.state].key, 10);
 		printf(" ");
 		fk_utf8_fput(stdout, fk_enum_label(fk_severities, FK_SEV_COUNT, r->inc.severity, c->lang), 8);
 		for (int p = 0; p < FK_PLAYBOOK_PHASES; p++) {

@@ -110,10 +110,10 @@ static enum fk_code incident_list(struct cli *c, int argc, char **argv)
 	if (rc || help || (rc = fk_store_incident_list(c->st, all, &incs, &n, &c->err)))
 		return rc;
 	if (c->json) {
-		json_t *arr = json_array();
+		cli_jarr_begin(NULL, "incidents");
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, cli_incident_json(c, &incs[i]));
-		cli_json_out(json_pack("{s:o}", "incidents", arr));
+			cli_jarr_item(cli_incident_json(c, &incs[i]));
+		cli_jarr_end();
 	} else if (!n) {
 		printf("%s\n", TR(c->lang, "no incidents", "インシデントはありません"));
 	} else {
@@ -329,10 +329,15 @@ static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			char t[40];
 			cli_time(c, ch[i].at, t);
-			printf("%s  %-12s %s%s%s %s: %s → %s\n", t, ch[i].actor, ch[i].entity,
-			       ch[i].entity_key ? " " : "", ch[i].entity_key ? ch[i].entity_key : "",
-			       ch[i].field, ch[i].old_value ? ch[i].old_value : "-",
-			       ch[i].new_value ? ch[i].new_value : "-");
+			printf("%-19s  ", t);
+			fk_utf8_fput(stdout, ch[i].actor, 14);
+			printf(" %s%s%s %s: ", ch[i].entity, ch[i].entity_key ? " " : "",
+			       ch[i].entity_key ? ch[i].entity_key : "", ch[i].field);
+			if (!ch[i].old_value)
+				printf("%s\n", ch[i].new_value ? ch[i].new_value : "-");
+			else
+				printf("%s → %s\n", ch[i].old_value,
+				       ch[i].new_value ? ch[i].new_value : TR(c->lang, "(removed)", "(削除)"));
 		}
 	}
 	FK_FREE_ARRAY(ch, n, fk_change_release);
@@ -347,7 +352,7 @@ enum fk_code cmd_incident(struct cli *c, int argc, char **argv)
 		{"list", incident_list, "list incidents", "インシデントの一覧"},
 		{"show", incident_show, "show an incident", "インシデントの表示"},
 		{"set", incident_set, "change an incident's fields", "インシデントの項目を変更"},
-		{"advance", incident_advance, "move to the next state", "次の状態へ進める"},
+		{"advance", incident_advance, "move to the next state (leaving emergency records the containment time as now, unless set)", "次の状態へ進める (緊急対応を出るとき、封じ込め日時が未設定なら現在時刻を記録)"},
 		{"close", incident_close, "close (every item done or not applicable)", "完了にする (全項目が完了か対象外)"},
 		{"history", incident_history, "every change: who, when, old → new", "変更履歴 (誰が・いつ・旧→新)"},
 	};
