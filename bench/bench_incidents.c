@@ -30,8 +30,8 @@ static int cmp(const void *a, const void *b)
 static void report(const char *name, double *ms, size_t n)
 {
 	qsort(ms, n, sizeof *ms, cmp);
-	printf("%-34s median %8.3f ms   p90 %8.3f ms   runs %zu\n", name, ms[n / 2],
-	       ms[n * 9 / 10], n);
+	printf("%-34s median %8.3f ms   p90 %8.3f ms   runs %zu\n", name, ms[n / 2], ms[n * 9 / 10],
+	       n);
 }
 
 static void die(const char *what, const struct fk_err *err)
@@ -97,10 +97,10 @@ int main(int argc, char **argv)
 		sqlite3_stmt *s;
 		double t0 = now_ms();
 		sqlite3_prepare_v2(db,
-				   "SELECT t.incident_id, t.phase, SUM(t.state IN ('done','na')), "
-				   "COUNT(*) FROM tasks t JOIN incidents i ON i.id = t.incident_id "
-				   "WHERE i.state <> 'closed' GROUP BY 1, 2",
-				   -1, &s, NULL);
+		                   "SELECT t.incident_id, t.phase, SUM(t.state IN ('done','na')), "
+		                   "COUNT(*) FROM tasks t JOIN incidents i ON i.id = t.incident_id "
+		                   "WHERE i.state <> 'closed' GROUP BY 1, 2",
+		                   -1, &s, NULL);
 		long rows = 0;
 		while (sqlite3_step(s) == SQLITE_ROW)
 			rows++;

@@ -18,9 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FK_WUR __attribute__((warn_unused_result))
+#define FK_WUR          __attribute__((warn_unused_result))
 #define FK_PRINTF(f, a) __attribute__((format(printf, f, a)))
-#define FK_NORETURN __attribute__((noreturn))
+#define FK_NORETURN     __attribute__((noreturn))
 #define FK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
 
 /* Languages of every user-facing text. */

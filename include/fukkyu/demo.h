@@ -10,6 +10,6 @@
 /* Creates the four incidents (with handover, roles, timeline and task progress) in an
  * empty store; refuses a store that already holds incidents. *created receives the count. */
 enum fk_code fk_demo_load(struct fk_ctx *c, const struct fk_playbook *pb, size_t *created,
-			  struct fk_err *err) FK_WUR;
+                          struct fk_err *err) FK_WUR;
 
 #endif

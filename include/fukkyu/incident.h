@@ -20,8 +20,8 @@ struct fk_enum {
 };
 
 /* Finds s among the n keys of table; on failure fills err listing the valid keys. */
-enum fk_code fk_enum_parse(const struct fk_enum *table, size_t n, const char *s,
-			   const char *field, int *out, struct fk_err *err) FK_WUR;
+enum fk_code fk_enum_parse(const struct fk_enum *table, size_t n, const char *s, const char *field,
+                           int *out, struct fk_err *err) FK_WUR;
 /* Label of key i in lang. */
 const char *fk_enum_label(const struct fk_enum *table, size_t n, int i, enum fk_lang lang);
 
@@ -100,10 +100,10 @@ struct fk_incident {
 	int64_t discovered_at;
 	int64_t contained_at; /* FK_TIME_NONE when not yet */
 	char *description;
-	bool pii;             /* personal data involved */
-	int64_t pii_count;    /* persons affected, -1 unknown */
-	bool pii_sensitive;   /* 要配慮個人情報 among it */
-	char *playbook;       /* name of the playbook the tasks came from */
+	bool pii;           /* personal data involved */
+	int64_t pii_count;  /* persons affected, -1 unknown */
+	bool pii_sensitive; /* 要配慮個人情報 among it */
+	char *playbook;     /* name of the playbook the tasks came from */
 	int64_t created_at;
 	char *created_by;
 	int64_t updated_at;
@@ -179,11 +179,11 @@ struct fk_change {
 void fk_change_release(struct fk_change *c);
 
 /* Frees an array of n elements with each element's release function. */
-#define FK_FREE_ARRAY(arr, n, release_fn)                                                      \
-	do {                                                                                   \
-		for (size_t fk_i_ = 0; fk_i_ < (n); fk_i_++)                                   \
-			release_fn(&(arr)[fk_i_]);                                             \
-		free(arr);                                                                     \
+#define FK_FREE_ARRAY(arr, n, release_fn)                                                          \
+	do {                                                                                       \
+		for (size_t fk_i_ = 0; fk_i_ < (n); fk_i_++)                                       \
+			release_fn(&(arr)[fk_i_]);                                                 \
+		free(arr);                                                                         \
 	} while (0)
 
 #endif

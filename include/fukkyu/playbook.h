@@ -14,8 +14,8 @@
 #include "util/err.h"
 
 #define FK_PLAYBOOK_MAX_BYTES (4u << 20) /* 4 MiB: far above any real playbook */
-#define FK_PLAYBOOK_PHASES 6
-#define FK_PLAYBOOK_DEFAULT "playbooks/recovery.yaml"
+#define FK_PLAYBOOK_PHASES    6
+#define FK_PLAYBOOK_DEFAULT   "playbooks/recovery.yaml"
 
 struct fk_pb_item {
 	char *id;
@@ -51,10 +51,10 @@ struct fk_playbook {
 
 /* Parses len bytes of YAML; origin names the file in error messages. */
 enum fk_code fk_playbook_parse(const char *data, size_t len, const char *origin,
-			       struct fk_playbook *pb, struct fk_err *err) FK_WUR;
+                               struct fk_playbook *pb, struct fk_err *err) FK_WUR;
 /* Reads and parses a file (at most FK_PLAYBOOK_MAX_BYTES). */
 enum fk_code fk_playbook_load_file(const char *path, struct fk_playbook *pb,
-				   struct fk_err *err) FK_WUR;
+                                   struct fk_err *err) FK_WUR;
 /* The standard playbook compiled into the binary. */
 enum fk_code fk_playbook_load_default(struct fk_playbook *pb, struct fk_err *err) FK_WUR;
 void fk_playbook_release(struct fk_playbook *pb);
@@ -68,6 +68,6 @@ size_t fk_playbook_count(const struct fk_playbook *pb, int kind);
  * FK_FREE_ARRAY(..., fk_task_release) and FK_FREE_ARRAY(..., fk_phase_release).
  */
 void fk_playbook_instantiate(const struct fk_playbook *pb, int kind, int64_t discovered_at,
-			     struct fk_phase **phases, struct fk_task **tasks, size_t *n_tasks);
+                             struct fk_phase **phases, struct fk_task **tasks, size_t *n_tasks);
 
 #endif

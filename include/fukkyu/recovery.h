@@ -24,7 +24,7 @@ struct fk_ctx {
 
 /* Limits on free text, in bytes (UTF-8). */
 #define FK_TITLE_MAX 500
-#define FK_TEXT_MAX 65536
+#define FK_TEXT_MAX  65536
 
 /* Unset markers for patches. */
 #define FK_UNSET (-1)
@@ -32,7 +32,7 @@ struct fk_ctx {
 /* Creates inc (title, kind, severity, discovered_at, optional fields) with the tasks of pb
  * for its kind; inc->id and inc->ref are filled in. */
 enum fk_code fk_incident_create(struct fk_ctx *c, struct fk_incident *inc,
-				const struct fk_playbook *pb, struct fk_err *err) FK_WUR;
+                                const struct fk_playbook *pb, struct fk_err *err) FK_WUR;
 
 struct fk_incident_patch {
 	const char *title;       /* NULL: unchanged */
@@ -44,48 +44,52 @@ struct fk_incident_patch {
 	int64_t pii_count;       /* FK_UNSET: unchanged */
 	int pii_sensitive;       /* FK_UNSET, 0, 1 */
 };
-#define FK_INCIDENT_PATCH_INIT                                                                 \
-	{NULL, NULL, FK_UNSET, INT64_MIN, INT64_MIN, FK_UNSET, FK_UNSET, FK_UNSET}
+#define FK_INCIDENT_PATCH_INIT                                                                     \
+	{                                                                                          \
+		NULL, NULL, FK_UNSET, INT64_MIN, INT64_MIN, FK_UNSET, FK_UNSET, FK_UNSET           \
+	}
 
-enum fk_code fk_incident_change(struct fk_ctx *c, const char *id,
-				const struct fk_incident_patch *p, struct fk_incident *out,
-				struct fk_err *err) FK_WUR;
+enum fk_code fk_incident_change(struct fk_ctx *c, const char *id, const struct fk_incident_patch *p,
+                                struct fk_incident *out, struct fk_err *err) FK_WUR;
 
 /* Moves the incident to state to (FK_UNSET: the usual next state). Refused, with the
  * allowed states listed, if the transition is not allowed; closing is refused while any
  * task is unfinished (the message lists them). */
 enum fk_code fk_incident_transition(struct fk_ctx *c, const char *id, int to,
-				    struct fk_incident *out, struct fk_err *err) FK_WUR;
+                                    struct fk_incident *out, struct fk_err *err) FK_WUR;
 
 struct fk_task_patch {
-	int state;             /* FK_UNSET: unchanged */
-	const char *reason;    /* reason for na */
-	const char *note;      /* replaces the note; "" clears it */
-	const char *owner;     /* "" clears it */
-	int64_t due_at;        /* FK_TIME_NONE: unchanged */
+	int state;          /* FK_UNSET: unchanged */
+	const char *reason; /* reason for na */
+	const char *note;   /* replaces the note; "" clears it */
+	const char *owner;  /* "" clears it */
+	int64_t due_at;     /* FK_TIME_NONE: unchanged */
 	bool clear_due;
 };
-#define FK_TASK_PATCH_INIT {FK_UNSET, NULL, NULL, NULL, INT64_MIN, false}
+#define FK_TASK_PATCH_INIT                                                                         \
+	{                                                                                          \
+		FK_UNSET, NULL, NULL, NULL, INT64_MIN, false                                       \
+	}
 
 /* Changes one task. An item that needs approval can be marked done only by an approver
  * of the incident (ctx->actor among the incident's approvers). */
 enum fk_code fk_task_change(struct fk_ctx *c, const char *id, const char *item,
-			    const struct fk_task_patch *p, struct fk_task *out,
-			    struct fk_err *err) FK_WUR;
+                            const struct fk_task_patch *p, struct fk_task *out,
+                            struct fk_err *err) FK_WUR;
 
 /* Sets the handover fields given (values[f] non-NULL; "" clears a field). */
 enum fk_code fk_handover_change(struct fk_ctx *c, const char *id,
-				const char *const values[FK_HO_COUNT], struct fk_err *err) FK_WUR;
+                                const char *const values[FK_HO_COUNT], struct fk_err *err) FK_WUR;
 
 /* Assigns a role. For a single-holder role the holder is replaced; approvers accumulate
  * (the same name again updates the contact details). */
 enum fk_code fk_role_assign(struct fk_ctx *c, const char *id, const struct fk_person *p,
-			    struct fk_err *err) FK_WUR;
+                            struct fk_err *err) FK_WUR;
 enum fk_code fk_role_remove(struct fk_ctx *c, const char *id, int role, const char *name,
-			    struct fk_err *err) FK_WUR;
+                            struct fk_err *err) FK_WUR;
 
 enum fk_code fk_timeline_record(struct fk_ctx *c, const char *id, struct fk_timeline_entry *e,
-				struct fk_err *err) FK_WUR;
+                                struct fk_err *err) FK_WUR;
 
 /* The board: every incident not closed (all with include_closed), newest first. */
 struct fk_board_row {
@@ -101,7 +105,7 @@ struct fk_board {
 	size_t n;
 };
 enum fk_code fk_board_build(struct fk_ctx *c, bool include_closed, struct fk_board *out,
-			    struct fk_err *err) FK_WUR;
+                            struct fk_err *err) FK_WUR;
 void fk_board_release(struct fk_board *b);
 
 #endif

@@ -7,64 +7,64 @@
 #include "util/time.h"
 
 const struct fk_enum fk_kinds[FK_KIND_COUNT] = {
-	{"outbound-attack", "Attack from inside on others", "社内からの外部攻撃"},
-	{"vulnerability-report", "Vulnerability reported by a third party", "第三者からの脆弱性指摘"},
-	{"defacement", "Web site defacement", "Webサイト改ざん"},
-	{"malware-outbreak", "Malware / worm outbreak", "ワーム・ウイルス蔓延"},
-	{"data-leak", "Data leak", "情報漏えい"},
-	{"intrusion", "Intrusion", "不正侵入"},
-	{"dos", "Denial of service", "サービス妨害 (DoS)"},
-	{"insider", "Insider wrongdoing", "内部不正"},
-	{"equipment-failure", "Equipment or system failure", "機器・システム故障"},
-	{"disaster", "Disaster, fire", "自然災害・火災"},
-	{"other", "Other", "その他"},
+    {"outbound-attack", "Attack from inside on others", "社内からの外部攻撃"},
+    {"vulnerability-report", "Vulnerability reported by a third party", "第三者からの脆弱性指摘"},
+    {"defacement", "Web site defacement", "Webサイト改ざん"},
+    {"malware-outbreak", "Malware / worm outbreak", "ワーム・ウイルス蔓延"},
+    {"data-leak", "Data leak", "情報漏えい"},
+    {"intrusion", "Intrusion", "不正侵入"},
+    {"dos", "Denial of service", "サービス妨害 (DoS)"},
+    {"insider", "Insider wrongdoing", "内部不正"},
+    {"equipment-failure", "Equipment or system failure", "機器・システム故障"},
+    {"disaster", "Disaster, fire", "自然災害・火災"},
+    {"other", "Other", "その他"},
 };
 
 const struct fk_enum fk_severities[FK_SEV_COUNT] = {
-	{"low", "low", "低"},
-	{"medium", "medium", "中"},
-	{"high", "high", "高"},
-	{"critical", "critical", "緊急"},
+    {"low", "low", "低"},
+    {"medium", "medium", "中"},
+    {"high", "high", "高"},
+    {"critical", "critical", "緊急"},
 };
 
 const struct fk_enum fk_states[FK_STATE_COUNT] = {
-	{"emergency", "emergency response", "緊急対応"},
-	{"recovery", "recovery", "復旧対応"},
-	{"monitoring", "heightened monitoring", "監視強化"},
-	{"closed", "closed", "完了"},
-	{"reopened", "reopened", "再開"},
+    {"emergency", "emergency response", "緊急対応"},
+    {"recovery", "recovery", "復旧対応"},
+    {"monitoring", "heightened monitoring", "監視強化"},
+    {"closed", "closed", "完了"},
+    {"reopened", "reopened", "再開"},
 };
 
 const struct fk_enum fk_task_states[FK_TASK_COUNT] = {
-	{"todo", "to do", "未着手"},
-	{"doing", "in progress", "対応中"},
-	{"done", "done", "完了"},
-	{"na", "not applicable", "対象外"},
+    {"todo", "to do", "未着手"},
+    {"doing", "in progress", "対応中"},
+    {"done", "done", "完了"},
+    {"na", "not applicable", "対象外"},
 };
 
 const struct fk_enum fk_roles[FK_ROLE_COUNT] = {
-	{"recovery-owner", "Recovery owner", "復旧責任者"},
-	{"cost-arranger", "Arranges cost and staff", "費用・要員の手配"},
-	{"root-cause-owner", "Root-cause and prevention owner", "原因分析・再発防止責任者"},
-	{"user-response-owner", "User response owner", "ユーザ対応責任者"},
-	{"external-response-owner", "External response owner", "社外対応責任者"},
-	{"contact-window", "Contact window", "窓口"},
-	{"approver", "Approver", "承認者"},
+    {"recovery-owner", "Recovery owner", "復旧責任者"},
+    {"cost-arranger", "Arranges cost and staff", "費用・要員の手配"},
+    {"root-cause-owner", "Root-cause and prevention owner", "原因分析・再発防止責任者"},
+    {"user-response-owner", "User response owner", "ユーザ対応責任者"},
+    {"external-response-owner", "External response owner", "社外対応責任者"},
+    {"contact-window", "Contact window", "窓口"},
+    {"approver", "Approver", "承認者"},
 };
 
 const struct fk_enum fk_handover_fields[FK_HO_COUNT] = {
-	{"backups", "Backup status", "バックアップ状況"},
-	{"substitute-hw", "Substitute hardware", "代替ハードウェア"},
-	{"substitute-sw", "Substitute software", "代替ソフトウェア"},
-	{"substitute-net", "Substitute network", "代替ネットワーク"},
-	{"degraded", "Substitute service or degraded operation", "代替サービス・縮退運転"},
-	{"manual", "Manual workarounds", "手作業による代替作業"},
-	{"damage-scope", "Scope of the damage", "被害範囲の状況"},
-	{"responders", "Who did the emergency response", "緊急対応の実施者"},
+    {"backups", "Backup status", "バックアップ状況"},
+    {"substitute-hw", "Substitute hardware", "代替ハードウェア"},
+    {"substitute-sw", "Substitute software", "代替ソフトウェア"},
+    {"substitute-net", "Substitute network", "代替ネットワーク"},
+    {"degraded", "Substitute service or degraded operation", "代替サービス・縮退運転"},
+    {"manual", "Manual workarounds", "手作業による代替作業"},
+    {"damage-scope", "Scope of the damage", "被害範囲の状況"},
+    {"responders", "Who did the emergency response", "緊急対応の実施者"},
 };
 
-enum fk_code fk_enum_parse(const struct fk_enum *table, size_t n, const char *s,
-			   const char *field, int *out, struct fk_err *err)
+enum fk_code fk_enum_parse(const struct fk_enum *table, size_t n, const char *s, const char *field,
+                           int *out, struct fk_err *err)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!strcmp(table[i].key, s)) {

@@ -58,7 +58,7 @@ static enum fk_code failf(struct ctx *c, int line, const char *en, const char *j
 
 /* Reads a non-empty UTF-8 scalar into *out (malloc'd). */
 static enum fk_code get_text(struct ctx *c, struct fy_node *n, int line, const char *key,
-			     char **out)
+                             char **out)
 {
 	char en[256], ja[256];
 	if (!n || !fy_node_is_scalar(n) || fy_node_get_style(n) == FYNS_ALIAS) {
@@ -84,7 +84,7 @@ static enum fk_code get_text(struct ctx *c, struct fy_node *n, int line, const c
 
 /* Checks that every key of mapping n is among allowed (NULL-terminated). */
 static enum fk_code check_keys(struct ctx *c, struct fy_node *n, int line, const char *what,
-			       const char *const *allowed)
+                               const char *const *allowed)
 {
 	char en[512], ja[512];
 	if (!n || !fy_node_is_mapping(n)) {
@@ -105,9 +105,9 @@ static enum fk_code check_keys(struct ctx *c, struct fy_node *n, int line, const
 			for (const char *const *a = allowed; *a; a++)
 				(void)fk_buf_addf(&list, "%s%s", a == allowed ? "" : ", ", *a);
 			snprintf(en, sizeof en, "unknown key '%s' in %s: expected %s",
-				 ks ? ks : "?", what, list.ptr);
+			         ks ? ks : "?", what, list.ptr);
 			snprintf(ja, sizeof ja, "%s に不明なキー '%s' があります: 使えるキーは %s",
-				 what, ks ? ks : "?", list.ptr);
+			         what, ks ? ks : "?", list.ptr);
 			fk_buf_release(&list);
 			return failf(c, node_line(k, line), en, ja);
 		}
@@ -132,7 +132,7 @@ static struct fy_node *lookup(struct fy_node *n, const char *key, int line, int 
 }
 
 static enum fk_code required(struct ctx *c, struct fy_node *n, const char *key, int line,
-			     const char *what, struct fy_node **out, int *key_line)
+                             const char *what, struct fy_node **out, int *key_line)
 {
 	bool present = false;
 	void *it = NULL;
@@ -153,8 +153,8 @@ static enum fk_code required(struct ctx *c, struct fy_node *n, const char *key, 
 }
 
 /* A {ja: ..., en: ...} pair, both required. */
-static enum fk_code get_i18n(struct ctx *c, struct fy_node *n, int line, const char *key,
-			     char **ja, char **en)
+static enum fk_code get_i18n(struct ctx *c, struct fy_node *n, int line, const char *key, char **ja,
+                             char **en)
 {
 	static const char *const keys[] = {"ja", "en", NULL};
 	char what[64];
@@ -173,21 +173,21 @@ static enum fk_code get_i18n(struct ctx *c, struct fy_node *n, int line, const c
 	return rc;
 }
 
-static enum fk_code get_int(struct ctx *c, struct fy_node *n, int line, const char *key,
-			    long min, long max, long *out)
+static enum fk_code get_int(struct ctx *c, struct fy_node *n, int line, const char *key, long min,
+                            long max, long *out)
 {
 	const char *s = n && fy_node_is_scalar(n) && fy_node_get_style(n) == FYNS_PLAIN
-				? fy_node_get_scalar0(n)
-				: NULL;
+	                    ? fy_node_get_scalar0(n)
+	                    : NULL;
 	char *end = NULL;
 	errno = 0;
 	long v = s ? strtol(s, &end, 10) : 0;
 	if (!s || !*s || *end || errno || v < min || v > max) {
 		char en[256], ja[256];
 		snprintf(en, sizeof en, "'%s' must be a whole number from %ld to %ld", key, min,
-			 max);
+		         max);
 		snprintf(ja, sizeof ja, "'%s' は %ld から %ld までの整数で指定してください", key,
-			 min, max);
+		         min, max);
 		return failf(c, node_line(n, line), en, ja);
 	}
 	*out = v;
@@ -204,19 +204,19 @@ static bool key_ok(const char *s)
 	return true;
 }
 
-static enum fk_code get_key(struct ctx *c, struct fy_node *n, int line, const char *key,
-			    char **out)
+static enum fk_code get_key(struct ctx *c, struct fy_node *n, int line, const char *key, char **out)
 {
 	enum fk_code rc = get_text(c, n, line, key, out);
 	if (!rc && !key_ok(*out)) {
 		char en[256], ja[256];
 		snprintf(en, sizeof en,
-			 "'%s' must be lower-case letters, digits and '-' (at most 48), e.g. "
-			 "root-cause",
-			 key);
-		snprintf(ja, sizeof ja,
-			 "'%s' は英小文字・数字・'-' (48文字以内) で指定してください (例 root-cause)",
-			 key);
+		         "'%s' must be lower-case letters, digits and '-' (at most 48), e.g. "
+		         "root-cause",
+		         key);
+		snprintf(
+		    ja, sizeof ja,
+		    "'%s' は英小文字・数字・'-' (48文字以内) で指定してください (例 root-cause)",
+		    key);
 		return failf(c, node_line(n, line), en, ja);
 	}
 	return rc;
@@ -234,10 +234,10 @@ static bool item_id_ok(const char *id, int phase)
 }
 
 static enum fk_code parse_item(struct ctx *c, struct fy_node *n, int line, int phase,
-			       struct fk_pb_item *it)
+                               struct fk_pb_item *it)
 {
-	static const char *const keys[] = {"id", "title", "kinds", "approval", "due_hours", "why",
-					   NULL};
+	static const char *const keys[] = {"id",        "title", "kinds", "approval",
+	                                   "due_hours", "why",   NULL};
 	struct fy_node *v;
 	int kl = line;
 	enum fk_code rc = check_keys(c, n, line, "item", keys);
@@ -250,12 +250,13 @@ static enum fk_code parse_item(struct ctx *c, struct fy_node *n, int line, int p
 		return rc;
 	if (!item_id_ok(it->id, phase)) {
 		char en[256], ja[256];
-		snprintf(en, sizeof en,
-			 "item id '%s' must start with its phase number, e.g. \"%d.1\" or \"%d.dl-1\"",
-			 it->id, phase, phase);
+		snprintf(
+		    en, sizeof en,
+		    "item id '%s' must start with its phase number, e.g. \"%d.1\" or \"%d.dl-1\"",
+		    it->id, phase, phase);
 		snprintf(ja, sizeof ja,
-			 "項目 ID '%s' はフェーズ番号で始めてください (例 \"%d.1\"、\"%d.dl-1\")",
-			 it->id, phase, phase);
+		         "項目 ID '%s' はフェーズ番号で始めてください (例 \"%d.1\"、\"%d.dl-1\")",
+		         it->id, phase, phase);
 		return failf(c, kl, en, ja);
 	}
 	it->line = kl;
@@ -266,13 +267,13 @@ static enum fk_code parse_item(struct ctx *c, struct fy_node *n, int line, int p
 		rc = get_i18n(c, v, kl, "why", &it->why_ja, &it->why_en);
 	if (!rc && (v = lookup(n, "approval", line, &kl))) {
 		const char *s = fy_node_is_scalar(v) && fy_node_get_style(v) == FYNS_PLAIN
-					? fy_node_get_scalar0(v)
-					: "";
+		                    ? fy_node_get_scalar0(v)
+		                    : "";
 		if (!strcmp(s, "true"))
 			it->approval = true;
 		else if (strcmp(s, "false"))
 			return failf(c, node_line(v, kl), "'approval' must be true or false",
-				     "'approval' は true または false で指定してください");
+			             "'approval' は true または false で指定してください");
 	}
 	long hours;
 	if (!rc && (v = lookup(n, "due_hours", line, &kl))) {
@@ -282,9 +283,9 @@ static enum fk_code parse_item(struct ctx *c, struct fy_node *n, int line, int p
 	if (!rc && (v = lookup(n, "kinds", line, &kl))) {
 		if (!fy_node_is_sequence(v) || !fy_node_sequence_item_count(v))
 			return failf(c, node_line(v, kl),
-				     "'kinds' must be a list of incident kinds, e.g. [data-leak]",
-				     "'kinds' はインシデント種別のリストで指定してください (例 "
-				     "[data-leak])");
+			             "'kinds' must be a list of incident kinds, e.g. [data-leak]",
+			             "'kinds' はインシデント種別のリストで指定してください (例 "
+			             "[data-leak])");
 		void *si = NULL;
 		struct fy_node *k;
 		while (!rc && (k = fy_node_sequence_iterate(v, &si))) {
@@ -304,7 +305,7 @@ static enum fk_code parse_item(struct ctx *c, struct fy_node *n, int line, int p
 }
 
 static enum fk_code parse_group(struct ctx *c, struct fy_node *n, int line, int phase,
-				struct fk_pb_group *g)
+                                struct fk_pb_group *g)
 {
 	static const char *const keys[] = {"key", "title", "items", NULL};
 	struct fy_node *v;
@@ -322,7 +323,7 @@ static enum fk_code parse_group(struct ctx *c, struct fy_node *n, int line, int 
 		rc = required(c, n, "items", line, "group", &v, &kl);
 	if (!rc && (!fy_node_is_sequence(v) || !fy_node_sequence_item_count(v)))
 		rc = failf(c, kl, "'items' must be a non-empty list of items",
-			   "'items' には項目のリストを指定してください (空は不可)");
+		           "'items' には項目のリストを指定してください (空は不可)");
 	if (rc)
 		return rc;
 	g->items = fk_xcalloc((size_t)fy_node_sequence_item_count(v), sizeof *g->items);
@@ -334,7 +335,7 @@ static enum fk_code parse_group(struct ctx *c, struct fy_node *n, int line, int 
 }
 
 static enum fk_code parse_phase(struct ctx *c, struct fy_node *n, int line, int expect_no,
-				struct fk_pb_phase *ph)
+                                struct fk_pb_phase *ph)
 {
 	static const char *const keys[] = {"no", "key", "title", "groups", NULL};
 	struct fy_node *v;
@@ -348,10 +349,10 @@ static enum fk_code parse_phase(struct ctx *c, struct fy_node *n, int line, int 
 	if (!rc && no != expect_no) {
 		char en[256], ja[256];
 		snprintf(en, sizeof en, "phase 'no' is %ld: expected %d (phases 1 to 6, in order)",
-			 no, expect_no);
+		         no, expect_no);
 		snprintf(ja, sizeof ja,
-			 "フェーズ番号が %ld です: %d が必要です (フェーズ 1〜6 を順に)", no,
-			 expect_no);
+		         "フェーズ番号が %ld です: %d が必要です (フェーズ 1〜6 を順に)", no,
+		         expect_no);
 		return failf(c, kl, en, ja);
 	}
 	if (rc)
@@ -368,7 +369,7 @@ static enum fk_code parse_phase(struct ctx *c, struct fy_node *n, int line, int 
 		rc = required(c, n, "groups", line, "phase", &v, &kl);
 	if (!rc && (!fy_node_is_sequence(v) || !fy_node_sequence_item_count(v)))
 		rc = failf(c, kl, "'groups' must be a non-empty list of groups",
-			   "'groups' にはグループのリストを指定してください (空は不可)");
+		           "'groups' にはグループのリストを指定してください (空は不可)");
 	if (rc)
 		return rc;
 	ph->groups = fk_xcalloc((size_t)fy_node_sequence_item_count(v), sizeof *ph->groups);
@@ -396,12 +397,14 @@ static enum fk_code check_unique(struct ctx *c)
 			if (strcmp(all[i]->id, all[j]->id))
 				continue;
 			char en[256], ja[256];
-			snprintf(en, sizeof en,
-				 "duplicate item id '%s' (first at line %d): every id must be unique",
-				 all[i]->id, all[j]->line);
+			snprintf(
+			    en, sizeof en,
+			    "duplicate item id '%s' (first at line %d): every id must be unique",
+			    all[i]->id, all[j]->line);
 			snprintf(ja, sizeof ja,
-				 "項目 ID '%s' が重複しています (最初は %d 行目): ID は一意にしてください",
-				 all[i]->id, all[j]->line);
+			         "項目 ID '%s' が重複しています (最初は %d 行目): ID "
+			         "は一意にしてください",
+			         all[i]->id, all[j]->line);
 			rc = failf(c, all[i]->line, en, ja);
 		}
 	free(all);
@@ -427,18 +430,18 @@ static bool find_bad_utf8(const char *data, size_t len, int *line)
 }
 
 enum fk_code fk_playbook_parse(const char *data, size_t len, const char *origin,
-			       struct fk_playbook *pb, struct fk_err *err)
+                               struct fk_playbook *pb, struct fk_err *err)
 {
 	struct ctx c = {origin, err, pb};
 	memset(pb, 0, sizeof *pb);
 	int bad_line;
 	if (len > FK_PLAYBOOK_MAX_BYTES)
-		return FK_ERR(err, FK_ETOOBIG, origin,
-			      "%s: the playbook is larger than %u bytes", "%s: プレイブックが %u バイトを超えています",
-			      origin, FK_PLAYBOOK_MAX_BYTES);
+		return FK_ERR(err, FK_ETOOBIG, origin, "%s: the playbook is larger than %u bytes",
+		              "%s: プレイブックが %u バイトを超えています", origin,
+		              FK_PLAYBOOK_MAX_BYTES);
 	if (find_bad_utf8(data, len, &bad_line))
 		return failf(&c, bad_line, "the line is not valid UTF-8: save the file as UTF-8",
-			     "この行が UTF-8 ではありません: ファイルを UTF-8 で保存してください");
+		             "この行が UTF-8 ではありません: ファイルを UTF-8 で保存してください");
 
 	struct fy_diag_cfg dcfg;
 	fy_diag_cfg_default(&dcfg);
@@ -456,11 +459,11 @@ enum fk_code fk_playbook_parse(const char *data, size_t len, const char *origin,
 		struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
 		char en[512], ja[512];
 		snprintf(en, sizeof en, "%s%s (column %d): expected YAML",
-			 de ? "broken YAML: " : "the file is empty or not YAML",
-			 de && de->msg ? de->msg : "", de ? de->column + 1 : 1);
+		         de ? "broken YAML: " : "the file is empty or not YAML",
+		         de && de->msg ? de->msg : "", de ? de->column + 1 : 1);
 		snprintf(ja, sizeof ja, "%s%s (%d 桁目): YAML として読めるファイルが必要です",
-			 de ? "YAML の構文エラー: " : "ファイルが空か YAML ではありません",
-			 de && de->msg ? de->msg : "", de ? de->column + 1 : 1);
+		         de ? "YAML の構文エラー: " : "ファイルが空か YAML ではありません",
+		         de && de->msg ? de->msg : "", de ? de->column + 1 : 1);
 		rc = failf(&c, de ? de->line + 1 : 1, en, ja);
 		goto out;
 	}
@@ -485,10 +488,10 @@ enum fk_code fk_playbook_parse(const char *data, size_t len, const char *origin,
 		rc = get_i18n(&c, v, kl, "title", &pb->title_ja, &pb->title_en);
 	if (!rc)
 		rc = required(&c, root, "phases", 1, "the playbook", &v, &kl);
-	if (!rc && (!fy_node_is_sequence(v) ||
-		    fy_node_sequence_item_count(v) != FK_PLAYBOOK_PHASES)) {
+	if (!rc &&
+	    (!fy_node_is_sequence(v) || fy_node_sequence_item_count(v) != FK_PLAYBOOK_PHASES)) {
 		rc = failf(&c, kl, "'phases' must be a list of exactly 6 phases (no: 1 to 6)",
-			   "'phases' にはちょうど 6 つのフェーズ (no: 1〜6) を指定してください");
+		           "'phases' にはちょうど 6 つのフェーズ (no: 1〜6) を指定してください");
 	}
 	if (!rc) {
 		void *si = NULL;
@@ -516,7 +519,7 @@ enum fk_code fk_playbook_load_file(const char *path, struct fk_playbook *pb, str
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return FK_ERR(err, FK_EIO, path, "cannot open playbook '%s': %s",
-			      "プレイブック '%s' を開けません: %s", path, strerror(errno));
+		              "プレイブック '%s' を開けません: %s", path, strerror(errno));
 	struct fk_buf b = FK_BUF_INIT;
 	b.max = FK_PLAYBOOK_MAX_BYTES;
 	char chunk[65536];
@@ -528,11 +531,11 @@ enum fk_code fk_playbook_load_file(const char *path, struct fk_playbook *pb, str
 	fclose(f);
 	if (rc)
 		rc = FK_ERR(err, FK_ETOOBIG, path, "playbook '%s' is larger than %u bytes",
-			    "プレイブック '%s' が %u バイトを超えています", path,
-			    FK_PLAYBOOK_MAX_BYTES);
+		            "プレイブック '%s' が %u バイトを超えています", path,
+		            FK_PLAYBOOK_MAX_BYTES);
 	else if (io_error)
 		rc = FK_ERR(err, FK_EIO, path, "cannot read playbook '%s'",
-			    "プレイブック '%s' を読めません", path);
+		            "プレイブック '%s' を読めません", path);
 	else
 		rc = fk_playbook_parse(b.ptr, b.len, path, pb, err);
 	fk_buf_release(&b);
@@ -598,15 +601,16 @@ static char *dup_or_null(const char *s)
 }
 
 void fk_playbook_instantiate(const struct fk_playbook *pb, int kind, int64_t discovered_at,
-			     struct fk_phase **phases, struct fk_task **tasks, size_t *n_tasks)
+                             struct fk_phase **phases, struct fk_task **tasks, size_t *n_tasks)
 {
 	size_t n = fk_playbook_count(pb, kind), k = 0;
 	*phases = fk_xcalloc(FK_PLAYBOOK_PHASES, sizeof **phases);
 	*tasks = fk_xcalloc(n, sizeof **tasks);
 	for (int p = 0; p < FK_PLAYBOOK_PHASES; p++) {
 		const struct fk_pb_phase *ph = &pb->phases[p];
-		(*phases)[p] = (struct fk_phase){ph->no, fk_xstrdup(ph->key),
-						 fk_xstrdup(ph->title_ja), fk_xstrdup(ph->title_en)};
+		(*phases)[p] =
+		    (struct fk_phase){ph->no, fk_xstrdup(ph->key), fk_xstrdup(ph->title_ja),
+		                      fk_xstrdup(ph->title_en)};
 		for (size_t g = 0; g < ph->n_groups; g++) {
 			const struct fk_pb_group *gr = &ph->groups[g];
 			for (size_t i = 0; i < gr->n_items; i++) {
@@ -627,7 +631,7 @@ void fk_playbook_instantiate(const struct fk_playbook *pb, int kind, int64_t dis
 				t->approval = it->approval;
 				t->state = FK_TASK_TODO;
 				t->due_at = it->due_hours ? discovered_at + it->due_hours * 3600LL
-							  : FK_TIME_NONE;
+				                          : FK_TIME_NONE;
 				t->updated_at = FK_TIME_NONE;
 			}
 		}

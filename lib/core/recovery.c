@@ -9,16 +9,16 @@
 
 /* Text fields: UTF-8, no control characters, within a size. */
 static enum fk_code check_text(const char *s, const char *field, size_t max, bool required,
-			       struct fk_err *err)
+                               struct fk_err *err)
 {
 	if (!s)
 		return FK_OK;
 	if (required && !*s)
 		return FK_ERR(err, FK_EINVAL, field, "%s must not be empty",
-			      "%s を空にはできません", field);
+		              "%s を空にはできません", field);
 	if (strlen(s) > max)
 		return FK_ERR(err, FK_ETOOBIG, field, "%s is longer than %zu bytes",
-			      "%s が %zu バイトを超えています", field, max);
+		              "%s が %zu バイトを超えています", field, max);
 	return fk_text_check(s, field, err);
 }
 
@@ -40,20 +40,21 @@ static int ref_year(struct fk_ctx *c, int64_t t)
 }
 
 enum fk_code fk_incident_create(struct fk_ctx *c, struct fk_incident *inc,
-				const struct fk_playbook *pb, struct fk_err *err)
+                                const struct fk_playbook *pb, struct fk_err *err)
 {
 	enum fk_code rc = check_text(inc->title, "--title", FK_TITLE_MAX, true, err);
 	if (!rc)
 		rc = check_text(inc->description, "--description", FK_TEXT_MAX, false, err);
 	if (!rc && inc->discovered_at == FK_TIME_NONE)
 		rc = FK_ERR0(err, FK_EUSAGE, "--discovered",
-			     "missing --discovered: when was the incident discovered?",
-			     "--discovered がありません: インシデントの発覚日時を指定してください");
+		             "missing --discovered: when was the incident discovered?",
+		             "--discovered がありません: インシデントの発覚日時を指定してください");
 	if (!rc && inc->contained_at != FK_TIME_NONE && inc->contained_at < inc->discovered_at)
-		rc = FK_ERR0(err, FK_EINVAL, "--contained",
-			     "--contained is before --discovered: an incident is contained after it "
-			     "is discovered",
-			     "--contained が --discovered より前です: 封じ込めは発覚の後です");
+		rc =
+		    FK_ERR0(err, FK_EINVAL, "--contained",
+		            "--contained is before --discovered: an incident is contained after it "
+		            "is discovered",
+		            "--contained が --discovered より前です: 封じ込めは発覚の後です");
 	if (rc)
 		return rc;
 	free(inc->playbook);
@@ -67,7 +68,8 @@ enum fk_code fk_incident_create(struct fk_ctx *c, struct fk_incident *inc,
 		goto out;
 	rc = fk_store_incident_insert(c->st, inc, ref_year(c, inc->discovered_at), err);
 	if (!rc)
-		rc = fk_store_tasks_insert(c->st, inc->id, phases, FK_PLAYBOOK_PHASES, tasks, n, err);
+		rc = fk_store_tasks_insert(c->st, inc->id, phases, FK_PLAYBOOK_PHASES, tasks, n,
+		                           err);
 	rc = finish(c, rc, err);
 out:
 	FK_FREE_ARRAY(phases, FK_PLAYBOOK_PHASES, fk_phase_release);
@@ -77,7 +79,7 @@ out:
 
 /* Begins a transaction and loads the incident; on failure nothing is left open. */
 static enum fk_code begin_on(struct fk_ctx *c, const char *id, struct fk_incident *inc,
-			     struct fk_err *err)
+                             struct fk_err *err)
 {
 	enum fk_code rc = fk_store_begin(c->st, c->actor, c->now, err);
 	if (rc)
@@ -88,9 +90,8 @@ static enum fk_code begin_on(struct fk_ctx *c, const char *id, struct fk_inciden
 	return rc;
 }
 
-enum fk_code fk_incident_change(struct fk_ctx *c, const char *id,
-				const struct fk_incident_patch *p, struct fk_incident *out,
-				struct fk_err *err)
+enum fk_code fk_incident_change(struct fk_ctx *c, const char *id, const struct fk_incident_patch *p,
+                                struct fk_incident *out, struct fk_err *err)
 {
 	struct fk_incident before;
 	enum fk_code rc = check_text(p->title, "--title", FK_TITLE_MAX, true, err);
@@ -98,8 +99,8 @@ enum fk_code fk_incident_change(struct fk_ctx *c, const char *id,
 		rc = check_text(p->description, "--description", FK_TEXT_MAX, false, err);
 	if (!rc && p->pii_count != FK_UNSET && p->pii_count < 0)
 		rc = FK_ERR0(err, FK_EINVAL, "--pii-count",
-			     "--pii-count must be a number of persons, 0 or more",
-			     "--pii-count には 0 以上の人数を指定してください");
+		             "--pii-count must be a number of persons, 0 or more",
+		             "--pii-count には 0 以上の人数を指定してください");
 	if (rc || (rc = begin_on(c, id, &before, err)))
 		return rc;
 	fk_incident_copy(out, &before);
@@ -129,8 +130,8 @@ enum fk_code fk_incident_change(struct fk_ctx *c, const char *id,
 	}
 	if (out->contained_at != FK_TIME_NONE && out->contained_at < out->discovered_at)
 		rc = FK_ERR0(err, FK_EINVAL, "--contained",
-			     "the containment time is before the discovery time",
-			     "封じ込め日時が発覚日時より前になっています");
+		             "the containment time is before the discovery time",
+		             "封じ込め日時が発覚日時より前になっています");
 	if (!rc)
 		rc = fk_store_incident_update(c->st, &before, out, err);
 	rc = finish(c, rc, err);
@@ -150,7 +151,7 @@ static void allowed_states(int from, struct fk_buf *b)
 
 /* Refuses closing while tasks are unfinished, naming them. */
 static enum fk_code check_closable(struct fk_ctx *c, const struct fk_incident *inc,
-				   struct fk_err *err)
+                                   struct fk_err *err)
 {
 	struct fk_task *tasks;
 	size_t n, open = 0;
@@ -167,19 +168,20 @@ static enum fk_code check_closable(struct fk_ctx *c, const struct fk_incident *i
 	if (open > 15)
 		(void)fk_buf_addf(&list, " (+%zu)", open - 15);
 	if (open)
-		rc = FK_ERR(err, FK_EREFUSED, "state",
-			    "cannot close %s: %zu playbook items are neither done nor marked not "
-			    "applicable with a reason: %s",
-			    "%s を完了にできません: 完了でも理由付きの対象外でもない項目が %zu 件あります: "
-			    "%s",
-			    inc->ref, open, list.ptr);
+		rc = FK_ERR(
+		    err, FK_EREFUSED, "state",
+		    "cannot close %s: %zu playbook items are neither done nor marked not "
+		    "applicable with a reason: %s",
+		    "%s を完了にできません: 完了でも理由付きの対象外でもない項目が %zu 件あります: "
+		    "%s",
+		    inc->ref, open, list.ptr);
 	fk_buf_release(&list);
 	FK_FREE_ARRAY(tasks, n, fk_task_release);
 	return rc;
 }
 
 enum fk_code fk_incident_transition(struct fk_ctx *c, const char *id, int to,
-				    struct fk_incident *out, struct fk_err *err)
+                                    struct fk_incident *out, struct fk_err *err)
 {
 	struct fk_incident before;
 	enum fk_code rc = begin_on(c, id, &before, err);
@@ -191,9 +193,9 @@ enum fk_code fk_incident_transition(struct fk_ctx *c, const char *id, int to,
 		struct fk_buf list = FK_BUF_INIT;
 		allowed_states(before.state, &list);
 		rc = FK_ERR(err, FK_EREFUSED, "state",
-			    "%s cannot go from %s to %s: allowed next states are %s",
-			    "%s は %s から %s へ移れません: 移れる状態は %s です", before.ref,
-			    fk_states[before.state].key, fk_states[to].key, list.ptr);
+		            "%s cannot go from %s to %s: allowed next states are %s",
+		            "%s は %s から %s へ移れません: 移れる状態は %s です", before.ref,
+		            fk_states[before.state].key, fk_states[to].key, list.ptr);
 		fk_buf_release(&list);
 	}
 	if (!rc && to == FK_STATE_CLOSED)
@@ -203,8 +205,8 @@ enum fk_code fk_incident_transition(struct fk_ctx *c, const char *id, int to,
 		out->state = to;
 		/* Leaving the emergency phase means the incident was contained. */
 		if (before.state == FK_STATE_EMERGENCY && out->contained_at == FK_TIME_NONE)
-			out->contained_at = c->now > before.discovered_at ? c->now
-									  : before.discovered_at;
+			out->contained_at =
+			    c->now > before.discovered_at ? c->now : before.discovered_at;
 		rc = fk_store_incident_update(c->st, &before, out, err);
 		rc = finish(c, rc, err);
 		if (rc)
@@ -217,8 +219,8 @@ enum fk_code fk_incident_transition(struct fk_ctx *c, const char *id, int to,
 }
 
 /* True if name is among the incident's approvers. */
-static enum fk_code is_approver(struct fk_ctx *c, int64_t incident, const char *name,
-				bool *yes, struct fk_buf *names, struct fk_err *err)
+static enum fk_code is_approver(struct fk_ctx *c, int64_t incident, const char *name, bool *yes,
+                                struct fk_buf *names, struct fk_err *err)
 {
 	struct fk_person *people;
 	size_t n;
@@ -241,8 +243,7 @@ static void replace(char **dst, const char *src)
 }
 
 enum fk_code fk_task_change(struct fk_ctx *c, const char *id, const char *item,
-			    const struct fk_task_patch *p, struct fk_task *out,
-			    struct fk_err *err)
+                            const struct fk_task_patch *p, struct fk_task *out, struct fk_err *err)
 {
 	struct fk_incident inc;
 	struct fk_task *tasks = NULL, *t = NULL;
@@ -260,10 +261,10 @@ enum fk_code fk_task_change(struct fk_ctx *c, const char *id, const char *item,
 			t = &tasks[i];
 	if (!rc && !t)
 		rc = FK_ERR(err, FK_ENOTFOUND, "item",
-			    "%s has no playbook item '%s': see 'fukkyu task list %s'",
-			    "%s にプレイブック項目 '%s' はありません: 'fukkyu task list %s' で確認"
-			    "してください",
-			    inc.ref, item, inc.ref);
+		            "%s has no playbook item '%s': see 'fukkyu task list %s'",
+		            "%s にプレイブック項目 '%s' はありません: 'fukkyu task list %s' で確認"
+		            "してください",
+		            inc.ref, item, inc.ref);
 	if (rc)
 		goto out;
 	fk_task_copy(out, t);
@@ -283,21 +284,22 @@ enum fk_code fk_task_change(struct fk_ctx *c, const char *id, const char *item,
 		out->due_at = p->due_at;
 	if (out->state == FK_TASK_NA && !out->na_reason)
 		rc = FK_ERR(err, FK_EUSAGE, "--reason",
-			    "item %s: 'na' (not applicable) needs --reason saying why",
-			    "項目 %s: 'na' (対象外) には理由を --reason で指定してください", item);
+		            "item %s: 'na' (not applicable) needs --reason saying why",
+		            "項目 %s: 'na' (対象外) には理由を --reason で指定してください", item);
 	if (!rc && out->approval && out->state == FK_TASK_DONE && t->state != FK_TASK_DONE) {
 		struct fk_buf names = FK_BUF_INIT;
 		bool ok;
 		rc = is_approver(c, inc.id, c->actor, &ok, &names, err);
 		if (!rc && !ok)
-			rc = FK_ERR(err, FK_EREFUSED, "--as",
-				    "item %s needs an approver's sign-off and '%s' is not an approver "
-				    "of %s (approvers: %s): an approver marks it done with --as NAME, "
-				    "or add one with 'fukkyu role set %s approver NAME'",
-				    "項目 %s は承認者の承認が必要ですが、'%s' は %s の承認者ではありません "
-				    "(承認者: %s): 承認者が --as NAME で完了にするか、'fukkyu role set "
-				    "%s approver NAME' で承認者を追加してください",
-				    item, c->actor, inc.ref, names.len ? names.ptr : "-", inc.ref);
+			rc = FK_ERR(
+			    err, FK_EREFUSED, "--as",
+			    "item %s needs an approver's sign-off and '%s' is not an approver "
+			    "of %s (approvers: %s): an approver marks it done with --as NAME, "
+			    "or add one with 'fukkyu role set %s approver NAME'",
+			    "項目 %s は承認者の承認が必要ですが、'%s' は %s の承認者ではありません "
+			    "(承認者: %s): 承認者が --as NAME で完了にするか、'fukkyu role set "
+			    "%s approver NAME' で承認者を追加してください",
+			    item, c->actor, inc.ref, names.len ? names.ptr : "-", inc.ref);
 		fk_buf_release(&names);
 	}
 	if (!rc)
@@ -316,7 +318,7 @@ out:
 }
 
 enum fk_code fk_handover_change(struct fk_ctx *c, const char *id,
-				const char *const values[FK_HO_COUNT], struct fk_err *err)
+                                const char *const values[FK_HO_COUNT], struct fk_err *err)
 {
 	struct fk_incident inc;
 	struct fk_handover before, after;
@@ -345,7 +347,7 @@ enum fk_code fk_handover_change(struct fk_ctx *c, const char *id,
 }
 
 enum fk_code fk_role_assign(struct fk_ctx *c, const char *id, const struct fk_person *p,
-			    struct fk_err *err)
+                            struct fk_err *err)
 {
 	struct fk_incident inc;
 	struct fk_person *people = NULL;
@@ -385,7 +387,7 @@ enum fk_code fk_role_assign(struct fk_ctx *c, const char *id, const struct fk_pe
 }
 
 enum fk_code fk_role_remove(struct fk_ctx *c, const char *id, int role, const char *name,
-			    struct fk_err *err)
+                            struct fk_err *err)
 {
 	struct fk_incident inc;
 	struct fk_person *people = NULL;
@@ -399,9 +401,9 @@ enum fk_code fk_role_remove(struct fk_ctx *c, const char *id, int role, const ch
 		if (people[i].role == role && (!name || !strcmp(people[i].name, name)))
 			found = &people[i];
 	if (!rc && !found)
-		rc = FK_ERR(err, FK_ENOTFOUND, "role", "%s has no %s%s%s",
-			    "%s に %s%s%s はいません", inc.ref, fk_roles[role].key, name ? " " : "",
-			    name ? name : "");
+		rc =
+		    FK_ERR(err, FK_ENOTFOUND, "role", "%s has no %s%s%s", "%s に %s%s%s はいません",
+		           inc.ref, fk_roles[role].key, name ? " " : "", name ? name : "");
 	if (!rc)
 		rc = fk_store_role_delete(c->st, inc.id, found, err);
 	rc = finish(c, rc, err);
@@ -411,7 +413,7 @@ enum fk_code fk_role_remove(struct fk_ctx *c, const char *id, int role, const ch
 }
 
 enum fk_code fk_timeline_record(struct fk_ctx *c, const char *id, struct fk_timeline_entry *e,
-				struct fk_err *err)
+                                struct fk_err *err)
 {
 	struct fk_incident inc;
 	enum fk_code rc = check_text(e->text, "text", FK_TEXT_MAX, true, err);
@@ -426,7 +428,7 @@ enum fk_code fk_timeline_record(struct fk_ctx *c, const char *id, struct fk_time
 }
 
 enum fk_code fk_board_build(struct fk_ctx *c, bool include_closed, struct fk_board *out,
-			    struct fk_err *err)
+                            struct fk_err *err)
 {
 	struct fk_incident *incs = NULL;
 	struct fk_progress *prog = NULL;
@@ -438,7 +440,7 @@ enum fk_code fk_board_build(struct fk_ctx *c, bool include_closed, struct fk_boa
 		rc = fk_store_progress(c->st, c->now, include_closed, &prog, &np, err);
 	if (!rc)
 		rc = fk_store_role_holders(c->st, FK_ROLE_RECOVERY_OWNER, include_closed, &owners,
-					   &no, err);
+		                           &no, err);
 	if (rc) {
 		FK_FREE_ARRAY(incs, n, fk_incident_release);
 		free(prog);

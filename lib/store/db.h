@@ -20,7 +20,7 @@ struct fk_db_ops {
 	/* Runs one or more statements without parameters (migrations). */
 	enum fk_code (*exec)(struct fk_db *db, const char *sql, struct fk_err *err);
 	enum fk_code (*prepare)(struct fk_db *db, const char *sql, struct fk_stmt **out,
-				struct fk_err *err);
+	                        struct fk_err *err);
 	/* Binds parameter $idx (1-based); text NULL binds NULL. */
 	void (*bind_text)(struct fk_stmt *st, int idx, const char *text);
 	void (*bind_int)(struct fk_stmt *st, int idx, int64_t v);
@@ -50,6 +50,6 @@ struct fk_stmt {
 
 /* Opens the SQLite file at path; create allows a new file. */
 enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out,
-			       struct fk_err *err) FK_WUR;
+                               struct fk_err *err) FK_WUR;
 
 #endif

@@ -30,28 +30,27 @@ static enum fk_code sq_error(struct sq_db *db, int rc, struct fk_err *err)
 	const char *msg = sqlite3_errmsg(db->h);
 	if (base == SQLITE_BUSY || base == SQLITE_LOCKED)
 		return FK_ERR(err, FK_EBUSY, db->path,
-			      "database '%s' is locked by another process: try again when it has "
-			      "finished",
-			      "データベース '%s' は他のプロセスがロックしています: 終了後に再実行してください",
-			      db->path);
+		              "database '%s' is locked by another process: try again when it has "
+		              "finished",
+		              "データベース '%s' は他のプロセスがロックしています: "
+		              "終了後に再実行してください",
+		              db->path);
 	if (base == SQLITE_FULL)
-		return FK_ERR(err, FK_EIO, db->path,
-			      "database '%s': the disk is full; nothing was written",
-			      "データベース '%s': ディスクが一杯です。何も書き込まれていません",
-			      db->path);
+		return FK_ERR(
+		    err, FK_EIO, db->path, "database '%s': the disk is full; nothing was written",
+		    "データベース '%s': ディスクが一杯です。何も書き込まれていません", db->path);
 	if (base == SQLITE_READONLY || base == SQLITE_PERM || base == SQLITE_CANTOPEN)
 		return FK_ERR(err, FK_EIO, db->path, "database '%s' cannot be written: %s",
-			      "データベース '%s' に書き込めません: %s", db->path, msg);
+		              "データベース '%s' に書き込めません: %s", db->path, msg);
 	if (base == SQLITE_NOTADB || base == SQLITE_CORRUPT)
-		return FK_ERR(err, FK_EDB, db->path,
-			      "'%s' is not a fukkyu database or is damaged: %s",
-			      "'%s' は fukkyu のデータベースではないか、壊れています: %s", db->path,
-			      msg);
+		return FK_ERR(
+		    err, FK_EDB, db->path, "'%s' is not a fukkyu database or is damaged: %s",
+		    "'%s' は fukkyu のデータベースではないか、壊れています: %s", db->path, msg);
 	if (base == SQLITE_CONSTRAINT)
 		return FK_ERR(err, FK_ECONFLICT, db->path, "database constraint failed: %s",
-			      "データベースの制約違反です: %s", msg);
+		              "データベースの制約違反です: %s", msg);
 	return FK_ERR(err, FK_EDB, db->path, "database error in '%s': %s",
-		      "データベース '%s' のエラー: %s", db->path, msg);
+	              "データベース '%s' のエラー: %s", db->path, msg);
 }
 
 static void sq_close(struct fk_db *d)
@@ -70,7 +69,7 @@ static enum fk_code sq_exec(struct fk_db *d, const char *sql, struct fk_err *err
 }
 
 static enum fk_code sq_prepare(struct fk_db *d, const char *sql, struct fk_stmt **out,
-			       struct fk_err *err)
+                               struct fk_err *err)
 {
 	struct sq_db *db = (struct sq_db *)d;
 	sqlite3_stmt *h;
@@ -93,7 +92,7 @@ static int param_index(struct sq_stmt *st, int idx)
 	int i = sqlite3_bind_parameter_index(st->h, name);
 	if (!i) {
 		fprintf(stderr, "fukkyu: internal error: no parameter %s in: %s\n", name,
-			sqlite3_sql(st->h));
+		        sqlite3_sql(st->h));
 		abort();
 	}
 	return i;
@@ -178,7 +177,7 @@ static bool sq_has_table(struct fk_db *d, const char *name)
 	sqlite3_stmt *h;
 	bool found = false;
 	if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM sqlite_schema WHERE type='table' AND name=?1",
-			       -1, &h, NULL) != SQLITE_OK)
+	                       -1, &h, NULL) != SQLITE_OK)
 		return false;
 	sqlite3_bind_text(h, 1, name, -1, SQLITE_STATIC);
 	found = sqlite3_step(h) == SQLITE_ROW;
@@ -187,36 +186,36 @@ static bool sq_has_table(struct fk_db *d, const char *name)
 }
 
 static const struct fk_db_ops sq_ops = {
-	.backend = "sqlite",
-	.close = sq_close,
-	.exec = sq_exec,
-	.prepare = sq_prepare,
-	.bind_text = sq_bind_text,
-	.bind_int = sq_bind_int,
-	.step = sq_step,
-	.col_text = sq_col_text,
-	.col_int = sq_col_int,
-	.col_null = sq_col_null,
-	.reset = sq_reset,
-	.finalize = sq_finalize,
-	.begin = sq_begin,
-	.commit = sq_commit,
-	.rollback = sq_rollback,
-	.has_table = sq_has_table,
+    .backend = "sqlite",
+    .close = sq_close,
+    .exec = sq_exec,
+    .prepare = sq_prepare,
+    .bind_text = sq_bind_text,
+    .bind_int = sq_bind_int,
+    .step = sq_step,
+    .col_text = sq_col_text,
+    .col_int = sq_col_int,
+    .col_null = sq_col_null,
+    .reset = sq_reset,
+    .finalize = sq_finalize,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .has_table = sq_has_table,
 };
 
 enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out,
-			       struct fk_err *err)
+                               struct fk_err *err)
 {
 	struct stat sb;
 	if (!create && stat(path, &sb))
-		return FK_ERR(err, FK_ENOTFOUND, "--db",
-			      "database '%s' does not exist: create it with 'fukkyu --db %s init'",
-			      "データベース '%s' がありません: 'fukkyu --db %s init' で作成してください",
-			      path, path);
+		return FK_ERR(
+		    err, FK_ENOTFOUND, "--db",
+		    "database '%s' does not exist: create it with 'fukkyu --db %s init'",
+		    "データベース '%s' がありません: 'fukkyu --db %s init' で作成してください",
+		    path, path);
 	sqlite3 *h = NULL;
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) |
-		    SQLITE_OPEN_NOMUTEX;
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, &h, flags, NULL);
 	if (rc != SQLITE_OK) {
 		FK_ERR(err, FK_EIO, "--db", "cannot open database '%s': %s",
@@ -235,9 +234,9 @@ enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out
 	sqlite3_extended_result_codes(h, 1);
 	/* journal_mode answers with a row; run it as a statement and check the answer. */
 	enum fk_code c = sq_exec(&db->base,
-				 "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
-				 "PRAGMA journal_mode=WAL; PRAGMA trusted_schema=OFF",
-				 err);
+	                         "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
+	                         "PRAGMA journal_mode=WAL; PRAGMA trusted_schema=OFF",
+	                         err);
 	if (c) {
 		sq_close(&db->base);
 		return c;

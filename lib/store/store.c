@@ -24,7 +24,7 @@ struct fk_store {
 #define OPS(st) ((st)->db->ops)
 
 static enum fk_code prep(struct fk_store *st, const char *sql, struct fk_stmt **out,
-			 struct fk_err *err)
+                         struct fk_err *err)
 {
 	return OPS(st)->prepare(st->db, sql, out, err);
 }
@@ -110,19 +110,20 @@ static enum fk_code need_tx(struct fk_store *st, struct fk_err *err)
 	fprintf(stderr, "fukkyu: internal error: write outside a transaction\n");
 	abort();
 	return FK_ERR0(err, FK_EDB, NULL, "write outside a transaction",
-		       "トランザクション外の書き込みです");
+	               "トランザクション外の書き込みです");
 }
 
 /* Appends one field-level change to the history. */
 static enum fk_code record(struct fk_store *st, int64_t incident, const char *entity,
-			   const char *key, const char *field, const char *old_value,
-			   const char *new_value, struct fk_err *err)
+                           const char *key, const char *field, const char *old_value,
+                           const char *new_value, struct fk_err *err)
 {
 	struct fk_stmt *s;
-	enum fk_code rc = prep(st,
-			       "INSERT INTO changes (incident_id, at, actor, entity, entity_key, "
-			       "field, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-			       &s, err);
+	enum fk_code rc =
+	    prep(st,
+	         "INSERT INTO changes (incident_id, at, actor, entity, entity_key, "
+	         "field, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+	         &s, err);
 	if (rc)
 		return rc;
 	if (incident)
@@ -149,18 +150,16 @@ static bool str_differs(const char *a, const char *b)
 }
 
 /* Records a text field if it changed. */
-static enum fk_code diff_text(struct fk_store *st, int64_t inc, const char *entity,
-			      const char *key, const char *field, const char *a, const char *b,
-			      struct fk_err *err)
+static enum fk_code diff_text(struct fk_store *st, int64_t inc, const char *entity, const char *key,
+                              const char *field, const char *a, const char *b, struct fk_err *err)
 {
 	if (!str_differs(a, b))
 		return FK_OK;
 	return record(st, inc, entity, key, field, a, b, err);
 }
 
-static enum fk_code diff_time(struct fk_store *st, int64_t inc, const char *entity,
-			      const char *key, const char *field, int64_t a, int64_t b,
-			      struct fk_err *err)
+static enum fk_code diff_time(struct fk_store *st, int64_t inc, const char *entity, const char *key,
+                              const char *field, int64_t a, int64_t b, struct fk_err *err)
 {
 	char sa[32], sb[32];
 	if (a == b)
@@ -170,12 +169,11 @@ static enum fk_code diff_time(struct fk_store *st, int64_t inc, const char *enti
 	if (b != FK_TIME_NONE)
 		fk_time_utc(b, sb);
 	return record(st, inc, entity, key, field, a == FK_TIME_NONE ? NULL : sa,
-		      b == FK_TIME_NONE ? NULL : sb, err);
+	              b == FK_TIME_NONE ? NULL : sb, err);
 }
 
-static enum fk_code diff_int(struct fk_store *st, int64_t inc, const char *entity,
-			     const char *key, const char *field, int64_t a, int64_t b,
-			     struct fk_err *err)
+static enum fk_code diff_int(struct fk_store *st, int64_t inc, const char *entity, const char *key,
+                             const char *field, int64_t a, int64_t b, struct fk_err *err)
 {
 	char sa[24], sb[24];
 	if (a == b)
@@ -215,7 +213,8 @@ static enum fk_code schema_version(struct fk_store *st, int *version, struct fk_
 	*version = 0;
 	if (!OPS(st)->has_table(st->db, "schema_migrations"))
 		return FK_OK;
-	enum fk_code rc = prep(st, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s, err);
+	enum fk_code rc =
+	    prep(st, "SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &s, err);
 	if (!rc)
 		rc = step(s, &row, err);
 	if (!rc && row)
@@ -234,23 +233,22 @@ static bool is_sqlite_url(const char *url, const char **path)
 	return strncmp(url, "postgresql://", 13) && strncmp(url, "postgres://", 11);
 }
 
-enum fk_code fk_store_open(const char *url, bool create, struct fk_store **out,
-			   struct fk_err *err)
+enum fk_code fk_store_open(const char *url, bool create, struct fk_store **out, struct fk_err *err)
 {
 	const char *path;
 	struct fk_db *db;
 	if (!url || !*url)
 		return FK_ERR0(err, FK_EUSAGE, "--db",
-			       "no database given: use --db PATH or set FUKKYU_DB",
-			       "データベースが指定されていません: --db PATH か環境変数 FUKKYU_DB "
-			       "で指定してください");
+		               "no database given: use --db PATH or set FUKKYU_DB",
+		               "データベースが指定されていません: --db PATH か環境変数 FUKKYU_DB "
+		               "で指定してください");
 	if (!is_sqlite_url(url, &path))
 		return FK_ERR(err, FK_EUSAGE, "--db",
-			      "'%s': PostgreSQL is not supported by this build yet: use a SQLite "
-			      "file path",
-			      "'%s': この版は PostgreSQL にまだ対応していません: SQLite のファイル"
-			      "パスを指定してください",
-			      url);
+		              "'%s': PostgreSQL is not supported by this build yet: use a SQLite "
+		              "file path",
+		              "'%s': この版は PostgreSQL にまだ対応していません: SQLite のファイル"
+		              "パスを指定してください",
+		              url);
 	enum fk_code rc = fk_db_sqlite_open(path, create, &db, err);
 	if (rc)
 		return rc;
@@ -260,25 +258,26 @@ enum fk_code fk_store_open(const char *url, bool create, struct fk_store **out,
 	rc = schema_version(st, &version, err);
 	int known = fk_store_known_version();
 	if (!rc && version > known)
-		rc = FK_ERR(err, FK_EVERSION, "--db",
-			    "database '%s' has schema version %d, newer than this fukkyu knows (%d): "
-			    "use a newer fukkyu",
-			    "データベース '%s' のスキーマ版 %d は、この fukkyu が扱える版 (%d) より"
-			    "新しいです: 新しい fukkyu を使ってください",
-			    path, version, known);
+		rc = FK_ERR(
+		    err, FK_EVERSION, "--db",
+		    "database '%s' has schema version %d, newer than this fukkyu knows (%d): "
+		    "use a newer fukkyu",
+		    "データベース '%s' のスキーマ版 %d は、この fukkyu が扱える版 (%d) より"
+		    "新しいです: 新しい fukkyu を使ってください",
+		    path, version, known);
 	else if (!rc && !create && version == 0)
 		rc = FK_ERR(err, FK_ENOTFOUND, "--db",
-			    "database '%s' is not initialised: run 'fukkyu --db %s init'",
-			    "データベース '%s' は初期化されていません: 'fukkyu --db %s init' を"
-			    "実行してください",
-			    path, path);
+		            "database '%s' is not initialised: run 'fukkyu --db %s init'",
+		            "データベース '%s' は初期化されていません: 'fukkyu --db %s init' を"
+		            "実行してください",
+		            path, path);
 	else if (!rc && !create && version < known)
 		rc = FK_ERR(err, FK_EVERSION, "--db",
-			    "database '%s' has schema version %d and needs upgrading to %d: run "
-			    "'fukkyu --db %s init'",
-			    "データベース '%s' のスキーマ版 %d は %d への更新が必要です: "
-			    "'fukkyu --db %s init' を実行してください",
-			    path, version, known, path);
+		            "database '%s' has schema version %d and needs upgrading to %d: run "
+		            "'fukkyu --db %s init'",
+		            "データベース '%s' のスキーマ版 %d は %d への更新が必要です: "
+		            "'fukkyu --db %s init' を実行してください",
+		            path, version, known, path);
 	if (rc) {
 		fk_store_close(st);
 		return rc;
@@ -304,9 +303,9 @@ enum fk_code fk_store_migrate(struct fk_store *st, int *from, int *to, struct fk
 	if (rc)
 		return rc;
 	rc = OPS(st)->exec(st->db,
-			   "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
-			   "KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-			   err);
+	                   "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
+	                   "KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+	                   err);
 	int v = 0;
 	if (!rc)
 		rc = schema_version(st, &v, err);
@@ -316,10 +315,11 @@ enum fk_code fk_store_migrate(struct fk_store *st, int *from, int *to, struct fk
 		struct fk_stmt *s;
 		rc = OPS(st)->exec(st->db, m->data, err);
 		if (!rc)
-			rc = prep(st,
-				  "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
-				  "($1, $2, $3)",
-				  &s, err);
+			rc =
+			    prep(st,
+			         "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
+			         "($1, $2, $3)",
+			         &s, err);
 		if (!rc) {
 			bind_int(s, 1, v + 1);
 			bind_text(s, 2, strrchr(m->name, '/') + 1);
@@ -336,8 +336,7 @@ enum fk_code fk_store_migrate(struct fk_store *st, int *from, int *to, struct fk
 	return rc;
 }
 
-enum fk_code fk_store_begin(struct fk_store *st, const char *actor, int64_t now,
-			    struct fk_err *err)
+enum fk_code fk_store_begin(struct fk_store *st, const char *actor, int64_t now, struct fk_err *err)
 {
 	enum fk_code rc = OPS(st)->begin(st->db, err);
 	if (rc)
@@ -366,8 +365,8 @@ void fk_store_rollback(struct fk_store *st)
 
 /* ---- incidents ------------------------------------------------------------------------ */
 
-#define INCIDENT_COLS                                                                          \
-	"id, ref, title, kind, severity, state, discovered_at, contained_at, description, pii, " \
+#define INCIDENT_COLS                                                                              \
+	"id, ref, title, kind, severity, state, discovered_at, contained_at, description, pii, "   \
 	"pii_count, pii_sensitive, playbook, created_at, created_by, updated_at"
 
 static void read_incident(struct fk_stmt *s, struct fk_incident *inc)
@@ -391,15 +390,16 @@ static void read_incident(struct fk_stmt *s, struct fk_incident *inc)
 }
 
 enum fk_code fk_store_incident_insert(struct fk_store *st, struct fk_incident *inc, int ref_year,
-				      struct fk_err *err)
+                                      struct fk_err *err)
 {
 	struct fk_stmt *s = NULL;
 	bool row = false;
 	int64_t seq = 1;
 	enum fk_code rc = need_tx(st, err);
 	if (!rc)
-		rc = prep(st, "SELECT COALESCE(MAX(ref_seq), 0) + 1 FROM incidents WHERE ref_year = $1",
-			  &s, err);
+		rc = prep(st,
+		          "SELECT COALESCE(MAX(ref_seq), 0) + 1 FROM incidents WHERE ref_year = $1",
+		          &s, err);
 	if (!rc) {
 		bind_int(s, 1, ref_year);
 		rc = step(s, &row, err);
@@ -412,11 +412,11 @@ enum fk_code fk_store_incident_insert(struct fk_store *st, struct fk_incident *i
 	char ref[32];
 	snprintf(ref, sizeof ref, "INC-%04d-%04lld", ref_year, (long long)seq);
 	rc = prep(st,
-		  "INSERT INTO incidents (ref, ref_year, ref_seq, title, kind, severity, state, "
-		  "discovered_at, contained_at, description, pii, pii_count, pii_sensitive, "
-		  "playbook, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, "
-		  "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15) RETURNING id",
-		  &s, err);
+	          "INSERT INTO incidents (ref, ref_year, ref_seq, title, kind, severity, state, "
+	          "discovered_at, contained_at, description, pii, pii_count, pii_sensitive, "
+	          "playbook, created_at, created_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6, "
+	          "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $15) RETURNING id",
+	          &s, err);
 	if (rc)
 		return rc;
 	bind_text(s, 1, ref);
@@ -463,14 +463,15 @@ static bool all_digits(const char *s)
 }
 
 enum fk_code fk_store_incident_find(struct fk_store *st, const char *id_or_ref,
-				    struct fk_incident *out, struct fk_err *err)
+                                    struct fk_incident *out, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row = false, by_id = all_digits(id_or_ref);
-	enum fk_code rc = prep(st,
-			       by_id ? "SELECT " INCIDENT_COLS " FROM incidents WHERE id = $1"
-				     : "SELECT " INCIDENT_COLS " FROM incidents WHERE ref = upper($1)",
-			       &s, err);
+	enum fk_code rc =
+	    prep(st,
+	         by_id ? "SELECT " INCIDENT_COLS " FROM incidents WHERE id = $1"
+	               : "SELECT " INCIDENT_COLS " FROM incidents WHERE ref = upper($1)",
+	         &s, err);
 	if (rc)
 		return rc;
 	if (by_id)
@@ -482,16 +483,17 @@ enum fk_code fk_store_incident_find(struct fk_store *st, const char *id_or_ref,
 		read_incident(s, out);
 	finalize(s);
 	if (!rc && !row)
-		rc = FK_ERR(err, FK_ENOTFOUND, "incident",
-			    "no incident '%s': see 'fukkyu incident list' for ids and references",
-			    "インシデント '%s' はありません: ID と参照番号は 'fukkyu incident list' "
-			    "で確認できます",
-			    id_or_ref);
+		rc =
+		    FK_ERR(err, FK_ENOTFOUND, "incident",
+		           "no incident '%s': see 'fukkyu incident list' for ids and references",
+		           "インシデント '%s' はありません: ID と参照番号は 'fukkyu incident list' "
+		           "で確認できます",
+		           id_or_ref);
 	return rc;
 }
 
 enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incident *a,
-				      const struct fk_incident *b, struct fk_err *err)
+                                      const struct fk_incident *b, struct fk_err *err)
 {
 	const char *E = "incident";
 	int64_t id = a->id;
@@ -500,16 +502,17 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 	if (!rc)
 		rc = diff_text(st, id, E, k, "title", a->title, b->title, err);
 	if (!rc && a->kind != b->kind)
-		rc = record(st, id, E, k, "kind", fk_kinds[a->kind].key, fk_kinds[b->kind].key, err);
+		rc =
+		    record(st, id, E, k, "kind", fk_kinds[a->kind].key, fk_kinds[b->kind].key, err);
 	if (!rc && a->severity != b->severity)
 		rc = record(st, id, E, k, "severity", fk_severities[a->severity].key,
-			    fk_severities[b->severity].key, err);
+		            fk_severities[b->severity].key, err);
 	if (!rc && a->state != b->state)
 		rc = record(st, id, E, k, "state", fk_states[a->state].key, fk_states[b->state].key,
-			    err);
+		            err);
 	if (!rc)
 		rc = diff_time(st, id, E, k, "discovered_at", a->discovered_at, b->discovered_at,
-			       err);
+		               err);
 	if (!rc)
 		rc = diff_time(st, id, E, k, "contained_at", a->contained_at, b->contained_at, err);
 	if (!rc)
@@ -520,15 +523,15 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 		rc = diff_int(st, id, E, k, "pii_count", a->pii_count, b->pii_count, err);
 	if (!rc)
 		rc = diff_int(st, id, E, k, "pii_sensitive", a->pii_sensitive, b->pii_sensitive,
-			      err);
+		              err);
 	if (rc)
 		return rc;
 	struct fk_stmt *s;
 	rc = prep(st,
-		  "UPDATE incidents SET title = $2, kind = $3, severity = $4, state = $5, "
-		  "discovered_at = $6, contained_at = $7, description = $8, pii = $9, pii_count = "
-		  "$10, pii_sensitive = $11, updated_at = $12 WHERE id = $1",
-		  &s, err);
+	          "UPDATE incidents SET title = $2, kind = $3, severity = $4, state = $5, "
+	          "discovered_at = $6, contained_at = $7, description = $8, pii = $9, pii_count = "
+	          "$10, pii_sensitive = $11, updated_at = $12 WHERE id = $1",
+	          &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, id);
@@ -552,7 +555,7 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 }
 
 enum fk_code fk_store_incident_list(struct fk_store *st, bool include_closed,
-				    struct fk_incident **out, size_t *n, struct fk_err *err)
+                                    struct fk_incident **out, size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row;
@@ -560,9 +563,9 @@ enum fk_code fk_store_incident_list(struct fk_store *st, bool include_closed,
 	*out = NULL;
 	*n = 0;
 	enum fk_code rc = prep(st,
-			       "SELECT " INCIDENT_COLS " FROM incidents WHERE $1 = 1 OR state <> "
-			       "'closed' ORDER BY discovered_at DESC, id DESC",
-			       &s, err);
+	                       "SELECT " INCIDENT_COLS " FROM incidents WHERE $1 = 1 OR state <> "
+	                       "'closed' ORDER BY discovered_at DESC, id DESC",
+	                       &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, include_closed);
@@ -594,16 +597,16 @@ static enum fk_code touch(struct fk_store *st, int64_t incident, struct fk_err *
 /* ---- phases and tasks ----------------------------------------------------------------- */
 
 enum fk_code fk_store_tasks_insert(struct fk_store *st, int64_t incident,
-				   const struct fk_phase *phases, size_t n_phases,
-				   const struct fk_task *tasks, size_t n, struct fk_err *err)
+                                   const struct fk_phase *phases, size_t n_phases,
+                                   const struct fk_task *tasks, size_t n, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	enum fk_code rc = need_tx(st, err);
 	if (!rc)
 		rc = prep(st,
-			  "INSERT INTO phases (incident_id, no, key, title_ja, title_en, finished, "
-			  "total) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-			  &s, err);
+		          "INSERT INTO phases (incident_id, no, key, title_ja, title_en, finished, "
+		          "total) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+		          &s, err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; !rc && i < n_phases; i++) {
@@ -628,10 +631,10 @@ enum fk_code fk_store_tasks_insert(struct fk_store *st, int64_t incident,
 	if (rc)
 		return rc;
 	rc = prep(st,
-		  "INSERT INTO tasks (incident_id, item_id, phase, seq, group_key, group_ja, "
-		  "group_en, title_ja, title_en, why_ja, why_en, approval, state, due_at) VALUES "
-		  "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
-		  &s, err);
+	          "INSERT INTO tasks (incident_id, item_id, phase, seq, group_key, group_ja, "
+	          "group_en, title_ja, title_en, why_ja, why_en, approval, state, due_at) VALUES "
+	          "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+	          &s, err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -663,16 +666,16 @@ enum fk_code fk_store_tasks_insert(struct fk_store *st, int64_t incident,
 }
 
 enum fk_code fk_store_phases_get(struct fk_store *st, int64_t incident, struct fk_phase **out,
-				 size_t *n, struct fk_err *err)
+                                 size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row;
 	*out = fk_xcalloc(8, sizeof **out);
 	*n = 0;
 	enum fk_code rc = prep(st,
-			       "SELECT no, key, title_ja, title_en FROM phases WHERE incident_id = "
-			       "$1 ORDER BY no",
-			       &s, err);
+	                       "SELECT no, key, title_ja, title_en FROM phases WHERE incident_id = "
+	                       "$1 ORDER BY no",
+	                       &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -688,19 +691,20 @@ enum fk_code fk_store_phases_get(struct fk_store *st, int64_t incident, struct f
 }
 
 enum fk_code fk_store_tasks_get(struct fk_store *st, int64_t incident, struct fk_task **out,
-				size_t *n, struct fk_err *err)
+                                size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row;
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	enum fk_code rc = prep(st,
-			       "SELECT item_id, phase, seq, group_key, group_ja, group_en, title_ja, "
-			       "title_en, why_ja, why_en, approval, state, na_reason, owner, due_at, "
-			       "note, updated_at, updated_by FROM tasks WHERE incident_id = $1 "
-			       "ORDER BY seq",
-			       &s, err);
+	enum fk_code rc =
+	    prep(st,
+	         "SELECT item_id, phase, seq, group_key, group_ja, group_en, title_ja, "
+	         "title_en, why_ja, why_en, approval, state, na_reason, owner, due_at, "
+	         "note, updated_at, updated_by FROM tasks WHERE incident_id = $1 "
+	         "ORDER BY seq",
+	         &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -733,15 +737,14 @@ enum fk_code fk_store_tasks_get(struct fk_store *st, int64_t incident, struct fk
 	return rc;
 }
 
-enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident,
-				  const struct fk_task *a, const struct fk_task *b,
-				  struct fk_err *err)
+enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident, const struct fk_task *a,
+                                  const struct fk_task *b, struct fk_err *err)
 {
 	const char *E = "task", *k = a->item_id;
 	enum fk_code rc = need_tx(st, err);
 	if (!rc && a->state != b->state)
 		rc = record(st, incident, E, k, "state", fk_task_states[a->state].key,
-			    fk_task_states[b->state].key, err);
+		            fk_task_states[b->state].key, err);
 	if (!rc)
 		rc = diff_text(st, incident, E, k, "na_reason", a->na_reason, b->na_reason, err);
 	if (!rc)
@@ -753,10 +756,11 @@ enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident,
 	if (rc)
 		return rc;
 	struct fk_stmt *s;
-	rc = prep(st,
-		  "UPDATE tasks SET state = $3, na_reason = $4, owner = $5, due_at = $6, note = $7, "
-		  "updated_at = $8, updated_by = $9 WHERE incident_id = $1 AND item_id = $2",
-		  &s, err);
+	rc =
+	    prep(st,
+	         "UPDATE tasks SET state = $3, na_reason = $4, owner = $5, due_at = $6, note = $7, "
+	         "updated_at = $8, updated_by = $9 WHERE incident_id = $1 AND item_id = $2",
+	         &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -772,10 +776,11 @@ enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident,
 	finalize(s);
 	int delta = fk_task_finished(b) - fk_task_finished(a);
 	if (!rc && delta) {
-		rc = prep(st,
-			  "UPDATE phases SET finished = finished + $3 WHERE incident_id = $1 AND no = "
-			  "$2",
-			  &s, err);
+		rc = prep(
+		    st,
+		    "UPDATE phases SET finished = finished + $3 WHERE incident_id = $1 AND no = "
+		    "$2",
+		    &s, err);
 		if (!rc) {
 			bind_int(s, 1, incident);
 			bind_int(s, 2, a->phase);
@@ -802,7 +807,7 @@ static struct fk_progress *progress_push(struct fk_progress **out, size_t *n, si
 }
 
 enum fk_code fk_store_progress(struct fk_store *st, int64_t now, bool include_closed,
-			       struct fk_progress **out, size_t *n, struct fk_err *err)
+                               struct fk_progress **out, size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row;
@@ -812,10 +817,10 @@ enum fk_code fk_store_progress(struct fk_store *st, int64_t now, bool include_cl
 	/* Counts come from the phase counters; overdue and next due from the open tasks that
 	 * have a due date (a partial index); both sorted by (incident, phase), then merged. */
 	enum fk_code rc = prep(st,
-			       "SELECT p.incident_id, p.no, p.finished, p.total FROM phases p JOIN "
-			       "incidents i ON i.id = p.incident_id WHERE $1 = 1 OR i.state <> "
-			       "'closed' ORDER BY p.incident_id, p.no",
-			       &s, err);
+	                       "SELECT p.incident_id, p.no, p.finished, p.total FROM phases p JOIN "
+	                       "incidents i ON i.id = p.incident_id WHERE $1 = 1 OR i.state <> "
+	                       "'closed' ORDER BY p.incident_id, p.no",
+	                       &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, include_closed);
@@ -830,10 +835,10 @@ enum fk_code fk_store_progress(struct fk_store *st, int64_t now, bool include_cl
 	if (rc)
 		return rc;
 	rc = prep(st,
-		  "SELECT incident_id, phase, SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), "
-		  "MIN(due_at) FROM tasks WHERE due_at IS NOT NULL AND state IN ('todo', 'doing') "
-		  "GROUP BY incident_id, phase ORDER BY incident_id, phase",
-		  &s, err);
+	          "SELECT incident_id, phase, SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), "
+	          "MIN(due_at) FROM tasks WHERE due_at IS NOT NULL AND state IN ('todo', 'doing') "
+	          "GROUP BY incident_id, phase ORDER BY incident_id, phase",
+	          &s, err);
 	if (rc)
 		return rc;
 	bind_time(s, 1, now);
@@ -842,7 +847,7 @@ enum fk_code fk_store_progress(struct fk_store *st, int64_t now, bool include_cl
 		int64_t inc = col_int(s, 0);
 		int phase = (int)col_int(s, 1);
 		while (k < *n && ((*out)[k].incident < inc ||
-				  ((*out)[k].incident == inc && (*out)[k].phase < phase)))
+		                  ((*out)[k].incident == inc && (*out)[k].phase < phase)))
 			k++;
 		if (k < *n && (*out)[k].incident == inc && (*out)[k].phase == phase) {
 			(*out)[k].overdue = (int)col_int(s, 2);
@@ -856,23 +861,23 @@ enum fk_code fk_store_progress(struct fk_store *st, int64_t now, bool include_cl
 /* ---- handover ------------------------------------------------------------------------- */
 
 enum fk_code fk_store_handover_get(struct fk_store *st, int64_t incident, struct fk_handover *out,
-				   struct fk_err *err)
+                                   struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row;
 	memset(out, 0, sizeof *out);
 	out->updated_at = FK_TIME_NONE;
 	enum fk_code rc = prep(st,
-			       "SELECT field, value, updated_at, updated_by FROM handover WHERE "
-			       "incident_id = $1 ORDER BY updated_at",
-			       &s, err);
+	                       "SELECT field, value, updated_at, updated_by FROM handover WHERE "
+	                       "incident_id = $1 ORDER BY updated_at",
+	                       &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
 	while (!(rc = step(s, &row, err)) && row) {
 		int f;
 		if (fk_enum_parse(fk_handover_fields, FK_HO_COUNT, col_text(s, 0), "field", &f,
-				  NULL))
+		                  NULL))
 			continue;
 		free(out->field[f]);
 		out->field[f] = col_dup(s, 1);
@@ -885,8 +890,8 @@ enum fk_code fk_store_handover_get(struct fk_store *st, int64_t incident, struct
 }
 
 enum fk_code fk_store_handover_put(struct fk_store *st, int64_t incident,
-				   const struct fk_handover *a, const struct fk_handover *b,
-				   struct fk_err *err)
+                                   const struct fk_handover *a, const struct fk_handover *b,
+                                   struct fk_err *err)
 {
 	enum fk_code rc = need_tx(st, err);
 	for (int f = 0; !rc && f < FK_HO_COUNT; f++) {
@@ -896,14 +901,15 @@ enum fk_code fk_store_handover_put(struct fk_store *st, int64_t incident,
 		struct fk_stmt *s;
 		rc = record(st, incident, "handover", NULL, key, a->field[f], b->field[f], err);
 		if (!rc)
-			rc = prep(st,
-				  b->field[f]
-					  ? "INSERT INTO handover (incident_id, field, value, "
-					    "updated_at, updated_by) VALUES ($1, $2, $3, $4, $5) ON "
-					    "CONFLICT (incident_id, field) DO UPDATE SET value = $3, "
-					    "updated_at = $4, updated_by = $5"
-					  : "DELETE FROM handover WHERE incident_id = $1 AND field = $2",
-				  &s, err);
+			rc =
+			    prep(st,
+			         b->field[f]
+			             ? "INSERT INTO handover (incident_id, field, value, "
+			               "updated_at, updated_by) VALUES ($1, $2, $3, $4, $5) ON "
+			               "CONFLICT (incident_id, field) DO UPDATE SET value = $3, "
+			               "updated_at = $4, updated_by = $5"
+			             : "DELETE FROM handover WHERE incident_id = $1 AND field = $2",
+			         &s, err);
 		if (rc)
 			break;
 		bind_int(s, 1, incident);
@@ -924,7 +930,7 @@ enum fk_code fk_store_handover_put(struct fk_store *st, int64_t incident,
 /* ---- roles ---------------------------------------------------------------------------- */
 
 static enum fk_code read_people(struct fk_stmt *s, struct fk_person **out, size_t *n,
-				struct fk_err *err)
+                                struct fk_err *err)
 {
 	bool row;
 	size_t cap = 0;
@@ -948,15 +954,15 @@ static enum fk_code read_people(struct fk_stmt *s, struct fk_person **out, size_
 }
 
 enum fk_code fk_store_roles_get(struct fk_store *st, int64_t incident, struct fk_person **out,
-				size_t *n, struct fk_err *err)
+                                size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	*out = NULL;
 	*n = 0;
 	enum fk_code rc = prep(st,
-			       "SELECT id, role, name, org, email, phone FROM roles WHERE "
-			       "incident_id = $1 ORDER BY id",
-			       &s, err);
+	                       "SELECT id, role, name, org, email, phone FROM roles WHERE "
+	                       "incident_id = $1 ORDER BY id",
+	                       &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -966,16 +972,16 @@ enum fk_code fk_store_roles_get(struct fk_store *st, int64_t incident, struct fk
 }
 
 enum fk_code fk_store_role_holders(struct fk_store *st, int role, bool include_closed,
-				   struct fk_person **out, size_t *n, struct fk_err *err)
+                                   struct fk_person **out, size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	*out = NULL;
 	*n = 0;
 	enum fk_code rc = prep(st,
-			       "SELECT r.incident_id, r.role, r.name, r.org, r.email, r.phone FROM "
-			       "roles r JOIN incidents i ON i.id = r.incident_id WHERE r.role = $1 "
-			       "AND ($2 = 1 OR i.state <> 'closed') ORDER BY r.incident_id, r.id",
-			       &s, err);
+	                       "SELECT r.incident_id, r.role, r.name, r.org, r.email, r.phone FROM "
+	                       "roles r JOIN incidents i ON i.id = r.incident_id WHERE r.role = $1 "
+	                       "AND ($2 = 1 OR i.state <> 'closed') ORDER BY r.incident_id, r.id",
+	                       &s, err);
 	if (rc)
 		return rc;
 	bind_text(s, 1, fk_roles[role].key);
@@ -986,7 +992,7 @@ enum fk_code fk_store_role_holders(struct fk_store *st, int role, bool include_c
 }
 
 enum fk_code fk_store_role_put(struct fk_store *st, int64_t incident, const struct fk_person *a,
-			       const struct fk_person *b, struct fk_err *err)
+                               const struct fk_person *b, struct fk_err *err)
 {
 	const char *key = fk_roles[b->role].key;
 	struct fk_stmt *s;
@@ -999,18 +1005,19 @@ enum fk_code fk_store_role_put(struct fk_store *st, int64_t incident, const stru
 		rc = diff_text(st, incident, "role", key, "org", a ? a->org : NULL, b->org, err);
 	if (!rc)
 		rc = diff_text(st, incident, "role", key, "email", a ? a->email : NULL, b->email,
-			       err);
+		               err);
 	if (!rc)
 		rc = diff_text(st, incident, "role", key, "phone", a ? a->phone : NULL, b->phone,
-			       err);
+		               err);
 	if (rc)
 		return rc;
-	rc = prep(st,
-		  a ? "UPDATE roles SET name = $3, org = $4, email = $5, phone = $6 WHERE "
-		      "incident_id = $1 AND id = $7 AND role = $2"
-		    : "INSERT INTO roles (incident_id, role, name, org, email, phone) VALUES ($1, $2, "
-		      "$3, $4, $5, $6)",
-		  &s, err);
+	rc = prep(
+	    st,
+	    a ? "UPDATE roles SET name = $3, org = $4, email = $5, phone = $6 WHERE "
+	        "incident_id = $1 AND id = $7 AND role = $2"
+	      : "INSERT INTO roles (incident_id, role, name, org, email, phone) VALUES ($1, $2, "
+	        "$3, $4, $5, $6)",
+	    &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -1028,13 +1035,14 @@ enum fk_code fk_store_role_put(struct fk_store *st, int64_t incident, const stru
 	return rc;
 }
 
-enum fk_code fk_store_role_delete(struct fk_store *st, int64_t incident,
-				  const struct fk_person *p, struct fk_err *err)
+enum fk_code fk_store_role_delete(struct fk_store *st, int64_t incident, const struct fk_person *p,
+                                  struct fk_err *err)
 {
 	struct fk_stmt *s;
 	enum fk_code rc = need_tx(st, err);
 	if (!rc)
-		rc = record(st, incident, "role", fk_roles[p->role].key, "name", p->name, NULL, err);
+		rc =
+		    record(st, incident, "role", fk_roles[p->role].key, "name", p->name, NULL, err);
 	if (!rc)
 		rc = prep(st, "DELETE FROM roles WHERE incident_id = $1 AND id = $2", &s, err);
 	if (rc)
@@ -1051,7 +1059,7 @@ enum fk_code fk_store_role_delete(struct fk_store *st, int64_t incident,
 /* ---- timeline ------------------------------------------------------------------------- */
 
 enum fk_code fk_store_timeline_add(struct fk_store *st, int64_t incident,
-				   struct fk_timeline_entry *e, struct fk_err *err)
+                                   struct fk_timeline_entry *e, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row = false;
@@ -1059,9 +1067,9 @@ enum fk_code fk_store_timeline_add(struct fk_store *st, int64_t incident,
 	enum fk_code rc = need_tx(st, err);
 	if (!rc)
 		rc = prep(st,
-			  "INSERT INTO timeline (incident_id, at, text, source, recorded_by, "
-			  "recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-			  &s, err);
+		          "INSERT INTO timeline (incident_id, at, text, source, recorded_by, "
+		          "recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+		          &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -1087,17 +1095,18 @@ enum fk_code fk_store_timeline_add(struct fk_store *st, int64_t incident,
 }
 
 enum fk_code fk_store_timeline_get(struct fk_store *st, int64_t incident,
-				   struct fk_timeline_entry **out, size_t *n, struct fk_err *err)
+                                   struct fk_timeline_entry **out, size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row;
 	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
-	enum fk_code rc = prep(st,
-			       "SELECT id, at, text, source, recorded_by, recorded_at FROM timeline "
-			       "WHERE incident_id = $1 ORDER BY at, id",
-			       &s, err);
+	enum fk_code rc =
+	    prep(st,
+	         "SELECT id, at, text, source, recorded_by, recorded_at FROM timeline "
+	         "WHERE incident_id = $1 ORDER BY at, id",
+	         &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -1121,7 +1130,7 @@ enum fk_code fk_store_timeline_get(struct fk_store *st, int64_t incident,
 /* ---- change history ------------------------------------------------------------------- */
 
 enum fk_code fk_store_changes_get(struct fk_store *st, int64_t incident, struct fk_change **out,
-				  size_t *n, struct fk_err *err)
+                                  size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row;
@@ -1129,9 +1138,9 @@ enum fk_code fk_store_changes_get(struct fk_store *st, int64_t incident, struct 
 	*out = NULL;
 	*n = 0;
 	enum fk_code rc = prep(st,
-			       "SELECT id, at, actor, entity, entity_key, field, old_value, "
-			       "new_value FROM changes WHERE incident_id = $1 ORDER BY id",
-			       &s, err);
+	                       "SELECT id, at, actor, entity, entity_key, field, old_value, "
+	                       "new_value FROM changes WHERE incident_id = $1 ORDER BY id",
+	                       &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);

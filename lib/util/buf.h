@@ -24,7 +24,10 @@ struct fk_buf {
 	bool toobig;
 };
 
-#define FK_BUF_INIT {fk_buf_empty, 0, 0, 0, false}
+#define FK_BUF_INIT                                                                                \
+	{                                                                                          \
+		fk_buf_empty, 0, 0, 0, false                                                       \
+	}
 
 void fk_buf_init(struct fk_buf *b, size_t max);
 /* Frees the memory; the buf is empty and usable again. */

@@ -9,17 +9,17 @@ static const struct {
 	int exit_code;
 	int http;
 } codes[FK_CODE_MAX] = {
-	[FK_OK] = {"ok", 0, 200},
-	[FK_EUSAGE] = {"usage", 2, 400},
-	[FK_EINVAL] = {"invalid", 1, 422},
-	[FK_ENOTFOUND] = {"not_found", 1, 404},
-	[FK_EREFUSED] = {"refused", 1, 409},
-	[FK_ECONFLICT] = {"conflict", 1, 409},
-	[FK_EDB] = {"database", 1, 500},
-	[FK_EBUSY] = {"busy", 1, 503},
-	[FK_EVERSION] = {"version", 1, 500},
-	[FK_EIO] = {"io", 1, 500},
-	[FK_ETOOBIG] = {"too_big", 1, 413},
+    [FK_OK] = {"ok", 0, 200},
+    [FK_EUSAGE] = {"usage", 2, 400},
+    [FK_EINVAL] = {"invalid", 1, 422},
+    [FK_ENOTFOUND] = {"not_found", 1, 404},
+    [FK_EREFUSED] = {"refused", 1, 409},
+    [FK_ECONFLICT] = {"conflict", 1, 409},
+    [FK_EDB] = {"database", 1, 500},
+    [FK_EBUSY] = {"busy", 1, 503},
+    [FK_EVERSION] = {"version", 1, 500},
+    [FK_EIO] = {"io", 1, 500},
+    [FK_ETOOBIG] = {"too_big", 1, 413},
 };
 
 const char *fk_code_name(enum fk_code code)
@@ -46,7 +46,7 @@ void fk_err_clear(struct fk_err *err)
 }
 
 enum fk_code fk_err_set_(struct fk_err *err, enum fk_code code, const char *field, int en_len,
-			 int ja_len)
+                         int ja_len)
 {
 	(void)en_len;
 	(void)ja_len;

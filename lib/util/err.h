@@ -47,17 +47,17 @@ const char *fk_err_msg(const struct fk_err *err, enum fk_lang lang);
 /* Internal helper for the macros below: sets code and field, returns code. The two int
  * arguments are the snprintf results, evaluated before the call. */
 enum fk_code fk_err_set_(struct fk_err *err, enum fk_code code, const char *field, int en_len,
-			 int ja_len);
+                         int ja_len);
 
 /*
  * FK_ERR(err, code, field, "english %s", "日本語 %s", args...) fills err (if not NULL)
  * and evaluates to code. Both formats are literals checked by the compiler against the
  * same arguments; the arguments are evaluated twice, so pass no side effects.
  */
-#define FK_ERR(err, code, field, en_fmt, ja_fmt, ...)                                         \
-	fk_err_set_((err), (code), (field),                                                    \
-		    (err) ? snprintf((err)->en, sizeof((err)->en), en_fmt, __VA_ARGS__) : 0,    \
-		    (err) ? snprintf((err)->ja, sizeof((err)->ja), ja_fmt, __VA_ARGS__) : 0)
+#define FK_ERR(err, code, field, en_fmt, ja_fmt, ...)                                              \
+	fk_err_set_((err), (code), (field),                                                        \
+	            (err) ? snprintf((err)->en, sizeof((err)->en), en_fmt, __VA_ARGS__) : 0,       \
+	            (err) ? snprintf((err)->ja, sizeof((err)->ja), ja_fmt, __VA_ARGS__) : 0)
 /* The same without arguments (en and ja must be literals). */
 #define FK_ERR0(err, code, field, en, ja) FK_ERR(err, code, field, en "%s", ja "%s", "")
 

@@ -83,12 +83,13 @@ enum fk_code fk_tz_check(const char *zone, struct fk_err *err)
 		ok = !stat(path, &st) && S_ISREG(st.st_mode);
 	}
 	if (!ok)
-		return FK_ERR(err, FK_EUSAGE, "--tz",
-			      "unknown time zone '%s': give a name such as Asia/Tokyo or UTC, or an "
-			      "offset such as +09:00",
-			      "タイムゾーン '%s' は不明です: Asia/Tokyo や UTC などの名前、または "
-			      "+09:00 のようなオフセットを指定してください",
-			      zone);
+		return FK_ERR(
+		    err, FK_EUSAGE, "--tz",
+		    "unknown time zone '%s': give a name such as Asia/Tokyo or UTC, or an "
+		    "offset such as +09:00",
+		    "タイムゾーン '%s' は不明です: Asia/Tokyo や UTC などの名前、または "
+		    "+09:00 のようなオフセットを指定してください",
+		    zone);
 	return FK_OK;
 }
 
@@ -113,8 +114,9 @@ long fk_tz_offset(const char *zone, int64_t t)
 	off = 0;
 	if (localtime_r(&tt, &tm)) {
 		int64_t local = fk_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1,
-						   (unsigned)tm.tm_mday) * 86400 +
-				tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
+		                                   (unsigned)tm.tm_mday) *
+		                    86400 +
+		                tm.tm_hour * 3600 + tm.tm_min * 60 + tm.tm_sec;
 		off = (long)(local - t);
 	}
 	pthread_mutex_unlock(&tz_lock);
@@ -141,12 +143,12 @@ static int month_days(int y, int m)
 }
 
 enum fk_code fk_time_parse(const char *s, const char *zone, const char *field, int64_t *out,
-			   struct fk_err *err)
+                           struct fk_err *err)
 {
 	int y, mo, d, h = 0, mi = 0, se = 0;
 	const char *p = s;
 	bool ok = digits(p, 4, &y) && p[4] == '-' && digits(p + 5, 2, &mo) && p[7] == '-' &&
-		  digits(p + 8, 2, &d);
+	          digits(p + 8, 2, &d);
 	p += 10;
 	if (ok && (*p == 'T' || *p == ' ')) {
 		ok = digits(p + 1, 2, &h) && p[3] == ':' && digits(p + 4, 2, &mi);
@@ -172,15 +174,15 @@ enum fk_code fk_time_parse(const char *s, const char *zone, const char *field, i
 	     d <= month_days(y, mo) && h <= 23 && mi <= 59 && se <= 60;
 	if (!ok)
 		return FK_ERR(err, FK_EINVAL, field,
-			      "%s: '%s' is not a date: expected ISO 8601 such as 2026-07-06, "
-			      "2026-07-06T07:20 or 2026-07-06T07:20+09:00",
-			      "%s: '%s' は日時として読めません: 2026-07-06、2026-07-06T07:20、"
-			      "2026-07-06T07:20+09:00 のような ISO 8601 形式で指定してください",
-			      field, s);
+		              "%s: '%s' is not a date: expected ISO 8601 such as 2026-07-06, "
+		              "2026-07-06T07:20 or 2026-07-06T07:20+09:00",
+		              "%s: '%s' は日時として読めません: 2026-07-06、2026-07-06T07:20、"
+		              "2026-07-06T07:20+09:00 のような ISO 8601 形式で指定してください",
+		              field, s);
 	if (se == 60)
 		se = 59;
-	int64_t wall = fk_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 +
-		       mi * 60 + se;
+	int64_t wall =
+	    fk_days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400 + h * 3600 + mi * 60 + se;
 	if (!has_off) {
 		/* Local time in zone: the offset at the wall time, corrected once for DST edges. */
 		off = fk_tz_offset(zone, wall);
@@ -229,7 +231,7 @@ void fk_time_local(int64_t t, const char *zone, char out[static 40])
 	if (s)
 		snprintf(sec, sizeof sec, ":%02d", s);
 	snprintf(out, 40, "%04lld-%02u-%02uT%02d:%02d%s%c%02ld:%02ld", (long long)y, mo, d, h, mi,
-		 sec, off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+	         sec, off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
 }
 
 void fk_time_local_date(int64_t t, const char *zone, char out[static 16])

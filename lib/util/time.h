@@ -11,7 +11,7 @@
 #include "fukkyu/common.h"
 #include "util/err.h"
 
-#define FK_TIME_NONE INT64_MIN
+#define FK_TIME_NONE  INT64_MIN
 #define FK_TZ_DEFAULT "Asia/Tokyo"
 
 /* The current instant (or $FUKKYU_NOW, an ISO 8601 instant, for reproducible tests). */
@@ -26,7 +26,7 @@ enum fk_code fk_tz_check(const char *zone, struct fk_err *err) FK_WUR;
  * offset is local time in zone. field names the option for the error message.
  */
 enum fk_code fk_time_parse(const char *s, const char *zone, const char *field, int64_t *out,
-			   struct fk_err *err) FK_WUR;
+                           struct fk_err *err) FK_WUR;
 
 /* "2026-07-05T22:20:00Z" into out (at least 21 bytes). */
 void fk_time_utc(int64_t t, char out[static 32]);

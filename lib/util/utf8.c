@@ -52,17 +52,19 @@ enum fk_code fk_text_check(const char *s, const char *field, struct fk_err *err)
 	size_t n = strlen(s);
 	if (!fk_utf8_valid(s, n))
 		return FK_ERR(err, FK_EINVAL, field,
-			      "%s: the text is not valid UTF-8: save or pass it as UTF-8",
-			      "%s: テキストが UTF-8 ではありません: UTF-8 で指定してください", field);
+		              "%s: the text is not valid UTF-8: save or pass it as UTF-8",
+		              "%s: テキストが UTF-8 ではありません: UTF-8 で指定してください",
+		              field);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
-			return FK_ERR(err, FK_EINVAL, field,
-				      "%s: the text holds a control character (byte 0x%02x at offset "
-				      "%zu): remove it",
-				      "%s: テキストに制御文字 (0x%02x、位置 %zu) が含まれています: "
-				      "取り除いてください",
-				      field, c, i);
+			return FK_ERR(
+			    err, FK_EINVAL, field,
+			    "%s: the text holds a control character (byte 0x%02x at offset "
+			    "%zu): remove it",
+			    "%s: テキストに制御文字 (0x%02x、位置 %zu) が含まれています: "
+			    "取り除いてください",
+			    field, c, i);
 	}
 	return FK_OK;
 }

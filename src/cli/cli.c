@@ -10,8 +10,8 @@
 #include <errno.h>
 
 static const char *const type_arg[] = {
-	[OPT_FLAG] = NULL, [OPT_STR] = "TEXT", [OPT_INT] = "N",
-	[OPT_TIME] = "TIME", [OPT_ENUM] = "KEY", [OPT_YESNO] = "yes|no",
+    [OPT_FLAG] = NULL,   [OPT_STR] = "TEXT", [OPT_INT] = "N",
+    [OPT_TIME] = "TIME", [OPT_ENUM] = "KEY", [OPT_YESNO] = "yes|no",
 };
 
 static void print_help(struct cli *c, const struct opt *opts, size_t nopts, const char *usage)
@@ -54,8 +54,8 @@ static enum fk_code set_opt(struct cli *c, const struct opt *o, const char *v)
 		long long n = strtoll(v, &end, 10);
 		if (!*v || *end || errno || n < 0)
 			return FK_ERR(&c->err, FK_EUSAGE, field,
-				      "%s: '%s' is not a whole number of 0 or more",
-				      "%s: '%s' は 0 以上の整数ではありません", field, v);
+			              "%s: '%s' is not a whole number of 0 or more",
+			              "%s: '%s' は 0 以上の整数ではありません", field, v);
 		*(int64_t *)o->dest = n;
 		return FK_OK;
 	}
@@ -73,14 +73,14 @@ static enum fk_code set_opt(struct cli *c, const struct opt *o, const char *v)
 			return FK_OK;
 		}
 		return FK_ERR(&c->err, FK_EUSAGE, field, "%s: '%s' is not yes or no",
-			      "%s: '%s' は yes か no で指定してください", field, v);
+		              "%s: '%s' は yes か no で指定してください", field, v);
 	}
 	return FK_EUSAGE;
 }
 
-enum fk_code cli_parse(struct cli *c, int argc, char **argv, const struct opt *opts,
-		       size_t nopts, const char *usage, int min_pos, int max_pos, char **pos,
-		       int *npos, bool *help)
+enum fk_code cli_parse(struct cli *c, int argc, char **argv, const struct opt *opts, size_t nopts,
+                       const char *usage, int min_pos, int max_pos, char **pos, int *npos,
+                       bool *help)
 {
 	bool only_pos = false;
 	*npos = 0;
@@ -90,8 +90,9 @@ enum fk_code cli_parse(struct cli *c, int argc, char **argv, const struct opt *o
 		if (only_pos || a[0] != '-' || !a[1] || (a[1] != '-' && strcmp(a, "-h"))) {
 			if (*npos >= max_pos)
 				return FK_ERR(&c->err, FK_EUSAGE, a,
-					      "unexpected argument '%s': usage: fukkyu %s",
-					      "余分な引数 '%s' があります: 使い方: fukkyu %s", a, usage);
+				              "unexpected argument '%s': usage: fukkyu %s",
+				              "余分な引数 '%s' があります: 使い方: fukkyu %s", a,
+				              usage);
 			pos[(*npos)++] = a;
 			continue;
 		}
@@ -124,15 +125,15 @@ enum fk_code cli_parse(struct cli *c, int argc, char **argv, const struct opt *o
 		if (o->type == OPT_FLAG) {
 			if (eq)
 				return FK_ERR(&c->err, FK_EUSAGE, a, "option '--%s' takes no value",
-					      "オプション '--%s' に値は指定できません", o->name);
+				              "オプション '--%s' に値は指定できません", o->name);
 		} else if (eq) {
 			v = eq + 1;
 		} else if (i + 1 < argc) {
 			v = argv[++i];
 		} else {
 			return FK_ERR(&c->err, FK_EUSAGE, a, "option '--%s' needs a value (%s)",
-				      "オプション '--%s' には値 (%s) が必要です", o->name,
-				      o->arg ? o->arg : type_arg[o->type]);
+			              "オプション '--%s' には値 (%s) が必要です", o->name,
+			              o->arg ? o->arg : type_arg[o->type]);
 		}
 		enum fk_code rc = set_opt(c, o, v);
 		if (rc)
@@ -140,12 +141,11 @@ enum fk_code cli_parse(struct cli *c, int argc, char **argv, const struct opt *o
 	}
 	if (*npos < min_pos)
 		return FK_ERR(&c->err, FK_EUSAGE, c->cmd, "missing arguments: usage: fukkyu %s",
-			      "引数が足りません: 使い方: fukkyu %s", usage);
+		              "引数が足りません: 使い方: fukkyu %s", usage);
 	return FK_OK;
 }
 
-enum fk_code cli_dispatch(struct cli *c, int argc, char **argv, const struct subcmd *subs,
-			  size_t n)
+enum fk_code cli_dispatch(struct cli *c, int argc, char **argv, const struct subcmd *subs, size_t n)
 {
 	const char *word = argc > 1 ? argv[1] : NULL;
 	if (word && (!strcmp(word, "--help") || !strcmp(word, "-h") || !strcmp(word, "help")))
@@ -296,10 +296,12 @@ json_t *cli_incident_json(struct cli *c, const struct fk_incident *inc)
 	json_object_set_new(o, "state", json_string(fk_states[inc->state].key));
 	json_object_set_new(o, "discovered_at", cli_json_time(c, inc->discovered_at));
 	json_object_set_new(o, "contained_at", cli_json_time(c, inc->contained_at));
-	json_object_set_new(o, "description", json_string(inc->description ? inc->description : ""));
+	json_object_set_new(o, "description",
+	                    json_string(inc->description ? inc->description : ""));
 	json_t *pii = json_object();
 	json_object_set_new(pii, "involved", json_boolean(inc->pii));
-	json_object_set_new(pii, "count", inc->pii_count >= 0 ? json_integer(inc->pii_count) : json_null());
+	json_object_set_new(pii, "count",
+	                    inc->pii_count >= 0 ? json_integer(inc->pii_count) : json_null());
 	json_object_set_new(pii, "sensitive", json_boolean(inc->pii_sensitive));
 	json_object_set_new(o, "personal_data", pii);
 	json_object_set_new(o, "playbook", json_string(inc->playbook));

@@ -51,9 +51,9 @@ struct opt {
  * (at most max_pos; fewer than min_pos is a usage error naming usage). "--help" prints
  * the generated help and returns FK_OK with *help set.
  */
-enum fk_code cli_parse(struct cli *c, int argc, char **argv, const struct opt *opts,
-		       size_t nopts, const char *usage, int min_pos, int max_pos, char **pos,
-		       int *npos, bool *help) FK_WUR;
+enum fk_code cli_parse(struct cli *c, int argc, char **argv, const struct opt *opts, size_t nopts,
+                       const char *usage, int min_pos, int max_pos, char **pos, int *npos,
+                       bool *help) FK_WUR;
 
 struct subcmd {
 	const char *name;
@@ -62,7 +62,7 @@ struct subcmd {
 };
 /* Runs argv[1] among subs (argv[0] is the command). */
 enum fk_code cli_dispatch(struct cli *c, int argc, char **argv, const struct subcmd *subs,
-			  size_t n) FK_WUR;
+                          size_t n) FK_WUR;
 
 /* Opens the store (once) and fills c->ctx. */
 enum fk_code cli_store(struct cli *c, bool create) FK_WUR;

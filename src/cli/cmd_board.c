@@ -10,17 +10,20 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 {
 	bool all = false;
 	const struct opt opts[] = {
-		{"all", NULL, OPT_FLAG, &all, NULL, 0, "include closed incidents", "完了したインシデントも含める"},
+	    {"all", NULL, OPT_FLAG, &all, NULL, 0, "include closed incidents",
+	     "完了したインシデントも含める"},
 	};
 	char *pos[1];
 	int npos;
 	bool help;
 	struct fk_board b;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, 1, "board [--all]", 0, 0, pos, &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, opts, 1, "board [--all]", 0, 0, pos, &npos, &help);
 	if (rc || help || (rc = fk_board_build(&c->ctx, all, &b, &c->err)))
 		return rc;
 	if (c->json) {
-		cli_jarr_begin(json_pack("{s:o}", "now", cli_json_time(c, c->ctx.now)), "incidents");
+		cli_jarr_begin(json_pack("{s:o}", "now", cli_json_time(c, c->ctx.now)),
+		               "incidents");
 		for (size_t i = 0; i < b.n; i++) {
 			const struct fk_board_row *r = &b.rows[i];
 			int done = 0, total = 0;
@@ -28,12 +31,14 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 			for (int p = 0; p < FK_PLAYBOOK_PHASES; p++) {
 				done += r->finished[p];
 				total += r->total[p];
-				json_array_append_new(ph, json_pack("{s:i, s:i, s:i}", "no", p + 1, "done",
-								    r->finished[p], "total", r->total[p]));
+				json_array_append_new(ph, json_pack("{s:i, s:i, s:i}", "no", p + 1,
+				                                    "done", r->finished[p], "total",
+				                                    r->total[p]));
 			}
 			json_t *o = cli_incident_json(c, &r->inc);
 			json_object_set_new(o, "owner", cli_json_str(r->owner));
-			json_object_set_new(o, "progress", json_pack("{s:i, s:i}", "done", done, "total", total));
+			json_object_set_new(o, "progress",
+			                    json_pack("{s:i, s:i}", "done", done, "total", total));
 			json_object_set_new(o, "phases", ph);
 			json_object_set_new(o, "overdue", json_integer(r->overdue));
 			json_object_set_new(o, "next_due", cli_json_time(c, r->next_due));
@@ -47,7 +52,8 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 	cli_time(c, c->ctx.now, now);
 	printf("%s — %s (%s)\n\n", TR(c->lang, "fukkyu board", "fukkyu ボード"), now, c->tz);
 	if (!b.n)
-		printf("%s\n", TR(c->lang, "no open incidents", "対応中のインシデントはありません"));
+		printf("%s\n",
+		       TR(c->lang, "no open incidents", "対応中のインシデントはありません"));
 	else {
 		fk_utf8_fput(stdout, TR(c->lang, "REF", "参照番号"), 14);
 		printf(" ");
@@ -71,9 +77,14 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 		int done = 0, total = 0;
 		char cell[16], due[40];
 		printf("%-14s ", r->inc.ref);
-		fk_utf8_fput(stdout, c->lang == FK_LANG_JA ? fk_states[r->inc.state].ja : fk_states[r->inc.state].key, 10);
+		fk_utf8_fput(stdout,
+		             c->lang == FK_LANG_JA ? fk_states[r->inc.state].ja
+		                                   : fk_states[r->inc.state].key,
+		             10);
 		printf(" ");
-		fk_utf8_fput(stdout, fk_enum_label(fk_severities, FK_SEV_COUNT, r->inc.severity, c->lang), 8);
+		fk_utf8_fput(stdout,
+		             fk_enum_label(fk_severities, FK_SEV_COUNT, r->inc.severity, c->lang),
+		             8);
 		for (int p = 0; p < FK_PLAYBOOK_PHASES; p++) {
 			done += r->finished[p];
 			total += r->total[p];

@@ -26,7 +26,7 @@ enum fk_code cmd_demo(struct cli *c, int argc, char **argv)
 		cli_json_out(json_pack("{s:s, s:I}", "db", c->db, "incidents", (json_int_t)n));
 	else
 		printf(TR(c->lang, "%s: %zu case studies loaded as incidents\n",
-			  "%s: 事例 %zu 件をインシデントとして登録しました\n"),
+		          "%s: 事例 %zu 件をインシデントとして登録しました\n"),
 		       c->db, n);
 	return FK_OK;
 }

@@ -11,31 +11,39 @@ static enum fk_code handover_set(struct cli *c, int argc, char **argv)
 	const char *values[FK_HO_COUNT] = {0};
 	struct opt opts[FK_HO_COUNT];
 	for (int f = 0; f < FK_HO_COUNT; f++)
-		opts[f] = (struct opt){fk_handover_fields[f].key, "TEXT", OPT_STR, &values[f], NULL,
-				       0, fk_handover_fields[f].en, fk_handover_fields[f].ja};
+		opts[f] = (struct opt){fk_handover_fields[f].key,
+		                       "TEXT",
+		                       OPT_STR,
+		                       &values[f],
+		                       NULL,
+		                       0,
+		                       fk_handover_fields[f].en,
+		                       fk_handover_fields[f].ja};
 	char *pos[1];
 	int npos;
 	bool help;
 	enum fk_code rc = cli_parse(c, argc, argv, opts, FK_HO_COUNT,
-				    "handover set ID [--backups TEXT] [--degraded TEXT] ...", 1, 1,
-				    pos, &npos, &help);
+	                            "handover set ID [--backups TEXT] [--degraded TEXT] ...", 1, 1,
+	                            pos, &npos, &help);
 	if (rc || help)
 		return rc;
 	bool any = false;
 	for (int f = 0; f < FK_HO_COUNT; f++)
 		any = any || values[f];
 	if (!any)
-		return FK_ERR0(&c->err, FK_EUSAGE, "handover",
-			       "nothing to set: give at least one field, e.g. --backups TEXT (see "
-			       "'fukkyu handover set --help')",
-			       "設定する項目がありません: --backups TEXT などを1つ以上指定してください "
-			       "('fukkyu handover set --help' 参照)");
+		return FK_ERR0(
+		    &c->err, FK_EUSAGE, "handover",
+		    "nothing to set: give at least one field, e.g. --backups TEXT (see "
+		    "'fukkyu handover set --help')",
+		    "設定する項目がありません: --backups TEXT などを1つ以上指定してください "
+		    "('fukkyu handover set --help' 参照)");
 	if ((rc = fk_handover_change(&c->ctx, pos[0], values, &c->err)))
 		return rc;
 	if (c->json)
 		cli_json_out(json_pack("{s:s}", "incident", pos[0]));
 	else
-		printf(TR(c->lang, "handover of %s recorded\n", "%s の引継ぎを記録しました\n"), pos[0]);
+		printf(TR(c->lang, "handover of %s recorded\n", "%s の引継ぎを記録しました\n"),
+		       pos[0]);
 	return FK_OK;
 }
 
@@ -46,8 +54,8 @@ static enum fk_code handover_show(struct cli *c, int argc, char **argv)
 	bool help;
 	struct fk_incident inc;
 	struct fk_handover h;
-	enum fk_code rc = cli_parse(c, argc, argv, NULL, 0, "handover show ID", 1, 1, pos, &npos,
-				    &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, NULL, 0, "handover show ID", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
 		return rc;
 	if ((rc = fk_store_handover_get(c->st, inc.id, &h, &c->err))) {
@@ -57,17 +65,22 @@ static enum fk_code handover_show(struct cli *c, int argc, char **argv)
 	if (c->json) {
 		json_t *fields = json_object();
 		for (int f = 0; f < FK_HO_COUNT; f++)
-			json_object_set_new(fields, fk_handover_fields[f].key, cli_json_str(h.field[f]));
+			json_object_set_new(fields, fk_handover_fields[f].key,
+			                    cli_json_str(h.field[f]));
 		cli_json_out(json_pack("{s:s, s:o, s:o, s:o}", "incident", inc.ref, "handover",
-				       fields, "updated_at", cli_json_time(c, h.updated_at),
-				       "updated_by", cli_json_str(h.updated_by)));
+		                       fields, "updated_at", cli_json_time(c, h.updated_at),
+		                       "updated_by", cli_json_str(h.updated_by)));
 	} else {
-		printf("%s  %s\n", inc.ref, TR(c->lang, "handover from the emergency team",
-					      "緊急対応チームからの引継ぎ"));
+		printf(
+		    "%s  %s\n", inc.ref,
+		    TR(c->lang, "handover from the emergency team", "緊急対応チームからの引継ぎ"));
 		for (int f = 0; f < FK_HO_COUNT; f++) {
 			printf("  ");
-			fk_utf8_fput(stdout, cli_pick(c, fk_handover_fields[f].ja, fk_handover_fields[f].en), 34);
-			printf(" %s\n", h.field[f] ? h.field[f] : TR(c->lang, "(not recorded)", "(未記録)"));
+			fk_utf8_fput(
+			    stdout, cli_pick(c, fk_handover_fields[f].ja, fk_handover_fields[f].en),
+			    34);
+			printf(" %s\n",
+			       h.field[f] ? h.field[f] : TR(c->lang, "(not recorded)", "(未記録)"));
 		}
 	}
 	fk_handover_release(&h);
@@ -78,8 +91,8 @@ static enum fk_code handover_show(struct cli *c, int argc, char **argv)
 enum fk_code cmd_handover(struct cli *c, int argc, char **argv)
 {
 	static const struct subcmd subs[] = {
-		{"set", handover_set, "record what the emergency team hands over", "引継ぎ内容を記録"},
-		{"show", handover_show, "show the handover", "引継ぎ内容を表示"},
+	    {"set", handover_set, "record what the emergency team hands over", "引継ぎ内容を記録"},
+	    {"show", handover_show, "show the handover", "引継ぎ内容を表示"},
 	};
 	return cli_dispatch(c, argc, argv, subs, FK_ARRAY_LEN(subs));
 }

@@ -30,46 +30,63 @@ static void count(struct cli *c, const struct fk_task *t, size_t n, struct progr
 
 static enum fk_code incident_new(struct cli *c, int argc, char **argv)
 {
-	struct fk_incident inc = {.kind = -1, .severity = FK_SEV_MEDIUM, .state = FK_STATE_EMERGENCY,
-				  .discovered_at = FK_TIME_NONE, .contained_at = FK_TIME_NONE,
-				  .pii_count = -1};
+	struct fk_incident inc = {.kind = -1,
+	                          .severity = FK_SEV_MEDIUM,
+	                          .state = FK_STATE_EMERGENCY,
+	                          .discovered_at = FK_TIME_NONE,
+	                          .contained_at = FK_TIME_NONE,
+	                          .pii_count = -1};
 	const char *title = NULL, *description = NULL, *playbook = NULL;
 	int64_t pii_count = -1;
 	int pii = 0, pii_sensitive = 0;
 	const struct opt opts[] = {
-		{"title", "TEXT", OPT_STR, &title, NULL, 0, "what happened, in a line (required)", "件名 (必須)"},
-		{"kind", NULL, OPT_ENUM, &inc.kind, fk_kinds, FK_KIND_COUNT, "the kind of incident (required)", "インシデントの種別 (必須)"},
-		{"severity", NULL, OPT_ENUM, &inc.severity, fk_severities, FK_SEV_COUNT, "severity (default medium)", "重大度 (既定 medium)"},
-		{"discovered", NULL, OPT_TIME, &inc.discovered_at, NULL, 0, "when it was discovered (required; ISO 8601)", "発覚日時 (必須。ISO 8601)"},
-		{"contained", NULL, OPT_TIME, &inc.contained_at, NULL, 0, "when it was contained", "封じ込め日時"},
-		{"description", "TEXT", OPT_STR, &description, NULL, 0, "longer description", "詳細な説明"},
-		{"pii", NULL, OPT_YESNO, &pii, NULL, 0, "personal data involved", "個人情報が関係するか"},
-		{"pii-count", NULL, OPT_INT, &pii_count, NULL, 0, "persons whose data is involved", "関係する本人の数"},
-		{"pii-sensitive", NULL, OPT_YESNO, &pii_sensitive, NULL, 0, "sensitive data (要配慮個人情報) among it", "要配慮個人情報を含むか"},
-		{"playbook", "FILE", OPT_STR, &playbook, NULL, 0, "start from this playbook file instead of the standard one", "標準の代わりに使うプレイブックファイル"},
+	    {"title", "TEXT", OPT_STR, &title, NULL, 0, "what happened, in a line (required)",
+	     "件名 (必須)"},
+	    {"kind", NULL, OPT_ENUM, &inc.kind, fk_kinds, FK_KIND_COUNT,
+	     "the kind of incident (required)", "インシデントの種別 (必須)"},
+	    {"severity", NULL, OPT_ENUM, &inc.severity, fk_severities, FK_SEV_COUNT,
+	     "severity (default medium)", "重大度 (既定 medium)"},
+	    {"discovered", NULL, OPT_TIME, &inc.discovered_at, NULL, 0,
+	     "when it was discovered (required; ISO 8601)", "発覚日時 (必須。ISO 8601)"},
+	    {"contained", NULL, OPT_TIME, &inc.contained_at, NULL, 0, "when it was contained",
+	     "封じ込め日時"},
+	    {"description", "TEXT", OPT_STR, &description, NULL, 0, "longer description",
+	     "詳細な説明"},
+	    {"pii", NULL, OPT_YESNO, &pii, NULL, 0, "personal data involved",
+	     "個人情報が関係するか"},
+	    {"pii-count", NULL, OPT_INT, &pii_count, NULL, 0, "persons whose data is involved",
+	     "関係する本人の数"},
+	    {"pii-sensitive", NULL, OPT_YESNO, &pii_sensitive, NULL, 0,
+	     "sensitive data (要配慮個人情報) among it", "要配慮個人情報を含むか"},
+	    {"playbook", "FILE", OPT_STR, &playbook, NULL, 0,
+	     "start from this playbook file instead of the standard one",
+	     "標準の代わりに使うプレイブックファイル"},
 	};
 	char *pos[1];
 	int npos;
 	bool help;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
-				    "incident new --title TEXT --kind KIND --discovered TIME [options]",
-				    0, 0, pos, &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
+	              "incident new --title TEXT --kind KIND --discovered TIME [options]", 0, 0,
+	              pos, &npos, &help);
 	if (rc || help)
 		return rc;
 	if (!title)
-		return FK_ERR0(&c->err, FK_EUSAGE, "--title", "missing --title: say what happened in a line",
-			       "--title がありません: 何が起きたかを1行で指定してください");
+		return FK_ERR0(&c->err, FK_EUSAGE, "--title",
+		               "missing --title: say what happened in a line",
+		               "--title がありません: 何が起きたかを1行で指定してください");
 	if (inc.kind < 0)
-		return FK_ERR0(&c->err, FK_EUSAGE, "--kind",
-			       "missing --kind: one of outbound-attack, vulnerability-report, defacement, "
-			       "malware-outbreak, data-leak, intrusion, dos, insider, equipment-failure, "
-			       "disaster, other",
-			       "--kind がありません: outbound-attack, vulnerability-report, defacement, "
-			       "malware-outbreak, data-leak, intrusion, dos, insider, equipment-failure, "
-			       "disaster, other のいずれかを指定してください");
+		return FK_ERR0(
+		    &c->err, FK_EUSAGE, "--kind",
+		    "missing --kind: one of outbound-attack, vulnerability-report, defacement, "
+		    "malware-outbreak, data-leak, intrusion, dos, insider, equipment-failure, "
+		    "disaster, other",
+		    "--kind がありません: outbound-attack, vulnerability-report, defacement, "
+		    "malware-outbreak, data-leak, intrusion, dos, insider, equipment-failure, "
+		    "disaster, other のいずれかを指定してください");
 	struct fk_playbook pb;
 	rc = playbook ? fk_playbook_load_file(playbook, &pb, &c->err)
-		      : fk_playbook_load_default(&pb, &c->err);
+	              : fk_playbook_load_default(&pb, &c->err);
 	if (rc)
 		return rc;
 	inc.title = fk_xstrdup(title);
@@ -82,11 +99,11 @@ static enum fk_code incident_new(struct cli *c, int argc, char **argv)
 		size_t items = fk_playbook_count(&pb, inc.kind);
 		if (c->json)
 			cli_json_out(json_pack("{s:I, s:s, s:s, s:I}", "id", (json_int_t)inc.id,
-					       "ref", inc.ref, "state", fk_states[inc.state].key,
-					       "items", (json_int_t)items));
+			                       "ref", inc.ref, "state", fk_states[inc.state].key,
+			                       "items", (json_int_t)items));
 		else
 			printf(TR(c->lang, "created %s (id %lld) with %zu playbook items\n",
-				  "%s (ID %lld) を作成しました。プレイブック項目 %zu 件\n"),
+			          "%s (ID %lld) を作成しました。プレイブック項目 %zu 件\n"),
 			       inc.ref, (long long)inc.id, items);
 	}
 	fk_incident_release(&inc);
@@ -98,15 +115,16 @@ static enum fk_code incident_list(struct cli *c, int argc, char **argv)
 {
 	bool all = false;
 	const struct opt opts[] = {
-		{"all", NULL, OPT_FLAG, &all, NULL, 0, "include closed incidents", "完了したインシデントも含める"},
+	    {"all", NULL, OPT_FLAG, &all, NULL, 0, "include closed incidents",
+	     "完了したインシデントも含める"},
 	};
 	char *pos[1];
 	int npos;
 	bool help;
 	struct fk_incident *incs;
 	size_t n;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, 1, "incident list [--all]", 0, 0, pos,
-				    &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, opts, 1, "incident list [--all]", 0, 0, pos, &npos, &help);
 	if (rc || help || (rc = fk_store_incident_list(c->st, all, &incs, &n, &c->err)))
 		return rc;
 	if (c->json) {
@@ -150,8 +168,8 @@ static enum fk_code incident_show(struct cli *c, int argc, char **argv)
 	struct fk_phase *phases = NULL;
 	struct fk_person *people = NULL;
 	size_t nt = 0, nph = 0, np = 0;
-	enum fk_code rc = cli_parse(c, argc, argv, NULL, 0, "incident show ID", 1, 1, pos, &npos,
-				    &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, NULL, 0, "incident show ID", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
 		return rc;
 	if (!(rc = fk_store_tasks_get(c->st, inc.id, &tasks, &nt, &c->err)) &&
@@ -163,46 +181,52 @@ static enum fk_code incident_show(struct cli *c, int argc, char **argv)
 	count(c, tasks, nt, &p);
 	if (c->json) {
 		json_t *o = cli_incident_json(c, &inc);
-		json_object_set_new(o, "progress", json_pack("{s:i, s:i}", "done", p.all_finished,
-							     "total", p.all));
+		json_object_set_new(
+		    o, "progress", json_pack("{s:i, s:i}", "done", p.all_finished, "total", p.all));
 		json_object_set_new(o, "overdue", json_integer(p.overdue));
 		json_t *ph = json_array();
 		for (size_t i = 0; i < nph; i++) {
 			int k = phases[i].no - 1;
 			json_array_append_new(
-				ph, json_pack("{s:i, s:s, s:o, s:i, s:i}", "no", phases[i].no, "key",
-					      phases[i].key,
-					      "title", cli_json_i18n(phases[i].title_ja, phases[i].title_en),
-					      "done", p.finished[k], "total", p.total[k]));
+			    ph, json_pack("{s:i, s:s, s:o, s:i, s:i}", "no", phases[i].no, "key",
+			                  phases[i].key, "title",
+			                  cli_json_i18n(phases[i].title_ja, phases[i].title_en),
+			                  "done", p.finished[k], "total", p.total[k]));
 		}
 		json_object_set_new(o, "phases", ph);
 		json_t *roles = json_array();
 		for (size_t i = 0; i < np; i++)
 			json_array_append_new(roles, json_pack("{s:s, s:s}", "role",
-							       fk_roles[people[i].role].key, "name",
-							       people[i].name));
+			                                       fk_roles[people[i].role].key, "name",
+			                                       people[i].name));
 		json_object_set_new(o, "roles", roles);
 		cli_json_out(o);
 		goto out;
 	}
 	char t1[40], t2[40], buf[160];
 	printf("%s  %s\n\n", inc.ref, inc.title);
-	print_field(c, "State", "状態", fk_enum_label(fk_states, FK_STATE_COUNT, inc.state, c->lang));
+	print_field(c, "State", "状態",
+	            fk_enum_label(fk_states, FK_STATE_COUNT, inc.state, c->lang));
 	print_field(c, "Kind", "種別", fk_enum_label(fk_kinds, FK_KIND_COUNT, inc.kind, c->lang));
 	print_field(c, "Severity", "重大度",
-		    fk_enum_label(fk_severities, FK_SEV_COUNT, inc.severity, c->lang));
+	            fk_enum_label(fk_severities, FK_SEV_COUNT, inc.severity, c->lang));
 	cli_time(c, inc.discovered_at, t1);
 	cli_time(c, inc.contained_at, t2);
 	print_field(c, "Discovered", "発覚", t1);
 	print_field(c, "Contained", "封じ込め", t2);
 	if (inc.pii) {
 		if (inc.pii_count >= 0)
-			snprintf(buf, sizeof buf, TR(c->lang, "yes, %lld persons%s", "あり (%lld 人%s)"),
-				 (long long)inc.pii_count,
-				 inc.pii_sensitive ? TR(c->lang, ", sensitive data", "、要配慮個人情報を含む") : "");
+			snprintf(buf, sizeof buf,
+			         TR(c->lang, "yes, %lld persons%s", "あり (%lld 人%s)"),
+			         (long long)inc.pii_count,
+			         inc.pii_sensitive
+			             ? TR(c->lang, ", sensitive data", "、要配慮個人情報を含む")
+			             : "");
 		else
 			snprintf(buf, sizeof buf, "%s%s", TR(c->lang, "yes", "あり"),
-				 inc.pii_sensitive ? TR(c->lang, ", sensitive data", "、要配慮個人情報を含む") : "");
+			         inc.pii_sensitive
+			             ? TR(c->lang, ", sensitive data", "、要配慮個人情報を含む")
+			             : "");
 	} else {
 		snprintf(buf, sizeof buf, "%s", TR(c->lang, "no", "なし"));
 	}
@@ -210,9 +234,9 @@ static enum fk_code incident_show(struct cli *c, int argc, char **argv)
 	print_field(c, "Description", "説明", inc.description);
 	for (size_t i = 0; i < np; i++)
 		print_field(c, fk_roles[people[i].role].en, fk_roles[people[i].role].ja,
-			    people[i].name);
+		            people[i].name);
 	snprintf(buf, sizeof buf, "%d/%d (%d%%)%s", p.all_finished, p.all,
-		 p.all ? p.all_finished * 100 / p.all : 0, "");
+	         p.all ? p.all_finished * 100 / p.all : 0, "");
 	print_field(c, "Progress", "進捗", buf);
 	snprintf(buf, sizeof buf, "%d", p.overdue);
 	print_field(c, "Overdue items", "期限超過の項目", buf);
@@ -236,21 +260,27 @@ static enum fk_code incident_set(struct cli *c, int argc, char **argv)
 	struct fk_incident_patch p = FK_INCIDENT_PATCH_INIT;
 	int64_t pii_count = FK_UNSET;
 	const struct opt opts[] = {
-		{"title", "TEXT", OPT_STR, &p.title, NULL, 0, "new title", "件名"},
-		{"severity", NULL, OPT_ENUM, &p.severity, fk_severities, FK_SEV_COUNT, "severity", "重大度"},
-		{"discovered", NULL, OPT_TIME, &p.discovered_at, NULL, 0, "when it was discovered", "発覚日時"},
-		{"contained", NULL, OPT_TIME, &p.contained_at, NULL, 0, "when it was contained", "封じ込め日時"},
-		{"description", "TEXT", OPT_STR, &p.description, NULL, 0, "description", "説明"},
-		{"pii", NULL, OPT_YESNO, &p.pii, NULL, 0, "personal data involved", "個人情報が関係するか"},
-		{"pii-count", NULL, OPT_INT, &pii_count, NULL, 0, "persons whose data is involved", "関係する本人の数"},
-		{"pii-sensitive", NULL, OPT_YESNO, &p.pii_sensitive, NULL, 0, "sensitive data among it", "要配慮個人情報を含むか"},
+	    {"title", "TEXT", OPT_STR, &p.title, NULL, 0, "new title", "件名"},
+	    {"severity", NULL, OPT_ENUM, &p.severity, fk_severities, FK_SEV_COUNT, "severity",
+	     "重大度"},
+	    {"discovered", NULL, OPT_TIME, &p.discovered_at, NULL, 0, "when it was discovered",
+	     "発覚日時"},
+	    {"contained", NULL, OPT_TIME, &p.contained_at, NULL, 0, "when it was contained",
+	     "封じ込め日時"},
+	    {"description", "TEXT", OPT_STR, &p.description, NULL, 0, "description", "説明"},
+	    {"pii", NULL, OPT_YESNO, &p.pii, NULL, 0, "personal data involved",
+	     "個人情報が関係するか"},
+	    {"pii-count", NULL, OPT_INT, &pii_count, NULL, 0, "persons whose data is involved",
+	     "関係する本人の数"},
+	    {"pii-sensitive", NULL, OPT_YESNO, &p.pii_sensitive, NULL, 0, "sensitive data among it",
+	     "要配慮個人情報を含むか"},
 	};
 	char *pos[1];
 	int npos;
 	bool help;
 	struct fk_incident out;
 	enum fk_code rc = cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
-				    "incident set ID [options]", 1, 1, pos, &npos, &help);
+	                            "incident set ID [options]", 1, 1, pos, &npos, &help);
 	if (rc || help)
 		return rc;
 	p.pii_count = pii_count;
@@ -268,15 +298,17 @@ static enum fk_code transition(struct cli *c, int argc, char **argv, bool close)
 {
 	int to = close ? FK_STATE_CLOSED : FK_UNSET;
 	const struct opt opts[] = {
-		{"to", NULL, OPT_ENUM, &to, fk_states, FK_STATE_COUNT, "the state to move to (default: the next one)", "移る状態 (既定: 次の状態)"},
+	    {"to", NULL, OPT_ENUM, &to, fk_states, FK_STATE_COUNT,
+	     "the state to move to (default: the next one)", "移る状態 (既定: 次の状態)"},
 	};
 	char *pos[1];
 	int npos;
 	bool help;
 	struct fk_incident out;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, close ? 0 : 1,
-				    close ? "incident close ID" : "incident advance ID [--to STATE]",
-				    1, 1, pos, &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, opts, close ? 0 : 1,
+	              close ? "incident close ID" : "incident advance ID [--to STATE]", 1, 1, pos,
+	              &npos, &help);
 	if (rc || help || (rc = fk_incident_transition(&c->ctx, pos[0], to, &out, &c->err)))
 		return rc;
 	if (c->json)
@@ -306,8 +338,8 @@ static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 	struct fk_incident inc;
 	struct fk_change *ch;
 	size_t n;
-	enum fk_code rc = cli_parse(c, argc, argv, NULL, 0, "incident history ID", 1, 1, pos,
-				    &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, NULL, 0, "incident history ID", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
 		return rc;
 	if ((rc = fk_store_changes_get(c->st, inc.id, &ch, &n, &c->err))) {
@@ -318,12 +350,12 @@ static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(
-				arr, json_pack("{s:I, s:o, s:s, s:s, s:o, s:s, s:o, s:o}", "id",
-					       (json_int_t)ch[i].id, "at", cli_json_time(c, ch[i].at),
-					       "actor", ch[i].actor, "entity", ch[i].entity, "key",
-					       cli_json_str(ch[i].entity_key), "field", ch[i].field,
-					       "old", cli_json_str(ch[i].old_value), "new",
-					       cli_json_str(ch[i].new_value)));
+			    arr, json_pack("{s:I, s:o, s:s, s:s, s:o, s:s, s:o, s:o}", "id",
+			                   (json_int_t)ch[i].id, "at", cli_json_time(c, ch[i].at),
+			                   "actor", ch[i].actor, "entity", ch[i].entity, "key",
+			                   cli_json_str(ch[i].entity_key), "field", ch[i].field,
+			                   "old", cli_json_str(ch[i].old_value), "new",
+			                   cli_json_str(ch[i].new_value)));
 		cli_json_out(json_pack("{s:s, s:o}", "incident", inc.ref, "changes", arr));
 	} else {
 		for (size_t i = 0; i < n; i++) {
@@ -337,7 +369,8 @@ static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 				printf("%s\n", ch[i].new_value ? ch[i].new_value : "-");
 			else
 				printf("%s → %s\n", ch[i].old_value,
-				       ch[i].new_value ? ch[i].new_value : TR(c->lang, "(removed)", "(削除)"));
+				       ch[i].new_value ? ch[i].new_value
+				                       : TR(c->lang, "(removed)", "(削除)"));
 		}
 	}
 	FK_FREE_ARRAY(ch, n, fk_change_release);
@@ -348,13 +381,19 @@ static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 enum fk_code cmd_incident(struct cli *c, int argc, char **argv)
 {
 	static const struct subcmd subs[] = {
-		{"new", incident_new, "open an incident with the recovery playbook", "復旧プレイブック付きでインシデントを作成"},
-		{"list", incident_list, "list incidents", "インシデントの一覧"},
-		{"show", incident_show, "show an incident", "インシデントの表示"},
-		{"set", incident_set, "change an incident's fields", "インシデントの項目を変更"},
-		{"advance", incident_advance, "move to the next state (leaving emergency records the containment time as now, unless set)", "次の状態へ進める (緊急対応を出るとき、封じ込め日時が未設定なら現在時刻を記録)"},
-		{"close", incident_close, "close (every item done or not applicable)", "完了にする (全項目が完了か対象外)"},
-		{"history", incident_history, "every change: who, when, old → new", "変更履歴 (誰が・いつ・旧→新)"},
+	    {"new", incident_new, "open an incident with the recovery playbook",
+	     "復旧プレイブック付きでインシデントを作成"},
+	    {"list", incident_list, "list incidents", "インシデントの一覧"},
+	    {"show", incident_show, "show an incident", "インシデントの表示"},
+	    {"set", incident_set, "change an incident's fields", "インシデントの項目を変更"},
+	    {"advance", incident_advance,
+	     "move to the next state (leaving emergency records the containment time as now, "
+	     "unless set)",
+	     "次の状態へ進める (緊急対応を出るとき、封じ込め日時が未設定なら現在時刻を記録)"},
+	    {"close", incident_close, "close (every item done or not applicable)",
+	     "完了にする (全項目が完了か対象外)"},
+	    {"history", incident_history, "every change: who, when, old → new",
+	     "変更履歴 (誰が・いつ・旧→新)"},
 	};
 	return cli_dispatch(c, argc, argv, subs, FK_ARRAY_LEN(subs));
 }

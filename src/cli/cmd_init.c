@@ -17,14 +17,16 @@ enum fk_code cmd_init(struct cli *c, int argc, char **argv)
 	if (c->json) {
 		cli_json_out(json_pack("{s:s, s:i, s:i}", "db", c->db, "from", from, "to", to));
 	} else if (from == to) {
-		printf(TR(c->lang, "%s is up to date (schema %d)\n", "%s は最新です (スキーマ版 %d)\n"),
+		printf(TR(c->lang, "%s is up to date (schema %d)\n",
+		          "%s は最新です (スキーマ版 %d)\n"),
 		       c->db, to);
 	} else if (from == 0) {
-		printf(TR(c->lang, "created %s (schema %d)\n", "%s を作成しました (スキーマ版 %d)\n"),
-		       c->db, to);
+		printf(
+		    TR(c->lang, "created %s (schema %d)\n", "%s を作成しました (スキーマ版 %d)\n"),
+		    c->db, to);
 	} else {
 		printf(TR(c->lang, "upgraded %s from schema %d to %d\n",
-			  "%s をスキーマ版 %d から %d に更新しました\n"),
+		          "%s をスキーマ版 %d から %d に更新しました\n"),
 		       c->db, from, to);
 	}
 	return FK_OK;

@@ -9,27 +9,28 @@ static enum fk_code role_set(struct cli *c, int argc, char **argv)
 {
 	struct fk_person p = {0};
 	const struct opt opts[] = {
-		{"org", "TEXT", OPT_STR, &p.org, NULL, 0, "organisation or department", "所属"},
-		{"email", "ADDR", OPT_STR, &p.email, NULL, 0, "e-mail address", "メールアドレス"},
-		{"phone", "NUMBER", OPT_STR, &p.phone, NULL, 0, "phone number", "電話番号"},
+	    {"org", "TEXT", OPT_STR, &p.org, NULL, 0, "organisation or department", "所属"},
+	    {"email", "ADDR", OPT_STR, &p.email, NULL, 0, "e-mail address", "メールアドレス"},
+	    {"phone", "NUMBER", OPT_STR, &p.phone, NULL, 0, "phone number", "電話番号"},
 	};
 	char *pos[3];
 	int npos;
 	bool help;
 	enum fk_code rc = cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
-				    "role set ID ROLE NAME [--org TEXT] [--email ADDR] [--phone N]",
-				    3, 3, pos, &npos, &help);
-	if (rc || help || (rc = fk_enum_parse(fk_roles, FK_ROLE_COUNT, pos[1], "role", &p.role, &c->err)))
+	                            "role set ID ROLE NAME [--org TEXT] [--email ADDR] [--phone N]",
+	                            3, 3, pos, &npos, &help);
+	if (rc || help ||
+	    (rc = fk_enum_parse(fk_roles, FK_ROLE_COUNT, pos[1], "role", &p.role, &c->err)))
 		return rc;
 	p.name = pos[2];
 	if ((rc = fk_role_assign(&c->ctx, pos[0], &p, &c->err)))
 		return rc;
 	if (c->json)
 		cli_json_out(json_pack("{s:s, s:s, s:s}", "incident", pos[0], "role",
-				       fk_roles[p.role].key, "name", p.name));
+		                       fk_roles[p.role].key, "name", p.name));
 	else
-		printf("%s: %s = %s\n", pos[0], fk_enum_label(fk_roles, FK_ROLE_COUNT, p.role, c->lang),
-		       p.name);
+		printf("%s: %s = %s\n", pos[0],
+		       fk_enum_label(fk_roles, FK_ROLE_COUNT, p.role, c->lang), p.name);
 	return FK_OK;
 }
 
@@ -38,14 +39,16 @@ static enum fk_code role_unset(struct cli *c, int argc, char **argv)
 	char *pos[3];
 	int npos, role;
 	bool help;
-	enum fk_code rc = cli_parse(c, argc, argv, NULL, 0, "role unset ID ROLE [NAME]", 2, 3, pos,
-				    &npos, &help);
-	if (rc || help || (rc = fk_enum_parse(fk_roles, FK_ROLE_COUNT, pos[1], "role", &role, &c->err)))
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, NULL, 0, "role unset ID ROLE [NAME]", 2, 3, pos, &npos, &help);
+	if (rc || help ||
+	    (rc = fk_enum_parse(fk_roles, FK_ROLE_COUNT, pos[1], "role", &role, &c->err)))
 		return rc;
 	if ((rc = fk_role_remove(&c->ctx, pos[0], role, npos > 2 ? pos[2] : NULL, &c->err)))
 		return rc;
 	if (c->json)
-		cli_json_out(json_pack("{s:s, s:s}", "incident", pos[0], "role", fk_roles[role].key));
+		cli_json_out(
+		    json_pack("{s:s, s:s}", "incident", pos[0], "role", fk_roles[role].key));
 	else
 		printf(TR(c->lang, "%s: removed %s\n", "%s: %s を外しました\n"), pos[0],
 		       fk_enum_label(fk_roles, FK_ROLE_COUNT, role, c->lang));
@@ -60,7 +63,8 @@ static enum fk_code role_list(struct cli *c, int argc, char **argv)
 	struct fk_incident inc;
 	struct fk_person *p;
 	size_t n;
-	enum fk_code rc = cli_parse(c, argc, argv, NULL, 0, "role list ID", 1, 1, pos, &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, NULL, 0, "role list ID", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
 		return rc;
 	if ((rc = fk_store_roles_get(c->st, inc.id, &p, &n, &c->err))) {
@@ -71,11 +75,12 @@ static enum fk_code role_list(struct cli *c, int argc, char **argv)
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
 			json_array_append_new(
-				arr, json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "role",
-					       fk_roles[p[i].role].key, "label",
-					       cli_json_i18n(fk_roles[p[i].role].ja, fk_roles[p[i].role].en),
-					       "name", p[i].name, "org", cli_json_str(p[i].org), "email",
-					       cli_json_str(p[i].email), "phone", cli_json_str(p[i].phone)));
+			    arr,
+			    json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "role",
+			              fk_roles[p[i].role].key, "label",
+			              cli_json_i18n(fk_roles[p[i].role].ja, fk_roles[p[i].role].en),
+			              "name", p[i].name, "org", cli_json_str(p[i].org), "email",
+			              cli_json_str(p[i].email), "phone", cli_json_str(p[i].phone)));
 		cli_json_out(json_pack("{s:s, s:o}", "incident", inc.ref, "roles", arr));
 	} else {
 		printf("%s  %s\n", inc.ref, inc.title);
@@ -85,7 +90,10 @@ static enum fk_code role_list(struct cli *c, int argc, char **argv)
 				if (p[i].role != r)
 					continue;
 				printf("  ");
-				fk_utf8_fput(stdout, any ? "" : fk_enum_label(fk_roles, FK_ROLE_COUNT, r, c->lang), 30);
+				fk_utf8_fput(
+				    stdout,
+				    any ? "" : fk_enum_label(fk_roles, FK_ROLE_COUNT, r, c->lang),
+				    30);
 				printf(" %s", p[i].name);
 				if (p[i].org)
 					printf("  (%s)", p[i].org);
@@ -98,7 +106,8 @@ static enum fk_code role_list(struct cli *c, int argc, char **argv)
 			}
 			if (!any) {
 				printf("  ");
-				fk_utf8_fput(stdout, fk_enum_label(fk_roles, FK_ROLE_COUNT, r, c->lang), 30);
+				fk_utf8_fput(
+				    stdout, fk_enum_label(fk_roles, FK_ROLE_COUNT, r, c->lang), 30);
 				printf(" %s\n", TR(c->lang, "(not assigned)", "(未設定)"));
 			}
 		}
@@ -111,9 +120,10 @@ static enum fk_code role_list(struct cli *c, int argc, char **argv)
 enum fk_code cmd_role(struct cli *c, int argc, char **argv)
 {
 	static const struct subcmd subs[] = {
-		{"set", role_set, "assign a role (approvers accumulate)", "役割を割り当てる (承認者は複数可)"},
-		{"unset", role_unset, "remove a role holder", "役割を外す"},
-		{"list", role_list, "who holds which role", "役割の一覧"},
+	    {"set", role_set, "assign a role (approvers accumulate)",
+	     "役割を割り当てる (承認者は複数可)"},
+	    {"unset", role_unset, "remove a role holder", "役割を外す"},
+	    {"list", role_list, "who holds which role", "役割の一覧"},
 	};
 	return cli_dispatch(c, argc, argv, subs, FK_ARRAY_LEN(subs));
 }

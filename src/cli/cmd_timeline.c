@@ -12,15 +12,17 @@ static enum fk_code timeline_add(struct cli *c, int argc, char **argv)
 	struct fk_timeline_entry e = {.at = FK_TIME_NONE};
 	const char *source = NULL;
 	const struct opt opts[] = {
-		{"at", NULL, OPT_TIME, &e.at, NULL, 0, "when it happened (default: now)", "日時 (既定: 現在)"},
-		{"source", "TEXT", OPT_STR, &source, NULL, 0, "where the information comes from", "情報源"},
+	    {"at", NULL, OPT_TIME, &e.at, NULL, 0, "when it happened (default: now)",
+	     "日時 (既定: 現在)"},
+	    {"source", "TEXT", OPT_STR, &source, NULL, 0, "where the information comes from",
+	     "情報源"},
 	};
 	char *pos[2];
 	int npos;
 	bool help;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
-				    "timeline add ID TEXT [--at TIME] [--source TEXT]", 2, 2, pos,
-				    &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
+	              "timeline add ID TEXT [--at TIME] [--source TEXT]", 2, 2, pos, &npos, &help);
 	if (rc || help)
 		return rc;
 	if (e.at == FK_TIME_NONE)
@@ -31,10 +33,10 @@ static enum fk_code timeline_add(struct cli *c, int argc, char **argv)
 	if (!rc) {
 		if (c->json)
 			cli_json_out(json_pack("{s:I, s:o}", "id", (json_int_t)e.id, "at",
-					       cli_json_time(c, e.at)));
+			                       cli_json_time(c, e.at)));
 		else
 			printf(TR(c->lang, "recorded on the timeline of %s\n",
-				  "%s のタイムラインに記録しました\n"),
+			          "%s のタイムラインに記録しました\n"),
 			       pos[0]);
 	}
 	fk_timeline_entry_release(&e);
@@ -49,8 +51,8 @@ static enum fk_code timeline_list(struct cli *c, int argc, char **argv)
 	struct fk_incident inc;
 	struct fk_timeline_entry *e;
 	size_t n;
-	enum fk_code rc = cli_parse(c, argc, argv, NULL, 0, "timeline list ID", 1, 1, pos, &npos,
-				    &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, NULL, 0, "timeline list ID", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
 		return rc;
 	if ((rc = fk_store_timeline_get(c->st, inc.id, &e, &n, &c->err))) {
@@ -68,11 +70,12 @@ static enum fk_code timeline_list(struct cli *c, int argc, char **argv)
 		fk_time_rel_day(day, FK_LANG_EN, rel_en);
 		if (c->json) {
 			json_array_append_new(
-				arr, json_pack("{s:I, s:o, s:I, s:o, s:s, s:o, s:s}", "id",
-					       (json_int_t)e[i].id, "at", cli_json_time(c, e[i].at), "day",
-					       (json_int_t)day, "day_label", cli_json_i18n(rel_ja, rel_en),
-					       "text", e[i].text, "source", cli_json_str(e[i].source),
-					       "recorded_by", e[i].recorded_by));
+			    arr,
+			    json_pack("{s:I, s:o, s:I, s:o, s:s, s:o, s:s}", "id",
+			              (json_int_t)e[i].id, "at", cli_json_time(c, e[i].at), "day",
+			              (json_int_t)day, "day_label", cli_json_i18n(rel_ja, rel_en),
+			              "text", e[i].text, "source", cli_json_str(e[i].source),
+			              "recorded_by", e[i].recorded_by));
 			continue;
 		}
 		cli_time(c, e[i].at, t);
@@ -91,8 +94,9 @@ static enum fk_code timeline_list(struct cli *c, int argc, char **argv)
 enum fk_code cmd_timeline(struct cli *c, int argc, char **argv)
 {
 	static const struct subcmd subs[] = {
-		{"add", timeline_add, "record what happened", "出来事を記録"},
-		{"list", timeline_list, "the timeline, with 当日/翌日/N日後", "経緯の一覧 (当日・翌日・N日後)"},
+	    {"add", timeline_add, "record what happened", "出来事を記録"},
+	    {"list", timeline_list, "the timeline, with 当日/翌日/N日後",
+	     "経緯の一覧 (当日・翌日・N日後)"},
 	};
 	return cli_dispatch(c, argc, argv, subs, FK_ARRAY_LEN(subs));
 }

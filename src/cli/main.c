@@ -53,21 +53,23 @@ static void default_actor(char *out, size_t n)
 static void usage(struct cli *c)
 {
 	printf("%s\n\n", TR(c->lang, "fukkyu — incident recovery management",
-			    "fukkyu (復旧) — インシデント復旧管理"));
+	                    "fukkyu (復旧) — インシデント復旧管理"));
 	printf("%s: fukkyu [--db PATH] [--json] [--lang ja|en] [--as NAME] [--tz ZONE] "
 	       "<%s> ...\n\n",
 	       TR(c->lang, "usage", "使い方"), TR(c->lang, "command", "コマンド"));
 	for (size_t i = 0; i < FK_ARRAY_LEN(commands); i++)
-		printf("  %-10s %s\n", commands[i].name, cli_pick(c, commands[i].ja, commands[i].en));
-	printf("\n%s\n", TR(c->lang,
-			    "Global options: --db PATH (or FUKKYU_DB), --json (one JSON document on "
-			    "stdout), --lang ja|en (default from LANG),\n  --as NAME (who acts; default "
-			    "FUKKYU_AS or the login name), --tz ZONE (display zone; default Asia/Tokyo).\n"
-			    "'fukkyu COMMAND --help' describes a command.",
-			    "共通オプション: --db PATH (または FUKKYU_DB)、--json (標準出力に JSON を1つ)、"
-			    "--lang ja|en (既定は LANG から)、\n  --as NAME (操作者。既定は FUKKYU_AS か"
-			    "ログイン名)、--tz ZONE (表示のタイムゾーン。既定 Asia/Tokyo)。\n"
-			    "各コマンドの説明は 'fukkyu COMMAND --help'。"));
+		printf("  %-10s %s\n", commands[i].name,
+		       cli_pick(c, commands[i].ja, commands[i].en));
+	printf("\n%s\n",
+	       TR(c->lang,
+	          "Global options: --db PATH (or FUKKYU_DB), --json (one JSON document on "
+	          "stdout), --lang ja|en (default from LANG),\n  --as NAME (who acts; default "
+	          "FUKKYU_AS or the login name), --tz ZONE (display zone; default Asia/Tokyo).\n"
+	          "'fukkyu COMMAND --help' describes a command.",
+	          "共通オプション: --db PATH (または FUKKYU_DB)、--json (標準出力に JSON を1つ)、"
+	          "--lang ja|en (既定は LANG から)、\n  --as NAME (操作者。既定は FUKKYU_AS か"
+	          "ログイン名)、--tz ZONE (表示のタイムゾーン。既定 Asia/Tokyo)。\n"
+	          "各コマンドの説明は 'fukkyu COMMAND --help'。"));
 }
 
 static int fail(struct cli *c, enum fk_code rc)
@@ -78,8 +80,8 @@ static int fail(struct cli *c, enum fk_code rc)
 	fprintf(stderr, "fukkyu: %s: %s\n", TR(c->lang, "error", "エラー"), msg);
 	if (rc == FK_EUSAGE && c->cmd)
 		fprintf(stderr, "%s\n",
-			c->lang == FK_LANG_JA ? "詳しくは 'fukkyu --help' を参照してください"
-					      : "see 'fukkyu --help'");
+		        c->lang == FK_LANG_JA ? "詳しくは 'fukkyu --help' を参照してください"
+		                              : "see 'fukkyu --help'");
 	return fk_code_exit(rc);
 }
 
@@ -106,7 +108,7 @@ int main(int argc, char **argv)
 			printf("fukkyu %s (schema %d)\n", FK_VERSION, fk_store_known_version());
 			return 0;
 		} else if (!strcmp(a, "--db") || !strcmp(a, "--lang") || !strcmp(a, "--as") ||
-			   !strcmp(a, "--tz")) {
+		           !strcmp(a, "--tz")) {
 			if (!v) {
 				FK_ERR(&c.err, FK_EUSAGE, a, "option '%s' needs a value",
 				       "オプション '%s' には値が必要です", a);
@@ -121,8 +123,9 @@ int main(int argc, char **argv)
 				if (!*v || strlen(v) >= sizeof c.actor ||
 				    fk_text_check(v, "--as", &c.err)) {
 					FK_ERR0(&c.err, FK_EUSAGE, "--as",
-						"--as needs a name of 1 to 127 bytes of UTF-8 text",
-						"--as には 1〜127 バイトの UTF-8 の名前を指定してください");
+					        "--as needs a name of 1 to 127 bytes of UTF-8 text",
+					        "--as には 1〜127 バイトの UTF-8 "
+					        "の名前を指定してください");
 					return fail(&c, FK_EUSAGE);
 				}
 				snprintf(c.actor, sizeof c.actor, "%s", v);
@@ -136,10 +139,13 @@ int main(int argc, char **argv)
 			}
 		} else {
 			FK_ERR(&c.err, FK_EUSAGE, a,
-			       "unknown global option '%s': expected --db, --json, --lang, --as, --tz, "
+			       "unknown global option '%s': expected --db, --json, --lang, --as, "
+			       "--tz, "
 			       "--help or --version (command options go after the command)",
-			       "'%s' は共通オプションではありません: --db, --json, --lang, --as, --tz, "
-			       "--help, --version のいずれかです (コマンドのオプションはコマンドの後に)",
+			       "'%s' は共通オプションではありません: --db, --json, --lang, --as, "
+			       "--tz, "
+			       "--help, --version のいずれかです "
+			       "(コマンドのオプションはコマンドの後に)",
 			       a);
 			return fail(&c, FK_EUSAGE);
 		}
@@ -162,7 +168,7 @@ int main(int argc, char **argv)
 		fk_store_close(c.st);
 		if (fflush(stdout) || ferror(stdout)) {
 			fprintf(stderr, "fukkyu: %s\n",
-				TR(c.lang, "cannot write the output", "出力を書き込めません"));
+			        TR(c.lang, "cannot write the output", "出力を書き込めません"));
 			return 1;
 		}
 		return rc ? fail(&c, rc) : 0;
