@@ -456,15 +456,16 @@ enum fk_code fk_playbook_parse(const char *data, size_t len, const char *origin,
 	enum fk_code rc = FK_OK;
 	if (!doc || fy_document_root(doc) == NULL) {
 		void *it = NULL;
+		/* libfyaml's collected errors count lines and columns from 1 (token marks from 0). */
 		struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
 		char en[512], ja[512];
 		snprintf(en, sizeof en, "%s%s (column %d): expected YAML",
 		         de ? "broken YAML: " : "the file is empty or not YAML",
-		         de && de->msg ? de->msg : "", de ? de->column + 1 : 1);
+		         de && de->msg ? de->msg : "", de ? de->column : 1);
 		snprintf(ja, sizeof ja, "%s%s (%d 桁目): YAML として読めるファイルが必要です",
 		         de ? "YAML の構文エラー: " : "ファイルが空か YAML ではありません",
-		         de && de->msg ? de->msg : "", de ? de->column + 1 : 1);
-		rc = failf(&c, de ? de->line + 1 : 1, en, ja);
+		         de && de->msg ? de->msg : "", de ? de->column : 1);
+		rc = failf(&c, de ? de->line : 1, en, ja);
 		goto out;
 	}
 

@@ -22,6 +22,22 @@ static enum fk_code check_text(const char *s, const char *field, size_t max, boo
 	return fk_text_check(s, field, err);
 }
 
+/* One-line texts (titles, names, contacts): as check_text, without newlines or tabs, which
+ * would break every list they appear in. */
+static enum fk_code check_line(const char *s, const char *field, bool required,
+                               struct fk_err *err)
+{
+	enum fk_code rc = check_text(s, field, FK_TITLE_MAX, required, err);
+	if (!rc && s && strpbrk(s, "\n\r\t"))
+		rc = FK_ERR(err, FK_EINVAL, field,
+		            "%s must be one line: remove the line breaks and tabs (longer text "
+		            "belongs in a description or note)",
+		            "%s は1行で指定してください: 改行とタブを取り除いてください (長い文章は"
+		            "説明やメモへ)",
+		            field);
+	return rc;
+}
+
 /* Runs the transaction end: commit on success, roll back on failure. */
 static enum fk_code finish(struct fk_ctx *c, enum fk_code rc, struct fk_err *err)
 {
@@ -42,7 +58,7 @@ static int ref_year(struct fk_ctx *c, int64_t t)
 enum fk_code fk_incident_create(struct fk_ctx *c, struct fk_incident *inc,
                                 const struct fk_playbook *pb, struct fk_err *err)
 {
-	enum fk_code rc = check_text(inc->title, "--title", FK_TITLE_MAX, true, err);
+	enum fk_code rc = check_line(inc->title, "--title", true, err);
 	if (!rc)
 		rc = check_text(inc->description, "--description", FK_TEXT_MAX, false, err);
 	if (!rc && inc->discovered_at == FK_TIME_NONE)
@@ -94,7 +110,7 @@ enum fk_code fk_incident_change(struct fk_ctx *c, const char *id, const struct f
                                 struct fk_incident *out, struct fk_err *err)
 {
 	struct fk_incident before;
-	enum fk_code rc = check_text(p->title, "--title", FK_TITLE_MAX, true, err);
+	enum fk_code rc = check_line(p->title, "--title", true, err);
 	if (!rc)
 		rc = check_text(p->description, "--description", FK_TEXT_MAX, false, err);
 	if (!rc && p->pii_count != FK_UNSET && p->pii_count < 0)
@@ -252,7 +268,7 @@ enum fk_code fk_task_change(struct fk_ctx *c, const char *id, const char *item,
 	if (!rc)
 		rc = check_text(p->note, "--note", FK_TEXT_MAX, false, err);
 	if (!rc)
-		rc = check_text(p->owner, "--owner", FK_TITLE_MAX, false, err);
+		rc = check_line(p->owner, "--owner", false, err);
 	if (rc || (rc = begin_on(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_tasks_get(c->st, inc.id, &tasks, &n, err);
@@ -286,7 +302,8 @@ enum fk_code fk_task_change(struct fk_ctx *c, const char *id, const char *item,
 		rc = FK_ERR(err, FK_EUSAGE, "--reason",
 		            "item %s: 'na' (not applicable) needs --reason saying why",
 		            "項目 %s: 'na' (対象外) には理由を --reason で指定してください", item);
-	if (!rc && out->approval && out->state == FK_TASK_DONE && t->state != FK_TASK_DONE) {
+	/* Sign-off cannot be bypassed by marking the item not applicable either. */
+	if (!rc && out->approval && fk_task_finished(out) && out->state != t->state) {
 		struct fk_buf names = FK_BUF_INIT;
 		bool ok;
 		rc = is_approver(c, inc.id, c->actor, &ok, &names, err);
@@ -304,6 +321,10 @@ enum fk_code fk_task_change(struct fk_ctx *c, const char *id, const char *item,
 	}
 	if (!rc)
 		rc = fk_store_task_update(c->st, inc.id, t, out, err);
+	if (!rc) {
+		out->updated_at = c->now;
+		replace(&out->updated_by, c->actor);
+	}
 	rc = finish(c, rc, err);
 	if (rc)
 		fk_task_release(out);
@@ -352,13 +373,13 @@ enum fk_code fk_role_assign(struct fk_ctx *c, const char *id, const struct fk_pe
 	struct fk_incident inc;
 	struct fk_person *people = NULL;
 	size_t n = 0;
-	enum fk_code rc = check_text(p->name, "name", FK_TITLE_MAX, true, err);
+	enum fk_code rc = check_line(p->name, "name", true, err);
 	if (!rc)
-		rc = check_text(p->org, "--org", FK_TITLE_MAX, false, err);
+		rc = check_line(p->org, "--org", false, err);
 	if (!rc)
-		rc = check_text(p->email, "--email", FK_TITLE_MAX, false, err);
+		rc = check_line(p->email, "--email", false, err);
 	if (!rc)
-		rc = check_text(p->phone, "--phone", FK_TITLE_MAX, false, err);
+		rc = check_line(p->phone, "--phone", false, err);
 	if (rc || (rc = begin_on(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_roles_get(c->st, inc.id, &people, &n, err);
@@ -418,7 +439,7 @@ enum fk_code fk_timeline_record(struct fk_ctx *c, const char *id, struct fk_time
 	struct fk_incident inc;
 	enum fk_code rc = check_text(e->text, "text", FK_TEXT_MAX, true, err);
 	if (!rc)
-		rc = check_text(e->source, "--source", FK_TITLE_MAX, false, err);
+		rc = check_line(e->source, "--source", false, err);
 	if (rc || (rc = begin_on(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_timeline_add(c->st, inc.id, e, err);

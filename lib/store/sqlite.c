@@ -214,6 +214,22 @@ enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out
 		    "database '%s' does not exist: create it with 'fukkyu --db %s init'",
 		    "データベース '%s' がありません: 'fukkyu --db %s init' で作成してください",
 		    path, path);
+	/* Say what is missing rather than SQLite's "unable to open database file". */
+	char *dir = fk_xstrdup(path), *slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		if (stat(dir, &sb) || !S_ISDIR(sb.st_mode)) {
+			FK_ERR(err, FK_EIO, "--db",
+			       "cannot create database '%s': folder '%s' does not exist (create it "
+			       "with mkdir -p)",
+			       "データベース '%s' を作成できません: フォルダ '%s' がありません (mkdir -p "
+			       "で作成してください)",
+			       path, dir);
+			free(dir);
+			return FK_EIO;
+		}
+	}
+	free(dir);
 	sqlite3 *h = NULL;
 	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX;
 	int rc = sqlite3_open_v2(path, &h, flags, NULL);

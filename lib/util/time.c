@@ -226,12 +226,14 @@ void fk_time_local(int64_t t, const char *zone, char out[static 40])
 	unsigned mo, d;
 	int h, mi, s;
 	split(t + off, &y, &mo, &d, &h, &mi, &s);
-	long a = off < 0 ? -off : off;
+	/* Offsets are under a day and years four digits: narrow the types so the compiler
+	 * can see the text fits. */
+	int a = (int)((off < 0 ? -off : off) % 86400);
 	char sec[8] = "";
 	if (s)
-		snprintf(sec, sizeof sec, ":%02d", s);
-	snprintf(out, 40, "%04lld-%02u-%02uT%02d:%02d%s%c%02ld:%02ld", (long long)y, mo, d, h, mi,
-	         sec, off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
+		snprintf(sec, sizeof sec, ":%02u", (unsigned)s % 60u);
+	snprintf(out, 40, "%04d-%02u-%02uT%02d:%02d%s%c%02d:%02d", (int)(y % 10000), mo % 13,
+	         d % 32, h % 24, mi % 60, sec, off < 0 ? '-' : '+', a / 3600, a / 60 % 60);
 }
 
 void fk_time_local_date(int64_t t, const char *zone, char out[static 16])

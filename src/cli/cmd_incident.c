@@ -284,6 +284,14 @@ static enum fk_code incident_set(struct cli *c, int argc, char **argv)
 	if (rc || help)
 		return rc;
 	p.pii_count = pii_count;
+	if (!p.title && !p.description && p.severity == FK_UNSET &&
+	    p.discovered_at == FK_TIME_NONE && p.contained_at == FK_TIME_NONE &&
+	    p.pii == FK_UNSET && p.pii_count == FK_UNSET && p.pii_sensitive == FK_UNSET)
+		return FK_ERR0(&c->err, FK_EUSAGE, "incident set",
+		               "nothing to change: give at least one option (see 'fukkyu incident "
+		               "set --help')",
+		               "変更する項目がありません: オプションを1つ以上指定してください "
+		               "('fukkyu incident set --help' 参照)");
 	if ((rc = fk_incident_change(&c->ctx, pos[0], &p, &out, &c->err)))
 		return rc;
 	if (c->json)

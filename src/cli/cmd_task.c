@@ -53,7 +53,7 @@ static void task_line(struct cli *c, const struct fk_task *t)
 
 static enum fk_code task_list(struct cli *c, int argc, char **argv)
 {
-	int64_t phase = 0;
+	int64_t phase = FK_UNSET;
 	int state = FK_UNSET;
 	bool overdue = false;
 	const struct opt opts[] = {
@@ -76,7 +76,7 @@ static enum fk_code task_list(struct cli *c, int argc, char **argv)
 	                            pos, &npos, &help);
 	if (rc || help)
 		return rc;
-	if (phase > FK_PLAYBOOK_PHASES || (phase < 1 && phase != 0))
+	if (phase != FK_UNSET && (phase < 1 || phase > FK_PLAYBOOK_PHASES))
 		return FK_ERR(&c->err, FK_EUSAGE, "--phase", "--phase %lld: expected 1 to 6",
 		              "--phase %lld: 1〜6 を指定してください", (long long)phase);
 	if ((rc = cli_incident(c, pos[0], &inc)))
@@ -88,7 +88,7 @@ static enum fk_code task_list(struct cli *c, int argc, char **argv)
 	if (!c->json)
 		printf("%s  %s\n", inc.ref, inc.title);
 	for (size_t p = 0; p < nph; p++) {
-		if (phase && ph[p].no != phase)
+		if (phase != FK_UNSET && ph[p].no != phase)
 			continue;
 		int done = 0, total = 0;
 		for (size_t i = 0; i < n; i++)

@@ -50,17 +50,17 @@ static void default_actor(char *out, size_t n)
 	}
 }
 
-static void usage(struct cli *c)
+static void usage(struct cli *c, FILE *f)
 {
-	printf("%s\n\n", TR(c->lang, "fukkyu — incident recovery management",
+	fprintf(f, "%s\n\n", TR(c->lang, "fukkyu — incident recovery management",
 	                    "fukkyu (復旧) — インシデント復旧管理"));
-	printf("%s: fukkyu [--db PATH] [--json] [--lang ja|en] [--as NAME] [--tz ZONE] "
+	fprintf(f, "%s: fukkyu [--db PATH] [--json] [--lang ja|en] [--as NAME] [--tz ZONE] "
 	       "<%s> ...\n\n",
 	       TR(c->lang, "usage", "使い方"), TR(c->lang, "command", "コマンド"));
 	for (size_t i = 0; i < FK_ARRAY_LEN(commands); i++)
-		printf("  %-10s %s\n", commands[i].name,
+		fprintf(f, "  %-10s %s\n", commands[i].name,
 		       cli_pick(c, commands[i].ja, commands[i].en));
-	printf("\n%s\n",
+	fprintf(f, "\n%s\n",
 	       TR(c->lang,
 	          "Global options: --db PATH (or FUKKYU_DB), --json (one JSON document on "
 	          "stdout), --lang ja|en (default from LANG),\n  --as NAME (who acts; default "
@@ -102,7 +102,7 @@ int main(int argc, char **argv)
 		if (!strcmp(a, "--json")) {
 			c.json = true;
 		} else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-			usage(&c);
+			usage(&c, stdout);
 			return 0;
 		} else if (!strcmp(a, "--version")) {
 			printf("fukkyu %s (schema %d)\n", FK_VERSION, fk_store_known_version());
@@ -151,7 +151,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (i >= argc) {
-		usage(&c);
+		usage(&c, stderr);
 		return 2;
 	}
 	if ((rc = fk_tz_check(c.tz, &c.err)))

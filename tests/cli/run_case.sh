@@ -2,7 +2,7 @@
 # Runs one CLI data-file case against the real binary on a fresh temporary database.
 #   usage: run_case.sh CASE_FILE FUKKYU_BINARY
 #
-# A case file has sections, each starting with a line "%name" (see tests/cli/README.md):
+# A case file has sections, each starting with a line "%name":
 #   %desc         what the case checks (free text)
 #   %env          KEY=VALUE lines exported for every command (e.g. FUKKYU_NOW, LANG)
 #   %setup        fukkyu argument lines run first; each must exit 0
