@@ -216,7 +216,9 @@ void fk_time_utc(int64_t t, char out[static 32])
 	unsigned mo, d;
 	int h, mi, s;
 	split(t, &y, &mo, &d, &h, &mi, &s);
-	snprintf(out, 32, "%04lld-%02u-%02uT%02d:%02d:%02dZ", (long long)y, mo, d, h, mi, s);
+	/* Narrowed types let the compiler see the text fits (years are 1970-9999). */
+	snprintf(out, 32, "%04u-%02u-%02uT%02u:%02u:%02uZ", (unsigned)(y % 10000), mo % 13u,
+	         d % 32u, (unsigned)h % 24u, (unsigned)mi % 60u, (unsigned)s % 60u);
 }
 
 void fk_time_local(int64_t t, const char *zone, char out[static 40])
@@ -242,7 +244,7 @@ void fk_time_local_date(int64_t t, const char *zone, char out[static 16])
 	unsigned mo, d;
 	int h, mi, s;
 	split(t + fk_tz_offset(zone, t), &y, &mo, &d, &h, &mi, &s);
-	snprintf(out, 16, "%04lld-%02u-%02u", (long long)y, mo, d);
+	snprintf(out, 16, "%04u-%02u-%02u", (unsigned)(y % 10000), mo % 13u, d % 32u);
 }
 
 long fk_time_day_diff(int64_t base, int64_t t, const char *zone)

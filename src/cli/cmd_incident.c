@@ -338,6 +338,18 @@ static enum fk_code incident_close(struct cli *c, int argc, char **argv)
 	return transition(c, argc, argv, true);
 }
 
+/* History keeps times as stored (UTC); show them in the display zone like every other
+ * time. Returns v, or out holding the converted time. */
+static const char *history_value(struct cli *c, const char *v, char out[static 40])
+{
+	int64_t t;
+	if (v && strlen(v) == 20 && v[19] == 'Z' && !fk_time_parse(v, "UTC", "value", &t, NULL)) {
+		fk_time_local(t, c->tz, out);
+		return out;
+	}
+	return v;
+}
+
 static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 {
 	char *pos[1];
@@ -354,33 +366,32 @@ static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 		fk_incident_release(&inc);
 		return rc;
 	}
-	if (c->json) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++)
+	json_t *arr = c->json ? json_array() : NULL;
+	for (size_t i = 0; i < n; i++) {
+		char kb[40], ob[40], nb[40], t[40];
+		const char *key = history_value(c, ch[i].entity_key, kb);
+		const char *old = history_value(c, ch[i].old_value, ob);
+		const char *new = history_value(c, ch[i].new_value, nb);
+		if (c->json) {
 			json_array_append_new(
 			    arr, json_pack("{s:I, s:o, s:s, s:s, s:o, s:s, s:o, s:o}", "id",
 			                   (json_int_t)ch[i].id, "at", cli_json_time(c, ch[i].at),
 			                   "actor", ch[i].actor, "entity", ch[i].entity, "key",
-			                   cli_json_str(ch[i].entity_key), "field", ch[i].field,
-			                   "old", cli_json_str(ch[i].old_value), "new",
-			                   cli_json_str(ch[i].new_value)));
-		cli_json_out(json_pack("{s:s, s:o}", "incident", inc.ref, "changes", arr));
-	} else {
-		for (size_t i = 0; i < n; i++) {
-			char t[40];
-			cli_time(c, ch[i].at, t);
-			printf("%-19s  ", t);
-			fk_utf8_fput(stdout, ch[i].actor, 14);
-			printf(" %s%s%s %s: ", ch[i].entity, ch[i].entity_key ? " " : "",
-			       ch[i].entity_key ? ch[i].entity_key : "", ch[i].field);
-			if (!ch[i].old_value)
-				printf("%s\n", ch[i].new_value ? ch[i].new_value : "-");
-			else
-				printf("%s → %s\n", ch[i].old_value,
-				       ch[i].new_value ? ch[i].new_value
-				                       : TR(c->lang, "(removed)", "(削除)"));
+			                   cli_json_str(key), "field", ch[i].field, "old",
+			                   cli_json_str(old), "new", cli_json_str(new)));
+			continue;
 		}
+		cli_time(c, ch[i].at, t);
+		printf("%-19s  ", t);
+		fk_utf8_fput(stdout, ch[i].actor, 14);
+		printf(" %s%s%s %s: ", ch[i].entity, key ? " " : "", key ? key : "", ch[i].field);
+		if (!old)
+			printf("%s\n", new ? new : "-");
+		else
+			printf("%s → %s\n", old, new ? new : TR(c->lang, "(removed)", "(削除)"));
 	}
+	if (c->json)
+		cli_json_out(json_pack("{s:s, s:o}", "incident", inc.ref, "changes", arr));
 	FK_FREE_ARRAY(ch, n, fk_change_release);
 	fk_incident_release(&inc);
 	return FK_OK;

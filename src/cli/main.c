@@ -52,24 +52,26 @@ static void default_actor(char *out, size_t n)
 
 static void usage(struct cli *c, FILE *f)
 {
-	fprintf(f, "%s\n\n", TR(c->lang, "fukkyu — incident recovery management",
-	                    "fukkyu (復旧) — インシデント復旧管理"));
-	fprintf(f, "%s: fukkyu [--db PATH] [--json] [--lang ja|en] [--as NAME] [--tz ZONE] "
-	       "<%s> ...\n\n",
-	       TR(c->lang, "usage", "使い方"), TR(c->lang, "command", "コマンド"));
+	fprintf(f, "%s\n\n",
+	        TR(c->lang, "fukkyu — incident recovery management",
+	           "fukkyu (復旧) — インシデント復旧管理"));
+	fprintf(f,
+	        "%s: fukkyu [--db PATH] [--json] [--lang ja|en] [--as NAME] [--tz ZONE] "
+	        "<%s> ...\n\n",
+	        TR(c->lang, "usage", "使い方"), TR(c->lang, "command", "コマンド"));
 	for (size_t i = 0; i < FK_ARRAY_LEN(commands); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name,
-		       cli_pick(c, commands[i].ja, commands[i].en));
+		        cli_pick(c, commands[i].ja, commands[i].en));
 	fprintf(f, "\n%s\n",
-	       TR(c->lang,
-	          "Global options: --db PATH (or FUKKYU_DB), --json (one JSON document on "
-	          "stdout), --lang ja|en (default from LANG),\n  --as NAME (who acts; default "
-	          "FUKKYU_AS or the login name), --tz ZONE (display zone; default Asia/Tokyo).\n"
-	          "'fukkyu COMMAND --help' describes a command.",
-	          "共通オプション: --db PATH (または FUKKYU_DB)、--json (標準出力に JSON を1つ)、"
-	          "--lang ja|en (既定は LANG から)、\n  --as NAME (操作者。既定は FUKKYU_AS か"
-	          "ログイン名)、--tz ZONE (表示のタイムゾーン。既定 Asia/Tokyo)。\n"
-	          "各コマンドの説明は 'fukkyu COMMAND --help'。"));
+	        TR(c->lang,
+	           "Global options: --db PATH (or FUKKYU_DB), --json (one JSON document on "
+	           "stdout), --lang ja|en (default from LANG),\n  --as NAME (who acts; default "
+	           "FUKKYU_AS or the login name), --tz ZONE (display zone; default Asia/Tokyo).\n"
+	           "'fukkyu COMMAND --help' describes a command.",
+	           "共通オプション: --db PATH (または FUKKYU_DB)、--json (標準出力に JSON を1つ)、"
+	           "--lang ja|en (既定は LANG から)、\n  --as NAME (操作者。既定は FUKKYU_AS か"
+	           "ログイン名)、--tz ZONE (表示のタイムゾーン。既定 Asia/Tokyo)。\n"
+	           "各コマンドの説明は 'fukkyu COMMAND --help'。"));
 }
 
 static int fail(struct cli *c, enum fk_code rc)

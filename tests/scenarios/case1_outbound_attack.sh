@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # jq filters use $variables in single quotes
 # Case Study 1 of the source document (社内から他企業に対して不正アクセスが試行され、攻撃先から
 # クレームが・・・): いろは食品 complains on 2003-09-30 that ABC情報システム's network attacked its
 # web server. Same day: promise to investigate, proxy logs identify employee A, first report
@@ -8,6 +9,7 @@
 # the president explains the incident to all employees.
 #   usage: bash case1_outbound_attack.sh /path/to/fukkyu
 set -euo pipefail
+# shellcheck source=lib.bash
 source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 scenario_init "$0" "$@"
 
@@ -96,7 +98,7 @@ item_done "$INC" 3.13 "A社員および上司から聴取"
 
 clock 2003-10-01T17:00+09:00
 item_done "$INC" 5.11 "謝罪文 (2003年10月1日付、いろは食品 鈴木様宛)"
-fk_fails 1 --as "$ADMIN" task set "$INC" 5.oa-2 --state done --note "送付"
+fk_fails 1 --as "$ADMIN" task set "$INC" 5.oa-2 --state "done" --note "送付"
 expect_has "a non-approver cannot sign off the apology letter" "$ERR" "approver"
 item_done --as "$PRESIDENT" "$INC" 5.oa-2 "代表取締役社長 $PRESIDENT 名で作成、送付"
 item_done "$INC" 5.13 "謝罪文を送付"

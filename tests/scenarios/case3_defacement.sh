@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # jq filters use $variables in single quotes
 # Case Study 3 of the source document (管理を委託されているチケット販売ホームページが改ざんされて
 # しまった・・・), with the dates of its sample notice (謝罪文掲載例): on 7月6日 at 7:20 the ticket
 # site of Bチケットサービス, run by contractor D, is defaced; at 11:55 the site is stopped.
@@ -10,6 +11,7 @@
 # strengthened security is announced on the site.
 #   usage: bash case3_defacement.sh /path/to/fukkyu
 set -euo pipefail
+# shellcheck source=lib.bash
 source "$(dirname "${BASH_SOURCE[0]}")/lib.bash"
 scenario_init "$0" "$@"
 
@@ -97,7 +99,7 @@ clock "$T5"
 item_done "$INC" 2.6 "改善復旧 1ヶ月"
 item_done "$INC" 2.7 "2004-08-06"
 item_done "$INC" 2.18 "OS・Webサーバ最新化 (D社負担)、セキュリティ監視サービス (B社負担)、運用者教育 (D社負担)"
-fk_fails 1 --as "$D_OPERATOR" task set "$INC" 2.19 --state done --note "承認"
+fk_fails 1 --as "$D_OPERATOR" task set "$INC" 2.19 --state "done" --note "承認"
 expect_has "a non-approver is refused: the message names the approvers" "$ERR" "$B_EXEC"
 expect_has "a non-approver is refused: the message says who tried" "$ERR" "$D_OPERATOR"
 fkj task show "$INC" 2.19

@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2016  # jq filters use $variables in single quotes
 # lib.bash - helpers shared by the end-to-end scenarios (sourced, never run by CTest:
 # the CTest glob is scenarios/*.sh, so this file is named .bash on purpose).
 #
@@ -66,7 +67,7 @@ scenario_init() {
 	TMP=$(mktemp -d "${TMPDIR:-/tmp}/fukkyu-$SCEN.XXXXXX")
 	trap 'rm -rf "$TMP"' EXIT
 	export FUKKYU_DB="$TMP/fukkyu.db" FUKKYU_TZ=Asia/Tokyo FUKKYU_AS=scenario-runner
-	export LANG=C.UTF-8 LC_ALL= LC_MESSAGES=
+	export LANG=C.UTF-8 LC_ALL='' LC_MESSAGES=''
 	unset FUKKYU_NOW
 	SRC_DIR=${FK_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 	PLAYBOOK_YAML=$SRC_DIR/playbooks/recovery.yaml
@@ -189,7 +190,7 @@ item_set() {
 	local inc=$1 item=$2 state=$3 text=$4 actor=${FUKKYU_AS} field=note
 	[ ${#as[@]} -eq 0 ] || actor=${as[1]}
 	case $state in
-	done) fk "${as[@]}" --json task set "$inc" "$item" --state done --note "$text" ;;
+	"done") fk "${as[@]}" --json task set "$inc" "$item" --state "done" --note "$text" ;;
 	na)
 		fk "${as[@]}" --json task set "$inc" "$item" --state na --reason "$text"
 		field=na_reason
@@ -211,9 +212,9 @@ item_set() {
 # item_done [--as NAME] INC ITEM NOTE
 item_done() {
 	if [ "$1" = --as ]; then
-		item_set --as "$2" "$3" "$4" done "$5"
+		item_set --as "$2" "$3" "$4" "done" "$5"
 	else
-		item_set "$1" "$2" done "$3"
+		item_set "$1" "$2" "done" "$3"
 	fi
 }
 
@@ -246,12 +247,12 @@ finished_count() {
 # check_progress INC KIND: incident show --json and the board (with --all) agree with what the
 # script finished and with the playbook's item counts, overall and per phase.
 check_progress() {
-	local inc=$1 kind=$2 done total p
-	done=$(finished_count)
+	local inc=$1 kind=$2 ndone total p
+	ndone=$(finished_count)
 	total=$(playbook_total "$kind")
 	fkj incident show "$inc"
-	expect_jq "incident show: progress is $done/$total" \
-		'.progress == {done: $d, total: $t}' --argjson d "$done" --argjson t "$total"
+	expect_jq "incident show: progress is $ndone/$total" \
+		'.progress == {done: $d, total: $t}' --argjson d "$ndone" --argjson t "$total"
 	for p in 1 2 3 4 5 6; do
 		expect_jq "incident show: phase $p progress" \
 			'.phases[] | select(.no == $p) | .done == $d and .total == $t' \
@@ -261,9 +262,9 @@ check_progress() {
 	fkj board --all
 	expect_jq "board: one row for incident $inc" \
 		'[.incidents[] | select(.id == $i)] | length == 1' --argjson i "$inc"
-	expect_jq "board: progress is $done/$total" \
+	expect_jq "board: progress is $ndone/$total" \
 		'.incidents[] | select(.id == $i) | .progress == {done: $d, total: $t}' \
-		--argjson i "$inc" --argjson d "$done" --argjson t "$total"
+		--argjson i "$inc" --argjson d "$ndone" --argjson t "$total"
 	for p in 1 2 3 4 5 6; do
 		expect_jq "board: phase $p progress" \
 			'.incidents[] | select(.id == $i) | .phases[] | select(.no == $p) |
@@ -275,7 +276,7 @@ check_progress() {
 	expect_jq "task list: the finished items are exactly the ones the scenario finished" \
 		'[.phases[].items[] | select(.state == "done" or .state == "na") | .id] | sort ==
 		 ($f | split(" ") | map(select(. != "")) | sort)' --arg f "${!FINISHED[*]}"
-	note "progress $done/$total"
+	note "progress $ndone/$total"
 }
 
 # check_state INC STATE
