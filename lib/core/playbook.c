@@ -452,11 +452,18 @@ enum fk_code fk_playbook_parse(const char *data, size_t len, const char *origin,
 		abort();
 	fy_diag_set_collect_errors(diag, true);
 	struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_COLLECT_DIAG, .diag = diag};
-	struct fy_document *doc = fy_document_build_from_string(&cfg, data, len);
+	struct fy_parser *parser = fy_parser_create(&cfg);
+	if (!parser || fy_parser_set_string(parser, data, len))
+		abort(); /* only fails on allocation */
+	struct fy_document *doc = fy_parse_load_document(parser), *extra = NULL;
 	enum fk_code rc = FK_OK;
-	if (!doc || fy_document_root(doc) == NULL) {
+	/* A playbook is one document: a second one (even a broken one) is refused, not ignored. */
+	if (doc && fy_document_root(doc) && !fy_parser_get_stream_error(parser))
+		extra = fy_parse_load_document(parser);
+	if (!doc || !fy_document_root(doc) || fy_parser_get_stream_error(parser)) {
 		void *it = NULL;
-		/* libfyaml's collected errors count lines and columns from 1 (token marks from 0). */
+		/* libfyaml's collected errors count lines and columns from 1 (token marks from 0).
+		 */
 		struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
 		char en[512], ja[512];
 		snprintf(en, sizeof en, "%s%s (column %d): expected YAML",
@@ -466,6 +473,14 @@ enum fk_code fk_playbook_parse(const char *data, size_t len, const char *origin,
 		         de ? "YAML の構文エラー: " : "ファイルが空か YAML ではありません",
 		         de && de->msg ? de->msg : "", de ? de->column : 1);
 		rc = failf(&c, de ? de->line : 1, en, ja);
+		goto out;
+	}
+	if (extra) {
+		rc = failf(
+		    &c, node_line(fy_document_root(extra), 1),
+		    "a second YAML document follows the playbook: a file holds one playbook",
+		    "プレイブックの後に2つ目の YAML 文書があります: 1ファイルに1つのプレイブック"
+		    "にしてください");
 		goto out;
 	}
 
@@ -506,8 +521,11 @@ enum fk_code fk_playbook_parse(const char *data, size_t len, const char *origin,
 	if (!rc)
 		rc = check_unique(&c);
 out:
+	if (extra)
+		fy_parse_document_destroy(parser, extra);
 	if (doc)
-		fy_document_destroy(doc);
+		fy_parse_document_destroy(parser, doc);
+	fy_parser_destroy(parser);
 	fy_diag_destroy(diag);
 	if (rc)
 		fk_playbook_release(pb);

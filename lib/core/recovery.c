@@ -24,8 +24,7 @@ static enum fk_code check_text(const char *s, const char *field, size_t max, boo
 
 /* One-line texts (titles, names, contacts): as check_text, without newlines or tabs, which
  * would break every list they appear in. */
-static enum fk_code check_line(const char *s, const char *field, bool required,
-                               struct fk_err *err)
+static enum fk_code check_line(const char *s, const char *field, bool required, struct fk_err *err)
 {
 	enum fk_code rc = check_text(s, field, FK_TITLE_MAX, required, err);
 	if (!rc && s && strpbrk(s, "\n\r\t"))
@@ -36,6 +35,17 @@ static enum fk_code check_line(const char *s, const char *field, bool required,
 		            "説明やメモへ)",
 		            field);
 	return rc;
+}
+
+/* Enum values from callers (the API will pass what it parsed): out of range is a usage error,
+ * never an index past a table. */
+static enum fk_code check_enum(int v, int count, bool unset_ok, const char *field,
+                               struct fk_err *err)
+{
+	if ((unset_ok && v == FK_UNSET) || (v >= 0 && v < count))
+		return FK_OK;
+	return FK_ERR(err, FK_EUSAGE, field, "%s: value %d is out of range",
+	              "%s: 値 %d は範囲外です", field, v);
 }
 
 /* Runs the transaction end: commit on success, roll back on failure. */
@@ -58,7 +68,13 @@ static int ref_year(struct fk_ctx *c, int64_t t)
 enum fk_code fk_incident_create(struct fk_ctx *c, struct fk_incident *inc,
                                 const struct fk_playbook *pb, struct fk_err *err)
 {
-	enum fk_code rc = check_line(inc->title, "--title", true, err);
+	enum fk_code rc = check_enum(inc->kind, FK_KIND_COUNT, false, "--kind", err);
+	if (!rc)
+		rc = check_enum(inc->severity, FK_SEV_COUNT, false, "--severity", err);
+	if (!rc)
+		rc = check_enum(inc->state, FK_STATE_COUNT, false, "state", err);
+	if (!rc)
+		rc = check_line(inc->title, "--title", true, err);
 	if (!rc)
 		rc = check_text(inc->description, "--description", FK_TEXT_MAX, false, err);
 	if (!rc && inc->discovered_at == FK_TIME_NONE)
@@ -110,7 +126,9 @@ enum fk_code fk_incident_change(struct fk_ctx *c, const char *id, const struct f
                                 struct fk_incident *out, struct fk_err *err)
 {
 	struct fk_incident before;
-	enum fk_code rc = check_line(p->title, "--title", true, err);
+	enum fk_code rc = check_enum(p->severity, FK_SEV_COUNT, true, "--severity", err);
+	if (!rc)
+		rc = check_line(p->title, "--title", true, err);
 	if (!rc)
 		rc = check_text(p->description, "--description", FK_TEXT_MAX, false, err);
 	if (!rc && p->pii_count != FK_UNSET && p->pii_count < 0)
@@ -200,8 +218,8 @@ enum fk_code fk_incident_transition(struct fk_ctx *c, const char *id, int to,
                                     struct fk_incident *out, struct fk_err *err)
 {
 	struct fk_incident before;
-	enum fk_code rc = begin_on(c, id, &before, err);
-	if (rc)
+	enum fk_code rc = check_enum(to, FK_STATE_COUNT, true, "--to", err);
+	if (rc || (rc = begin_on(c, id, &before, err)))
 		return rc;
 	if (to == FK_UNSET)
 		to = fk_state_next(before.state);
@@ -264,7 +282,9 @@ enum fk_code fk_task_change(struct fk_ctx *c, const char *id, const char *item,
 	struct fk_incident inc;
 	struct fk_task *tasks = NULL, *t = NULL;
 	size_t n = 0;
-	enum fk_code rc = check_text(p->reason, "--reason", FK_TEXT_MAX, false, err);
+	enum fk_code rc = check_enum(p->state, FK_TASK_COUNT, true, "--state", err);
+	if (!rc)
+		rc = check_text(p->reason, "--reason", FK_TEXT_MAX, false, err);
 	if (!rc)
 		rc = check_text(p->note, "--note", FK_TEXT_MAX, false, err);
 	if (!rc)
@@ -373,7 +393,9 @@ enum fk_code fk_role_assign(struct fk_ctx *c, const char *id, const struct fk_pe
 	struct fk_incident inc;
 	struct fk_person *people = NULL;
 	size_t n = 0;
-	enum fk_code rc = check_line(p->name, "name", true, err);
+	enum fk_code rc = check_enum(p->role, FK_ROLE_COUNT, false, "role", err);
+	if (!rc)
+		rc = check_line(p->name, "name", true, err);
 	if (!rc)
 		rc = check_line(p->org, "--org", false, err);
 	if (!rc)
@@ -413,8 +435,8 @@ enum fk_code fk_role_remove(struct fk_ctx *c, const char *id, int role, const ch
 	struct fk_incident inc;
 	struct fk_person *people = NULL;
 	size_t n = 0;
-	enum fk_code rc = begin_on(c, id, &inc, err);
-	if (rc)
+	enum fk_code rc = check_enum(role, FK_ROLE_COUNT, false, "role", err);
+	if (rc || (rc = begin_on(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_roles_get(c->st, inc.id, &people, &n, err);
 	const struct fk_person *found = NULL;

@@ -222,7 +222,8 @@ enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out
 			FK_ERR(err, FK_EIO, "--db",
 			       "cannot create database '%s': folder '%s' does not exist (create it "
 			       "with mkdir -p)",
-			       "データベース '%s' を作成できません: フォルダ '%s' がありません (mkdir -p "
+			       "データベース '%s' を作成できません: フォルダ '%s' がありません "
+			       "(mkdir -p "
 			       "で作成してください)",
 			       path, dir);
 			free(dir);

@@ -80,7 +80,13 @@ enum fk_code fk_tz_check(const char *zone, struct fk_err *err)
 		char path[128];
 		struct stat st;
 		snprintf(path, sizeof path, "/usr/share/zoneinfo/%s", zone);
-		ok = !stat(path, &st) && S_ISREG(st.st_mode);
+		/* A zone file starts with "TZif"; zoneinfo also holds text tables the C library
+		 * would silently read as UTC. */
+		char magic[4] = {0};
+		FILE *f = !stat(path, &st) && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
+		ok = f && fread(magic, 1, 4, f) == 4 && !memcmp(magic, "TZif", 4);
+		if (f)
+			fclose(f);
 	}
 	if (!ok)
 		return FK_ERR(

@@ -57,7 +57,11 @@ enum fk_code fk_text_check(const char *s, const char *field, struct fk_err *err)
 		              field);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
-		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F)
+		/* C1 controls (U+0080-U+009F, bytes C2 80-9F) act like ESC on some terminals. */
+		bool c1 = c == 0xC2 && i + 1 < n && (unsigned char)s[i + 1] <= 0x9F;
+		if (c1)
+			c = (unsigned char)s[i + 1];
+		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7F || c1)
 			return FK_ERR(
 			    err, FK_EINVAL, field,
 			    "%s: the text holds a control character (byte 0x%02x at offset "

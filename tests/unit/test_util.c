@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <unistd.h>
+
 #include "fukkyu/incident.h"
 #include "util/buf.h"
 #include "util/err.h"
@@ -19,14 +21,14 @@
 #include "util/utf8.h"
 
 /* 2026-07-06T07:20:00Z and friends. */
-#define T_0720Z INT64_C(1783322400)
+#define T_0720Z      INT64_C(1783322400)
 #define T_0705_2220Z INT64_C(1783290000) /* 2026-07-06T07:20+09:00 */
 #define T_0705_1500Z INT64_C(1783263600) /* 2026-07-06T00:00+09:00 */
 #define T_0706_1459Z INT64_C(1783349940)
 #define T_0706_1500Z INT64_C(1783350000)
 #define T_0706_1120Z INT64_C(1783336800) /* 2026-07-06T07:20-04:00 (New York, DST) */
 #define T_0706_0150Z INT64_C(1783302600) /* 2026-07-06T07:20+05:30 */
-#define T_20240229Z INT64_C(1709164800)
+#define T_20240229Z  INT64_C(1709164800)
 
 static int64_t parse_ok(const char *s, const char *zone)
 {
@@ -80,8 +82,7 @@ static void test_time_parse_fractions(void **state)
 	(void)state;
 	assert_int_equal(parse_ok("2026-07-06T07:20:30.123Z", "UTC"), T_0720Z + 30);
 	assert_int_equal(parse_ok("2026-07-06T07:20:30,9Z", "UTC"), T_0720Z + 30);
-	assert_int_equal(parse_ok("2026-07-06T07:20:30.123456789+09:00", "UTC"),
-			 T_0705_2220Z + 30);
+	assert_int_equal(parse_ok("2026-07-06T07:20:30.123456789+09:00", "UTC"), T_0705_2220Z + 30);
 	assert_int_equal(parse_ok("2026-07-06T07:20:30.5", "Asia/Tokyo"), T_0705_2220Z + 30);
 	/* A leap second is kept inside the minute. */
 	assert_int_equal(parse_ok("2026-07-06T07:20:60Z", "UTC"), T_0720Z + 59);
@@ -111,19 +112,45 @@ static void test_time_parse_invalid(void **state)
 {
 	(void)state;
 	static const char *const bad[] = {
-		"2026-02-30",         "2026-13-01",          "2026-00-10",
-		"2026-07-00",         "2026-07-32",          "2026-02-29", /* not a leap year */
-		"1900-02-29",         "26-07-06",            "2026-7-6",
-		"2026/07/06",         "2026-07-06T25:00",    "2026-07-06T24:00",
-		"2026-07-06T07:60",   "2026-07-06T07:20:61", "2026-07-06T7:20",
-		"2026-07-06T07",      "2026-07-06T07:2",     "2026-07-06T",
-		"2026-07-06T07:20:",  "2026-07-06T07:20:00.", "2026-07-06T07:20:00.Z",
-		"2026-07-06T07:20.5", "2026-07-06T07:20Zjunk", "2026-07-06junk",
-		"2026-07-06T07:20 ",  "2026-07-06T07:20+9",  "2026-07-06T07:20+24:00",
-		"2026-07-06T07:20+09:60", "2026-07-06T07:20+09:0", "2026-07-06T07:20+09:000",
-		"2026-07-06T07:20UTC", "2026-07-06UTC",      "2026-07-06T07:20 Asia/Tokyo",
-		"1969-12-31T23:59:59Z", "0000-01-01",        "",
-		"x",                  "2026",               "2026-07",
+	    "2026-02-30",
+	    "2026-13-01",
+	    "2026-00-10",
+	    "2026-07-00",
+	    "2026-07-32",
+	    "2026-02-29", /* not a leap year */
+	    "1900-02-29",
+	    "26-07-06",
+	    "2026-7-6",
+	    "2026/07/06",
+	    "2026-07-06T25:00",
+	    "2026-07-06T24:00",
+	    "2026-07-06T07:60",
+	    "2026-07-06T07:20:61",
+	    "2026-07-06T7:20",
+	    "2026-07-06T07",
+	    "2026-07-06T07:2",
+	    "2026-07-06T",
+	    "2026-07-06T07:20:",
+	    "2026-07-06T07:20:00.",
+	    "2026-07-06T07:20:00.Z",
+	    "2026-07-06T07:20.5",
+	    "2026-07-06T07:20Zjunk",
+	    "2026-07-06junk",
+	    "2026-07-06T07:20 ",
+	    "2026-07-06T07:20+9",
+	    "2026-07-06T07:20+24:00",
+	    "2026-07-06T07:20+09:60",
+	    "2026-07-06T07:20+09:0",
+	    "2026-07-06T07:20+09:000",
+	    "2026-07-06T07:20UTC",
+	    "2026-07-06UTC",
+	    "2026-07-06T07:20 Asia/Tokyo",
+	    "1969-12-31T23:59:59Z",
+	    "0000-01-01",
+	    "",
+	    "x",
+	    "2026",
+	    "2026-07",
 	};
 	for (size_t i = 0; i < FK_ARRAY_LEN(bad); i++)
 		expect_bad_time(bad[i]);
@@ -204,7 +231,7 @@ static void test_time_round_trips(void **state)
 {
 	(void)state;
 	static const char *const zones[] = {"Asia/Tokyo", "UTC", "+05:30", "-03:30",
-					    "America/New_York"};
+	                                    "America/New_York"};
 	/* From 2024-01-01 over about three years, at an odd stride so every hour, minute
 	 * and second shows up, including New York's DST changes. */
 	for (int64_t t = INT64_C(1704067200); t < INT64_C(1704067200) + 3 * 366 * 86400;
@@ -218,7 +245,7 @@ static void test_time_round_trips(void **state)
 			/* With the offset written, any zone reads it back. */
 			if (parse_ok(local, "UTC") != t)
 				fail_msg("local round trip of %lld through %s (%s)", (long long)t,
-					 local, zones[z]);
+				         local, zones[z]);
 		}
 	}
 	/* 1970 and the far end of the accepted range. */
@@ -265,24 +292,44 @@ static void test_tz_offset(void **state)
 	assert_int_equal(fk_tz_offset("America/New_York", INT64_C(1768435200)), -18000);
 }
 
-static void test_tz_offset_restores_env(void **state)
+/* fk_tz_offset keeps the last zone loaded (time.c: TZ is fukkyu's own); switching between
+ * zones must still give each zone's offset, in any order and repeatedly. */
+static void test_tz_offset_switching_zones(void **state)
 {
 	(void)state;
-	char *saved = getenv("TZ") ? fk_xstrdup(getenv("TZ")) : NULL;
-
-	setenv("TZ", "America/New_York", 1);
-	assert_int_equal(fk_tz_offset("Asia/Tokyo", T_0720Z), 32400);
-	assert_non_null(getenv("TZ"));
-	assert_string_equal(getenv("TZ"), "America/New_York");
-
-	unsetenv("TZ");
-	assert_int_equal(fk_tz_offset("Asia/Tokyo", T_0720Z), 32400);
-	assert_null(getenv("TZ"));
-
-	if (saved) {
-		setenv("TZ", saved, 1);
-		free(saved);
-	}
+	const int64_t jan = INT64_C(1768435200); /* 2026-01-15T00:00Z */
+	static const struct {
+		const char *zone;
+		int64_t t;
+		long off;
+	} cases[] = {
+	    {"Asia/Tokyo", T_0720Z, 32400},
+	    {"America/New_York", T_0720Z, -14400},
+	    {"America/New_York", jan, -18000},
+	    {"Asia/Tokyo", jan, 32400},
+	    {"Europe/London", T_0720Z, 3600},
+	    {"Europe/London", jan, 0},
+	    {"+05:30", T_0720Z, 19800},
+	    {"Asia/Tokyo", T_0720Z, 32400},
+	    {"Australia/Adelaide", jan, 37800},
+	    {"UTC", jan, 0},
+	    {"America/New_York", T_0720Z, -14400},
+	};
+	for (int round = 0; round < 3; round++)
+		for (size_t i = 0; i < FK_ARRAY_LEN(cases); i++) {
+			long off = fk_tz_offset(cases[i].zone, cases[i].t);
+			if (off != cases[i].off)
+				fail_msg("round %d: %s at %lld: %ld, expected %ld", round,
+				         cases[i].zone, (long long)cases[i].t, off, cases[i].off);
+		}
+	/* Display and parsing through the same cache. */
+	char out[40];
+	fk_time_local(T_0720Z, "America/New_York", out);
+	assert_string_equal(out, "2026-07-06T03:20-04:00");
+	fk_time_local(T_0720Z, "Asia/Tokyo", out);
+	assert_string_equal(out, "2026-07-06T16:20+09:00");
+	assert_int_equal(parse_ok("2026-07-06T07:20", "America/New_York"), T_0706_1120Z);
+	assert_int_equal(parse_ok("2026-07-06T07:20", "Asia/Tokyo"), T_0705_2220Z);
 }
 
 static void test_tz_check(void **state)
@@ -296,9 +343,17 @@ static void test_tz_check(void **state)
 	assert_int_equal(fk_tz_check("America/New_York", &err), FK_OK);
 
 	static const char *const bad[] = {
-		"../etc/passwd", "Nowhere/City", "/etc/passwd", "Asia/../../etc/passwd",
-		"",              "Asia",         "Asia/Tokyo ", "Asia/Tokyo;rm",
-		"+25:00",        "+09:60",       "+9",
+	    "../etc/passwd",
+	    "Nowhere/City",
+	    "/etc/passwd",
+	    "Asia/../../etc/passwd",
+	    "",
+	    "Asia",
+	    "Asia/Tokyo ",
+	    "Asia/Tokyo;rm",
+	    "+25:00",
+	    "+09:60",
+	    "+9",
 	};
 	for (size_t i = 0; i < FK_ARRAY_LEN(bad); i++) {
 		fk_err_clear(&err);
@@ -317,6 +372,21 @@ static void test_tz_check(void **state)
 	}
 }
 
+/*
+ * fk_tz_check promises "a tz database file"; /usr/share/zoneinfo/leapseconds is a regular
+ * file there but a text table, not a zone: glibc then silently uses UTC.
+ */
+static void test_tz_check_non_zone_file(void **state)
+{
+	(void)state;
+	struct fk_err err;
+	if (access("/usr/share/zoneinfo/leapseconds", R_OK))
+		skip();
+	fk_err_clear(&err);
+	assert_int_equal(fk_tz_check("leapseconds", &err), FK_EUSAGE);
+	assert_string_equal(err.field, "--tz");
+}
+
 /* ---- day differences ------------------------------------------------------------------- */
 
 static void test_time_day_diff(void **state)
@@ -328,8 +398,7 @@ static void test_time_day_diff(void **state)
 	assert_int_equal(fk_time_day_diff(T_0706_1459Z, T_0706_1500Z, "UTC"), 0);
 	assert_int_equal(fk_time_day_diff(T_0706_1500Z, T_0706_1500Z + 86399, "Asia/Tokyo"), 0);
 	assert_int_equal(fk_time_day_diff(T_0706_1500Z, T_0706_1500Z + 86400, "Asia/Tokyo"), 1);
-	assert_int_equal(fk_time_day_diff(T_0706_1459Z, T_0706_1500Z + 2 * 86400, "Asia/Tokyo"),
-			 3);
+	assert_int_equal(fk_time_day_diff(T_0706_1459Z, T_0706_1500Z + 2 * 86400, "Asia/Tokyo"), 3);
 	assert_int_equal(fk_time_day_diff(T_0720Z, T_0720Z, "Asia/Tokyo"), 0);
 	/* Across the epoch. */
 	assert_int_equal(fk_time_day_diff(-1, 0, "UTC"), 1);
@@ -362,7 +431,7 @@ static void test_time_rel_day(void **state)
 	assert_string_equal(out, "14 days before");
 	/* Composed with day_diff across the JST midnight. */
 	fk_time_rel_day(fk_time_day_diff(T_0706_1459Z, T_0706_1500Z, "Asia/Tokyo"), FK_LANG_JA,
-			out);
+	                out);
 	assert_string_equal(out, "翌日");
 }
 
@@ -380,44 +449,46 @@ static void test_utf8_valid(void **state)
 	assert_true(valid("plain ASCII\t\n"));
 	assert_true(valid("日本語"));
 	assert_true(valid("復旧プレイブック（標準）"));
-	assert_true(valid("\xC2\x80"));             /* U+0080, smallest 2-byte */
-	assert_true(valid("\xE0\xA0\x80"));         /* U+0800, smallest 3-byte */
-	assert_true(valid("\xED\x9F\xBF"));         /* U+D7FF, just below the surrogates */
-	assert_true(valid("\xEE\x80\x80"));         /* U+E000, just above */
-	assert_true(valid("\xEF\xBF\xBF"));         /* U+FFFF */
-	assert_true(valid("\xF0\x90\x80\x80"));     /* U+10000 */
-	assert_true(valid("\xF0\x9F\x98\x80"));     /* U+1F600 */
-	assert_true(valid("\xF4\x8F\xBF\xBF"));     /* U+10FFFF */
+	assert_true(valid("\xC2\x80"));         /* U+0080, smallest 2-byte */
+	assert_true(valid("\xE0\xA0\x80"));     /* U+0800, smallest 3-byte */
+	assert_true(valid("\xED\x9F\xBF"));     /* U+D7FF, just below the surrogates */
+	assert_true(valid("\xEE\x80\x80"));     /* U+E000, just above */
+	assert_true(valid("\xEF\xBF\xBF"));     /* U+FFFF */
+	assert_true(valid("\xF0\x90\x80\x80")); /* U+10000 */
+	assert_true(valid("\xF0\x9F\x98\x80")); /* U+1F600 */
+	assert_true(valid("\xF4\x8F\xBF\xBF")); /* U+10FFFF */
 	/* A NUL inside the given length is a valid code point. */
 	assert_true(fk_utf8_valid("a\0b", 3));
 
 	static const char *const bad[] = {
-		"\xC0\x80",         /* overlong NUL */
-		"\xC1\xBF",         /* overlong 2-byte */
-		"\xE0\x80\x80",     /* overlong 3-byte */
-		"\xE0\x9F\xBF",     /* overlong U+07FF */
-		"\xF0\x80\x80\x80", /* overlong 4-byte */
-		"\xF0\x8F\xBF\xBF", /* overlong U+FFFF */
-		"\xED\xA0\x80",     /* U+D800 surrogate */
-		"\xED\xBF\xBF",     /* U+DFFF surrogate */
-		"\xED\xA0\x80\xED\xB0\x80", /* CESU-8 pair */
-		"\xF4\x90\x80\x80", /* U+110000 */
-		"\xF5\x80\x80\x80", /* past the range */
-		"\xF7\xBF\xBF\xBF",
-		"\xF8\x88\x80\x80\x80", /* 5-byte form */
-		"\xFC\x84\x80\x80\x80\x80",
-		"\xFE",
-		"\xFF",
-		"\x80",             /* lone continuation */
-		"\xBF",
-		"a\x80z",
-		"\xE6\x97",         /* first two bytes of 日 */
-		"\xF0\x9F\x98",     /* truncated emoji */
-		"\xC3",             /* truncated 2-byte */
-		"\xE6\x97" "A",     /* continuation missing */
-		"\xE6" "A\x97",
-		"日本\xE8\xAA",      /* 語 cut short */
-		"\xC3\x28",
+	    "\xC0\x80",                 /* overlong NUL */
+	    "\xC1\xBF",                 /* overlong 2-byte */
+	    "\xE0\x80\x80",             /* overlong 3-byte */
+	    "\xE0\x9F\xBF",             /* overlong U+07FF */
+	    "\xF0\x80\x80\x80",         /* overlong 4-byte */
+	    "\xF0\x8F\xBF\xBF",         /* overlong U+FFFF */
+	    "\xED\xA0\x80",             /* U+D800 surrogate */
+	    "\xED\xBF\xBF",             /* U+DFFF surrogate */
+	    "\xED\xA0\x80\xED\xB0\x80", /* CESU-8 pair */
+	    "\xF4\x90\x80\x80",         /* U+110000 */
+	    "\xF5\x80\x80\x80",         /* past the range */
+	    "\xF7\xBF\xBF\xBF",
+	    "\xF8\x88\x80\x80\x80", /* 5-byte form */
+	    "\xFC\x84\x80\x80\x80\x80",
+	    "\xFE",
+	    "\xFF",
+	    "\x80", /* lone continuation */
+	    "\xBF",
+	    "a\x80z",
+	    "\xE6\x97",     /* first two bytes of 日 */
+	    "\xF0\x9F\x98", /* truncated emoji */
+	    "\xC3",         /* truncated 2-byte */
+	    "\xE6\x97"
+	    "A", /* continuation missing */
+	    "\xE6"
+	    "A\x97",
+	    "日本\xE8\xAA", /* 語 cut short */
+	    "\xC3\x28",
 	};
 	for (size_t i = 0; i < FK_ARRAY_LEN(bad); i++)
 		if (valid(bad[i]))
@@ -480,7 +551,10 @@ static void test_text_check_c1_controls(void **state)
 	(void)state;
 	struct fk_err err;
 	fk_err_clear(&err);
-	assert_int_equal(fk_text_check("csi \xC2\x9B" "31m", "--note", &err), FK_EINVAL);
+	assert_int_equal(fk_text_check("csi \xC2\x9B"
+	                               "31m",
+	                               "--note", &err),
+	                 FK_EINVAL);
 	fk_err_clear(&err);
 	assert_int_equal(fk_text_check("nel \xC2\x85", "--note", &err), FK_EINVAL);
 }
@@ -492,8 +566,8 @@ static void test_utf8_width(void **state)
 	assert_int_equal(fk_utf8_width(""), 0);
 	assert_int_equal(fk_utf8_width("abc"), 3);
 	assert_int_equal(fk_utf8_width("INC-2026-0001 復旧"), 18);
-	assert_int_equal(fk_utf8_width("ｱｲｳ"), 3);        /* half-width katakana */
-	assert_int_equal(fk_utf8_width("ＡＢ"), 4);       /* full-width Latin */
+	assert_int_equal(fk_utf8_width("ｱｲｳ"), 3);       /* half-width katakana */
+	assert_int_equal(fk_utf8_width("ＡＢ"), 4);      /* full-width Latin */
 	assert_int_equal(fk_utf8_width("e\xCC\x81"), 1); /* combining acute */
 	assert_int_equal(fk_utf8_width("\xF0\x9F\x98\x80"), 2);
 	assert_int_equal(fk_utf8_width("한국"), 4);
@@ -678,16 +752,16 @@ static void test_enum_parse(void **state)
 	int v = -1;
 	struct fk_err err;
 	assert_int_equal(fk_enum_parse(fk_kinds, FK_KIND_COUNT, "data-leak", "--kind", &v, &err),
-			 FK_OK);
+	                 FK_OK);
 	assert_int_equal(v, FK_KIND_DATA_LEAK);
 	assert_int_equal(fk_enum_parse(fk_states, FK_STATE_COUNT, "closed", "state", &v, &err),
-			 FK_OK);
+	                 FK_OK);
 	assert_int_equal(v, FK_STATE_CLOSED);
 
 	v = 77;
 	fk_err_clear(&err);
 	assert_int_equal(fk_enum_parse(fk_kinds, FK_KIND_COUNT, "Data-Leak", "--kind", &v, &err),
-			 FK_EUSAGE);
+	                 FK_EUSAGE);
 	assert_int_equal(v, 77);
 	assert_int_equal(err.code, FK_EUSAGE);
 	assert_string_equal(err.field, "--kind");
@@ -708,9 +782,9 @@ static void test_enum_parse(void **state)
 	assert_int_equal(fk_enum_parse(fk_roles, FK_ROLE_COUNT, "x", "role", &v, NULL), FK_EUSAGE);
 
 	assert_string_equal(fk_enum_label(fk_kinds, FK_KIND_COUNT, FK_KIND_DATA_LEAK, FK_LANG_JA),
-			    "情報漏えい");
+	                    "情報漏えい");
 	assert_string_equal(fk_enum_label(fk_kinds, FK_KIND_COUNT, FK_KIND_DATA_LEAK, FK_LANG_EN),
-			    "Data leak");
+	                    "Data leak");
 	assert_string_equal(fk_enum_label(fk_kinds, FK_KIND_COUNT, -1, FK_LANG_EN), "?");
 	assert_string_equal(fk_enum_label(fk_kinds, FK_KIND_COUNT, FK_KIND_COUNT, FK_LANG_EN), "?");
 }
@@ -747,32 +821,33 @@ static void test_err_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_time_parse_offsets),
-		cmocka_unit_test(test_time_parse_local),
-		cmocka_unit_test(test_time_parse_fractions),
-		cmocka_unit_test(test_time_parse_invalid),
-		cmocka_unit_test(test_time_parse_err_null),
-		cmocka_unit_test(test_time_utc_format),
-		cmocka_unit_test(test_time_negative_epoch),
-		cmocka_unit_test(test_time_local_format),
-		cmocka_unit_test(test_time_round_trips),
-		cmocka_unit_test(test_civil_days),
-		cmocka_unit_test(test_tz_offset),
-		cmocka_unit_test(test_tz_offset_restores_env),
-		cmocka_unit_test(test_tz_check),
-		cmocka_unit_test(test_time_day_diff),
-		cmocka_unit_test(test_time_rel_day),
-		cmocka_unit_test(test_utf8_valid),
-		cmocka_unit_test(test_text_check),
-		cmocka_unit_test(test_text_check_c1_controls),
-		cmocka_unit_test(test_utf8_width),
-		cmocka_unit_test(test_utf8_fput),
-		cmocka_unit_test(test_buf_growth),
-		cmocka_unit_test(test_buf_addf),
-		cmocka_unit_test(test_buf_cap),
-		cmocka_unit_test(test_buf_detach),
-		cmocka_unit_test(test_enum_parse),
-		cmocka_unit_test(test_err_table),
+	    cmocka_unit_test(test_time_parse_offsets),
+	    cmocka_unit_test(test_time_parse_local),
+	    cmocka_unit_test(test_time_parse_fractions),
+	    cmocka_unit_test(test_time_parse_invalid),
+	    cmocka_unit_test(test_time_parse_err_null),
+	    cmocka_unit_test(test_time_utc_format),
+	    cmocka_unit_test(test_time_negative_epoch),
+	    cmocka_unit_test(test_time_local_format),
+	    cmocka_unit_test(test_time_round_trips),
+	    cmocka_unit_test(test_civil_days),
+	    cmocka_unit_test(test_tz_offset),
+	    cmocka_unit_test(test_tz_offset_switching_zones),
+	    cmocka_unit_test(test_tz_check),
+	    cmocka_unit_test(test_tz_check_non_zone_file),
+	    cmocka_unit_test(test_time_day_diff),
+	    cmocka_unit_test(test_time_rel_day),
+	    cmocka_unit_test(test_utf8_valid),
+	    cmocka_unit_test(test_text_check),
+	    cmocka_unit_test(test_text_check_c1_controls),
+	    cmocka_unit_test(test_utf8_width),
+	    cmocka_unit_test(test_utf8_fput),
+	    cmocka_unit_test(test_buf_growth),
+	    cmocka_unit_test(test_buf_addf),
+	    cmocka_unit_test(test_buf_cap),
+	    cmocka_unit_test(test_buf_detach),
+	    cmocka_unit_test(test_enum_parse),
+	    cmocka_unit_test(test_err_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
