@@ -26,7 +26,7 @@ run: build
 	$(BUILD)/fukkyu --db $(DEMO_DB) demo
 	$(BUILD)/fukkyu --db $(DEMO_DB) board
 	@echo
-	@echo "Try: $(BUILD)/fukkyu --db $(DEMO_DB) task list INC-... --phase 2   (README.md walks through it)"
+	@echo "Try: $(BUILD)/fukkyu --db $(DEMO_DB) task list 2 --overdue   (the reporter nobody answered; README.md walks through more)"
 
 # Every test in a warnings-as-errors build, then again under ASan + UBSan.
 test: deps test-release test-asan
