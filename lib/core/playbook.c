@@ -45,15 +45,11 @@ static int node_line(struct fy_node *n, int fallback)
 
 static enum fk_code failf(struct ctx *c, int line, const char *en, const char *ja)
 {
-	char where[64];
+	char where[64], m_en[768], m_ja[768];
 	snprintf(where, sizeof where, "%s:%d", c->origin, line);
-	if (c->err) {
-		c->err->code = FK_EINVAL;
-		snprintf(c->err->field, sizeof c->err->field, "%s", where);
-		snprintf(c->err->en, sizeof c->err->en, "%s: %s", where, en);
-		snprintf(c->err->ja, sizeof c->err->ja, "%s: %s", where, ja);
-	}
-	return FK_EINVAL;
+	snprintf(m_en, sizeof m_en, "%s: %s", where, en);
+	snprintf(m_ja, sizeof m_ja, "%s: %s", where, ja);
+	return fk_err_set(c->err, FK_EINVAL, where, m_en, m_ja);
 }
 
 /* Reads a non-empty UTF-8 scalar into *out (malloc'd). */

@@ -211,6 +211,21 @@ static enum fk_code check_closable(struct fk_ctx *c, const struct fk_incident *i
 		    inc->ref, open, list.ptr);
 	fk_buf_release(&list);
 	FK_FREE_ARRAY(tasks, n, fk_task_release);
+	if (rc)
+		return rc;
+	/* Recurrence prevention is done only when every system in scope has the measure or a
+	 * documented exception (source document: 予備機、バックアップへも同様の対策を実施). */
+	struct fk_buf pending = FK_BUF_INIT;
+	size_t np;
+	rc = fk_store_rollout_pending(c->st, inc->id, 15, &pending, &np, err);
+	if (!rc && np)
+		rc = FK_ERR(err, FK_EREFUSED, "state",
+		            "cannot close %s: %zu rollout entries are still pending (apply them or "
+		            "record an exception with who accepted the risk): %s%s",
+		            "%s を完了にできません: 未実施の展開対象が %zu 件あります (実施するか、"
+		            "リスク受容者付きの例外を記録してください): %s%s",
+		            inc->ref, np, pending.ptr, np > 15 ? " ..." : "");
+	fk_buf_release(&pending);
 	return rc;
 }
 
@@ -530,6 +545,31 @@ enum fk_code fk_board_build(struct fk_ctx *c, bool include_closed, struct fk_boa
 	free(incs);
 	free(prog);
 	FK_FREE_ARRAY(owners, no, fk_person_release);
+	struct fk_sweep_summary *sum;
+	size_t ns;
+	enum fk_code src = fk_store_sweep_summaries(c->st, &sum, &ns, err);
+	if (src) {
+		fk_board_release(out);
+		return src;
+	}
+	for (size_t i = 0; i < out->n; i++) {
+		struct fk_board_row *r = &out->rows[i];
+		size_t lo = 0, hi = ns;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (sum[mid].incident < r->inc.id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < ns && sum[lo].incident == r->inc.id) {
+			r->sweep_total = sum[lo].total;
+			r->sweep_checked = sum[lo].checked;
+			r->rollout_total = sum[lo].ro_total;
+			r->rollout_done = sum[lo].ro_done;
+		}
+	}
+	free(sum);
 	return FK_OK;
 }
 

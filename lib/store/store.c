@@ -6,115 +6,15 @@
  * the caller's transaction.
  */
 #include "fukkyu/common.h"
-#include "store/db.h"
-#include "store/store.h"
+#include "store/store_int.h"
 #include "util/buf.h"
 #include "util/embed.h"
 #include "util/time.h"
 
 #include <ctype.h>
 
-struct fk_store {
-	struct fk_db *db;
-	char *actor;
-	int64_t now;
-	bool in_tx;
-};
-
-#define OPS(st) ((st)->db->ops)
-
-static enum fk_code prep(struct fk_store *st, const char *sql, struct fk_stmt **out,
-                         struct fk_err *err)
-{
-	return OPS(st)->prepare(st->db, sql, out, err);
-}
-
-static void finalize(struct fk_stmt *s)
-{
-	if (s)
-		s->ops->finalize(s);
-}
-
-static void bind_text(struct fk_stmt *s, int i, const char *v)
-{
-	s->ops->bind_text(s, i, v);
-}
-
-static void bind_int(struct fk_stmt *s, int i, int64_t v)
-{
-	s->ops->bind_int(s, i, v);
-}
-
-static void bind_time(struct fk_stmt *s, int i, int64_t t)
-{
-	char buf[32];
-	if (t == FK_TIME_NONE) {
-		bind_text(s, i, NULL);
-		return;
-	}
-	fk_time_utc(t, buf);
-	bind_text(s, i, buf);
-}
-
-static enum fk_code step(struct fk_stmt *s, bool *row, struct fk_err *err)
-{
-	return s->ops->step(s, row, err);
-}
-
-/* Runs a statement that returns no rows. */
-static enum fk_code step_done(struct fk_stmt *s, struct fk_err *err)
-{
-	bool row;
-	return step(s, &row, err);
-}
-
-static char *col_dup(struct fk_stmt *s, int c)
-{
-	const char *v = s->ops->col_text(s, c);
-	return v ? fk_xstrdup(v) : NULL;
-}
-
-static const char *col_text(struct fk_stmt *s, int c)
-{
-	const char *v = s->ops->col_text(s, c);
-	return v ? v : "";
-}
-
-static int64_t col_int(struct fk_stmt *s, int c)
-{
-	return s->ops->col_int(s, c);
-}
-
-static int64_t col_time(struct fk_stmt *s, int c)
-{
-	const char *v = s->ops->col_text(s, c);
-	int64_t t;
-	if (!v || fk_time_parse(v, "UTC", "time", &t, NULL))
-		return FK_TIME_NONE;
-	return t;
-}
-
-/* Maps a stored key back to its enum; an unknown key means a damaged database. */
-static int col_enum(struct fk_stmt *s, int c, const struct fk_enum *table, size_t n)
-{
-	int v;
-	if (fk_enum_parse(table, n, col_text(s, c), "value", &v, NULL))
-		return 0;
-	return v;
-}
-
-static enum fk_code need_tx(struct fk_store *st, struct fk_err *err)
-{
-	if (st->in_tx)
-		return FK_OK;
-	fprintf(stderr, "fukkyu: internal error: write outside a transaction\n");
-	abort();
-	return FK_ERR0(err, FK_EDB, NULL, "write outside a transaction",
-	               "トランザクション外の書き込みです");
-}
-
 /* Appends one field-level change to the history. */
-static enum fk_code record(struct fk_store *st, int64_t incident, const char *entity,
+enum fk_code fk_st_record(struct fk_store *st, int64_t incident, const char *entity,
                            const char *key, const char *field, const char *old_value,
                            const char *new_value, struct fk_err *err)
 {
@@ -150,12 +50,12 @@ static bool str_differs(const char *a, const char *b)
 }
 
 /* Records a text field if it changed. */
-static enum fk_code diff_text(struct fk_store *st, int64_t inc, const char *entity, const char *key,
+enum fk_code fk_st_diff_text(struct fk_store *st, int64_t inc, const char *entity, const char *key,
                               const char *field, const char *a, const char *b, struct fk_err *err)
 {
 	if (!str_differs(a, b))
 		return FK_OK;
-	return record(st, inc, entity, key, field, a, b, err);
+	return fk_st_record(st, inc, entity, key, field, a, b, err);
 }
 
 static enum fk_code diff_time(struct fk_store *st, int64_t inc, const char *entity, const char *key,
@@ -168,7 +68,7 @@ static enum fk_code diff_time(struct fk_store *st, int64_t inc, const char *enti
 		fk_time_utc(a, sa);
 	if (b != FK_TIME_NONE)
 		fk_time_utc(b, sb);
-	return record(st, inc, entity, key, field, a == FK_TIME_NONE ? NULL : sa,
+	return fk_st_record(st, inc, entity, key, field, a == FK_TIME_NONE ? NULL : sa,
 	              b == FK_TIME_NONE ? NULL : sb, err);
 }
 
@@ -180,7 +80,7 @@ static enum fk_code diff_int(struct fk_store *st, int64_t inc, const char *entit
 		return FK_OK;
 	snprintf(sa, sizeof sa, "%lld", (long long)a);
 	snprintf(sb, sizeof sb, "%lld", (long long)b);
-	return record(st, inc, entity, key, field, sa, sb, err);
+	return fk_st_record(st, inc, entity, key, field, sa, sb, err);
 }
 
 /* ---- opening and migrations ---------------------------------------------------------- */
@@ -286,11 +186,34 @@ enum fk_code fk_store_open(const char *url, bool create, struct fk_store **out, 
 	return FK_OK;
 }
 
+enum fk_code fk_st_cached(struct fk_store *st, const char *sql, struct fk_stmt **out,
+                          struct fk_err *err)
+{
+	size_t i = 0;
+	for (; i < FK_STMT_CACHE && st->cache[i].sql; i++) {
+		if (st->cache[i].sql == sql) {
+			st->cache[i].stmt->ops->reset(st->cache[i].stmt);
+			*out = st->cache[i].stmt;
+			return FK_OK;
+		}
+	}
+	if (i == FK_STMT_CACHE)
+		abort(); /* raise FK_STMT_CACHE: the set of cached queries is fixed in the code */
+	enum fk_code rc = prep(st, sql, out, err);
+	if (!rc) {
+		st->cache[i].sql = sql;
+		st->cache[i].stmt = *out;
+	}
+	return rc;
+}
+
 void fk_store_close(struct fk_store *st)
 {
 	if (!st)
 		return;
 	fk_store_rollback(st);
+	for (size_t i = 0; i < FK_STMT_CACHE && st->cache[i].sql; i++)
+		finalize(st->cache[i].stmt);
 	OPS(st)->close(st->db);
 	free(st->actor);
 	free(st);
@@ -348,8 +271,17 @@ enum fk_code fk_store_begin(struct fk_store *st, const char *actor, int64_t now,
 	return FK_OK;
 }
 
+/* A statement stepped to a row but not to its end keeps the transaction busy: reset all the
+ * cached ones before ending a transaction. */
+static void reset_cached(struct fk_store *st)
+{
+	for (size_t i = 0; i < FK_STMT_CACHE && st->cache[i].sql; i++)
+		st->cache[i].stmt->ops->reset(st->cache[i].stmt);
+}
+
 enum fk_code fk_store_commit(struct fk_store *st, struct fk_err *err)
 {
+	reset_cached(st);
 	enum fk_code rc = OPS(st)->commit(st->db, err);
 	if (rc)
 		OPS(st)->rollback(st->db);
@@ -359,6 +291,7 @@ enum fk_code fk_store_commit(struct fk_store *st, struct fk_err *err)
 
 void fk_store_rollback(struct fk_store *st)
 {
+	reset_cached(st);
 	OPS(st)->rollback(st->db);
 	st->in_tx = false;
 }
@@ -449,7 +382,7 @@ enum fk_code fk_store_incident_insert(struct fk_store *st, struct fk_incident *i
 	free(inc->created_by);
 	inc->created_by = fk_xstrdup(st->actor);
 	inc->created_at = inc->updated_at = st->now;
-	return record(st, inc->id, "incident", ref, "created", NULL, inc->title, err);
+	return fk_st_record(st, inc->id, "incident", ref, "created", NULL, inc->title, err);
 }
 
 static bool all_digits(const char *s)
@@ -500,15 +433,15 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 	const char *k = a->ref;
 	enum fk_code rc = need_tx(st, err);
 	if (!rc)
-		rc = diff_text(st, id, E, k, "title", a->title, b->title, err);
+		rc = fk_st_diff_text(st, id, E, k, "title", a->title, b->title, err);
 	if (!rc && a->kind != b->kind)
 		rc =
-		    record(st, id, E, k, "kind", fk_kinds[a->kind].key, fk_kinds[b->kind].key, err);
+		    fk_st_record(st, id, E, k, "kind", fk_kinds[a->kind].key, fk_kinds[b->kind].key, err);
 	if (!rc && a->severity != b->severity)
-		rc = record(st, id, E, k, "severity", fk_severities[a->severity].key,
+		rc = fk_st_record(st, id, E, k, "severity", fk_severities[a->severity].key,
 		            fk_severities[b->severity].key, err);
 	if (!rc && a->state != b->state)
-		rc = record(st, id, E, k, "state", fk_states[a->state].key, fk_states[b->state].key,
+		rc = fk_st_record(st, id, E, k, "state", fk_states[a->state].key, fk_states[b->state].key,
 		            err);
 	if (!rc)
 		rc = diff_time(st, id, E, k, "discovered_at", a->discovered_at, b->discovered_at,
@@ -516,7 +449,7 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 	if (!rc)
 		rc = diff_time(st, id, E, k, "contained_at", a->contained_at, b->contained_at, err);
 	if (!rc)
-		rc = diff_text(st, id, E, k, "description", a->description, b->description, err);
+		rc = fk_st_diff_text(st, id, E, k, "description", a->description, b->description, err);
 	if (!rc)
 		rc = diff_int(st, id, E, k, "pii", a->pii, b->pii, err);
 	if (!rc)
@@ -581,7 +514,7 @@ enum fk_code fk_store_incident_list(struct fk_store *st, bool include_closed,
 }
 
 /* Marks the incident as changed now (for "last updated" on boards). */
-static enum fk_code touch(struct fk_store *st, int64_t incident, struct fk_err *err)
+enum fk_code fk_st_touch(struct fk_store *st, int64_t incident, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	enum fk_code rc = prep(st, "UPDATE incidents SET updated_at = $2 WHERE id = $1", &s, err);
@@ -660,7 +593,7 @@ enum fk_code fk_store_tasks_insert(struct fk_store *st, int64_t incident,
 	if (!rc) {
 		char count[24];
 		snprintf(count, sizeof count, "%zu", n);
-		rc = record(st, incident, "playbook", NULL, "items", NULL, count, err);
+		rc = fk_st_record(st, incident, "playbook", NULL, "items", NULL, count, err);
 	}
 	return rc;
 }
@@ -743,16 +676,16 @@ enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident, const s
 	const char *E = "task", *k = a->item_id;
 	enum fk_code rc = need_tx(st, err);
 	if (!rc && a->state != b->state)
-		rc = record(st, incident, E, k, "state", fk_task_states[a->state].key,
+		rc = fk_st_record(st, incident, E, k, "state", fk_task_states[a->state].key,
 		            fk_task_states[b->state].key, err);
 	if (!rc)
-		rc = diff_text(st, incident, E, k, "na_reason", a->na_reason, b->na_reason, err);
+		rc = fk_st_diff_text(st, incident, E, k, "na_reason", a->na_reason, b->na_reason, err);
 	if (!rc)
-		rc = diff_text(st, incident, E, k, "owner", a->owner, b->owner, err);
+		rc = fk_st_diff_text(st, incident, E, k, "owner", a->owner, b->owner, err);
 	if (!rc)
 		rc = diff_time(st, incident, E, k, "due_at", a->due_at, b->due_at, err);
 	if (!rc)
-		rc = diff_text(st, incident, E, k, "note", a->note, b->note, err);
+		rc = fk_st_diff_text(st, incident, E, k, "note", a->note, b->note, err);
 	if (rc)
 		return rc;
 	struct fk_stmt *s;
@@ -790,7 +723,7 @@ enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident, const s
 		}
 	}
 	if (!rc)
-		rc = touch(st, incident, err);
+		rc = fk_st_touch(st, incident, err);
 	return rc;
 }
 
@@ -899,7 +832,7 @@ enum fk_code fk_store_handover_put(struct fk_store *st, int64_t incident,
 			continue;
 		const char *key = fk_handover_fields[f].key;
 		struct fk_stmt *s;
-		rc = record(st, incident, "handover", NULL, key, a->field[f], b->field[f], err);
+		rc = fk_st_record(st, incident, "handover", NULL, key, a->field[f], b->field[f], err);
 		if (!rc)
 			rc =
 			    prep(st,
@@ -923,7 +856,7 @@ enum fk_code fk_store_handover_put(struct fk_store *st, int64_t incident,
 		finalize(s);
 	}
 	if (!rc)
-		rc = touch(st, incident, err);
+		rc = fk_st_touch(st, incident, err);
 	return rc;
 }
 
@@ -998,16 +931,16 @@ enum fk_code fk_store_role_put(struct fk_store *st, int64_t incident, const stru
 	struct fk_stmt *s;
 	enum fk_code rc = need_tx(st, err);
 	if (!rc && !a)
-		rc = record(st, incident, "role", key, "name", NULL, b->name, err);
+		rc = fk_st_record(st, incident, "role", key, "name", NULL, b->name, err);
 	if (!rc && a)
-		rc = diff_text(st, incident, "role", key, "name", a->name, b->name, err);
+		rc = fk_st_diff_text(st, incident, "role", key, "name", a->name, b->name, err);
 	if (!rc)
-		rc = diff_text(st, incident, "role", key, "org", a ? a->org : NULL, b->org, err);
+		rc = fk_st_diff_text(st, incident, "role", key, "org", a ? a->org : NULL, b->org, err);
 	if (!rc)
-		rc = diff_text(st, incident, "role", key, "email", a ? a->email : NULL, b->email,
+		rc = fk_st_diff_text(st, incident, "role", key, "email", a ? a->email : NULL, b->email,
 		               err);
 	if (!rc)
-		rc = diff_text(st, incident, "role", key, "phone", a ? a->phone : NULL, b->phone,
+		rc = fk_st_diff_text(st, incident, "role", key, "phone", a ? a->phone : NULL, b->phone,
 		               err);
 	if (rc)
 		return rc;
@@ -1031,7 +964,7 @@ enum fk_code fk_store_role_put(struct fk_store *st, int64_t incident, const stru
 	rc = step_done(s, err);
 	finalize(s);
 	if (!rc)
-		rc = touch(st, incident, err);
+		rc = fk_st_touch(st, incident, err);
 	return rc;
 }
 
@@ -1042,7 +975,7 @@ enum fk_code fk_store_role_delete(struct fk_store *st, int64_t incident, const s
 	enum fk_code rc = need_tx(st, err);
 	if (!rc)
 		rc =
-		    record(st, incident, "role", fk_roles[p->role].key, "name", p->name, NULL, err);
+		    fk_st_record(st, incident, "role", fk_roles[p->role].key, "name", p->name, NULL, err);
 	if (!rc)
 		rc = prep(st, "DELETE FROM roles WHERE incident_id = $1 AND id = $2", &s, err);
 	if (rc)
@@ -1052,7 +985,7 @@ enum fk_code fk_store_role_delete(struct fk_store *st, int64_t incident, const s
 	rc = step_done(s, err);
 	finalize(s);
 	if (!rc)
-		rc = touch(st, incident, err);
+		rc = fk_st_touch(st, incident, err);
 	return rc;
 }
 
@@ -1088,9 +1021,9 @@ enum fk_code fk_store_timeline_add(struct fk_store *st, int64_t incident,
 	e->recorded_by = fk_xstrdup(st->actor);
 	e->recorded_at = st->now;
 	fk_time_utc(e->at, at);
-	rc = record(st, incident, "timeline", at, "text", NULL, e->text, err);
+	rc = fk_st_record(st, incident, "timeline", at, "text", NULL, e->text, err);
 	if (!rc)
-		rc = touch(st, incident, err);
+		rc = fk_st_touch(st, incident, err);
 	return rc;
 }
 

@@ -109,4 +109,146 @@ enum fk_code fk_store_timeline_get(struct fk_store *st, int64_t incident,
 enum fk_code fk_store_changes_get(struct fk_store *st, int64_t incident, struct fk_change **out,
                                   size_t *n, struct fk_err *err) FK_WUR;
 
+
+/* ---- assets, sweep, measures (fukkyu/asset.h) ---------------------------------------- */
+#include "fukkyu/asset.h"
+
+/* Marks the incident as changed now (its updated_at). */
+enum fk_code fk_store_touch(struct fk_store *st, int64_t incident, struct fk_err *err) FK_WUR;
+
+/* Appends a change not tied to one record (bulk imports); incident 0 for none. */
+enum fk_code fk_store_note_change(struct fk_store *st, int64_t incident, const char *entity,
+                                  const char *field, const char *value, struct fk_err *err) FK_WUR;
+
+/* Inserts or updates (by name) an asset with its software and tags; sets a->id. */
+enum fk_code fk_store_asset_upsert(struct fk_store *st, struct fk_asset *a, bool *inserted,
+                                   struct fk_err *err) FK_WUR;
+enum fk_code fk_store_asset_find(struct fk_store *st, const char *name, struct fk_asset *out,
+                                 struct fk_err *err) FK_WUR;
+/* Calls cb for every asset (of department, when not NULL), ordered by name; a non-zero
+ * return from cb stops and is returned. */
+typedef enum fk_code (*fk_asset_cb)(void *ctx, const struct fk_asset *a);
+enum fk_code fk_store_asset_each(struct fk_store *st, const char *department, fk_asset_cb cb,
+                                 void *ctx, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_asset_count(struct fk_store *st, int64_t *n, struct fk_err *err) FK_WUR;
+/* Names of assets whose backup_of names no asset (at most max, into list). */
+enum fk_code fk_store_asset_dangling(struct fk_store *st, size_t max, struct fk_buf *list,
+                                     size_t *n, struct fk_err *err) FK_WUR;
+
+/* The systems an incident hit. */
+enum fk_code fk_store_incident_asset_add(struct fk_store *st, int64_t incident,
+                                         const struct fk_asset *a, bool *added,
+                                         struct fk_err *err) FK_WUR;
+enum fk_code fk_store_incident_assets(struct fk_store *st, int64_t incident,
+                                      struct fk_asset **out, size_t *n, struct fk_err *err) FK_WUR;
+
+struct fk_sweep {
+	char *criteria; /* comma-separated, as given */
+	char *procedure, *countermeasure, *reconnect, *reply_to;
+	int64_t deadline; /* FK_TIME_NONE when none */
+	int64_t started_at;
+	char *started_by;
+};
+void fk_sweep_release(struct fk_sweep *s);
+enum fk_code fk_store_sweep_get(struct fk_store *st, int64_t incident, struct fk_sweep *out,
+                                bool *exists, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_sweep_put(struct fk_store *st, int64_t incident, const struct fk_sweep *s,
+                                struct fk_err *err) FK_WUR;
+/* Adds an entry (state unchecked) for every asset matching crit, or appends crit to the
+ * reasons of an existing entry; never resets a state. *added counts new entries. */
+enum fk_code fk_store_sweep_match(struct fk_store *st, int64_t incident,
+                                  const struct fk_criterion *crit, int64_t *added,
+                                  struct fk_err *err) FK_WUR;
+/* The same for the incident's affected assets (reason "affected"). */
+enum fk_code fk_store_sweep_add_affected(struct fk_store *st, int64_t incident, int64_t *added,
+                                         struct fk_err *err) FK_WUR;
+
+struct fk_sweep_entry {
+	struct fk_asset asset;
+	int state;
+	char *reasons;
+	char *note;
+	int64_t updated_at;
+	char *updated_by;
+};
+void fk_sweep_entry_release(struct fk_sweep_entry *e);
+enum fk_code fk_store_sweep_entry_get(struct fk_store *st, int64_t incident, const char *asset,
+                                      struct fk_sweep_entry *out, struct fk_err *err) FK_WUR;
+/* Moves an entry to state with note (NULL keeps the note), recording the change. */
+enum fk_code fk_store_sweep_entry_set(struct fk_store *st, int64_t incident,
+                                      const struct fk_sweep_entry *before, int state,
+                                      const char *note, struct fk_err *err) FK_WUR;
+typedef enum fk_code (*fk_sweep_cb)(void *ctx, const struct fk_sweep_entry *e);
+/* Entries ordered by department then name; state FK_UNSET (-1) for all. */
+enum fk_code fk_store_sweep_each(struct fk_store *st, int64_t incident, int state,
+                                 const char *department, fk_sweep_cb cb, void *ctx,
+                                 struct fk_err *err) FK_WUR;
+struct fk_sweep_count {
+	char *department; /* "" when the asset has none */
+	int64_t by_state[FK_SW_COUNT];
+};
+/* Counts per department and state, departments in order. */
+enum fk_code fk_store_sweep_counts(struct fk_store *st, int64_t incident,
+                                   struct fk_sweep_count **out, size_t *n,
+                                   struct fk_err *err) FK_WUR;
+
+struct fk_measure {
+	int64_t id;
+	int no; /* M<no> */
+	int kind;
+	char *title, *target_level, *owner;
+	int64_t cost; /* -1 when unknown */
+	int64_t due_at;
+	char *approved_by;
+	int64_t approved_at;
+	int64_t created_at;
+	char *created_by;
+};
+void fk_measure_release(struct fk_measure *m);
+enum fk_code fk_store_measure_insert(struct fk_store *st, int64_t incident, struct fk_measure *m,
+                                     struct fk_err *err) FK_WUR;
+enum fk_code fk_store_measures(struct fk_store *st, int64_t incident, struct fk_measure **out,
+                               size_t *n, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_measure_approve(struct fk_store *st, int64_t incident,
+                                      const struct fk_measure *m, struct fk_err *err) FK_WUR;
+/* Creates pending entries for every system in scope not yet in the rollout. */
+enum fk_code fk_store_rollout_create(struct fk_store *st, int64_t incident,
+                                     const struct fk_measure *m, unsigned scope, int64_t *added,
+                                     struct fk_err *err) FK_WUR;
+struct fk_rollout_entry {
+	struct fk_asset asset;
+	char *scope;
+	int state;
+	char *reason, *accepted_by;
+	int64_t updated_at;
+	char *updated_by;
+};
+void fk_rollout_entry_release(struct fk_rollout_entry *e);
+enum fk_code fk_store_rollout_entry_get(struct fk_store *st, const struct fk_measure *m,
+                                        const char *asset, struct fk_rollout_entry *out,
+                                        struct fk_err *err) FK_WUR;
+enum fk_code fk_store_rollout_entry_set(struct fk_store *st, int64_t incident,
+                                        const struct fk_measure *m,
+                                        const struct fk_rollout_entry *before, int state,
+                                        const char *reason, const char *accepted_by,
+                                        struct fk_err *err) FK_WUR;
+typedef enum fk_code (*fk_rollout_cb)(void *ctx, const struct fk_rollout_entry *e);
+enum fk_code fk_store_rollout_each(struct fk_store *st, const struct fk_measure *m, int state,
+                                   fk_rollout_cb cb, void *ctx, struct fk_err *err) FK_WUR;
+/* Counts per state (and per scope key: affected, similar, spare, all). */
+enum fk_code fk_store_rollout_counts(struct fk_store *st, const struct fk_measure *m,
+                                     int64_t by_state[FK_RO_COUNT], struct fk_err *err) FK_WUR;
+/* Pending entries of every measure of the incident, as "M1 pc-0042" (at most max). */
+enum fk_code fk_store_rollout_pending(struct fk_store *st, int64_t incident, size_t max,
+                                      struct fk_buf *list, size_t *n, struct fk_err *err) FK_WUR;
+
+/* Sweep coverage and rollout progress of each incident, ordered by incident (for boards). */
+struct fk_sweep_summary {
+	int64_t incident;
+	int64_t total, checked;         /* sweep entries */
+	int64_t ro_total, ro_done;      /* rollout entries; done = applied, verified, exception */
+};
+enum fk_code fk_store_sweep_summaries(struct fk_store *st, struct fk_sweep_summary **out,
+                                      size_t *n, struct fk_err *err) FK_WUR;
+
 #endif

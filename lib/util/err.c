@@ -61,3 +61,14 @@ const char *fk_err_msg(const struct fk_err *err, enum fk_lang lang)
 {
 	return lang == FK_LANG_JA && err->ja[0] ? err->ja : err->en;
 }
+
+enum fk_code fk_err_set(struct fk_err *err, enum fk_code code, const char *field, const char *en,
+                        const char *ja)
+{
+	if (err) {
+		fk_err_set_(err, code, field, 0, 0);
+		snprintf(err->en, sizeof err->en, "%s", en);
+		snprintf(err->ja, sizeof err->ja, "%s", ja);
+	}
+	return code;
+}

@@ -44,6 +44,10 @@ void fk_err_clear(struct fk_err *err);
 /* The message in lang. */
 const char *fk_err_msg(const struct fk_err *err, enum fk_lang lang);
 
+/* Sets err from two ready texts (for messages built at run time); returns code. */
+enum fk_code fk_err_set(struct fk_err *err, enum fk_code code, const char *field, const char *en,
+                        const char *ja);
+
 /* Internal helper for the macros below: sets code and field, returns code. The two int
  * arguments are the snprintf results, evaluated before the call. */
 enum fk_code fk_err_set_(struct fk_err *err, enum fk_code code, const char *field, int en_len,

@@ -196,7 +196,7 @@ enum fk_code cli_store(struct cli *c, bool create)
 
 void cli_json_out(json_t *root)
 {
-	char *text = json_dumps(root, JSON_INDENT(2));
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 	fputs(text ? text : "null", stdout);
 	fputc('\n', stdout);
 	free(text);
@@ -232,7 +232,7 @@ void cli_jarr_begin(json_t *head, const char *key)
 void cli_jarr_item(json_t *item)
 {
 	/* One fputs per item: json_dumpf's many small writes cost more than the encoding. */
-	char *text = json_dumps(item, JSON_INDENT(2));
+	char *text = json_dumps(item, JSON_INDENT(2) | JSON_REAL_PRECISION(6));
 	fputs(jarr_first ? "\n" : ",\n", stdout);
 	fputs(text ? text : "null", stdout);
 	free(text);

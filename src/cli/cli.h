@@ -97,6 +97,14 @@ enum fk_code cli_incident(struct cli *c, const char *id, struct fk_incident *out
 /* JSON of an incident's own fields. */
 json_t *cli_incident_json(struct cli *c, const struct fk_incident *inc);
 
+/* Shared by the inventory and sweep commands (cmd_asset.c). */
+struct fk_import_report;
+struct fk_asset;
+FILE *cli_open_input(struct cli *c, const char *path);
+void cli_print_report(struct cli *c, const struct fk_import_report *r);
+json_t *cli_asset_json(const struct fk_asset *a);
+void cli_csv_row(FILE *f, const char *const *v, size_t n);
+
 #define CMD(name, flags, en, ja) enum fk_code cmd_##name(struct cli *c, int argc, char **argv);
 #include "commands.def"
 #undef CMD

@@ -42,6 +42,14 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 			json_object_set_new(o, "phases", ph);
 			json_object_set_new(o, "overdue", json_integer(r->overdue));
 			json_object_set_new(o, "next_due", cli_json_time(c, r->next_due));
+			json_object_set_new(
+			    o, "sweep",
+			    json_pack("{s:I, s:I, s:f}", "total", (json_int_t)r->sweep_total, "checked",
+			              (json_int_t)r->sweep_checked,
+			              "coverage", r->sweep_total ? (double)r->sweep_checked / (double)r->sweep_total : 0.0));
+			json_object_set_new(o, "rollout",
+			                    json_pack("{s:I, s:I}", "total", (json_int_t)r->rollout_total,
+			                              "done", (json_int_t)r->rollout_done));
 			cli_jarr_item(o);
 		}
 		cli_jarr_end();
@@ -69,6 +77,10 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 		printf(" ");
 		fk_utf8_fput(stdout, TR(c->lang, "NEXT DUE", "次の期限"), 16);
 		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "SWEEP", "全社調査"), 8);
+		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "ROLLOUT", "対策展開"), 13);
+		printf(" ");
 		fk_utf8_fput(stdout, TR(c->lang, "OWNER", "責任者"), 12);
 		printf(" %s\n", TR(c->lang, "TITLE", "件名"));
 	}
@@ -95,7 +107,14 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 		printf(" %-5s %-8d ", cell, r->overdue);
 		cli_time(c, r->next_due, due);
 		fk_utf8_fput(stdout, due, 16);
-		printf(" ");
+		char sweep[24] = "-", rollout[40] = "-";
+		if (r->sweep_total)
+			snprintf(sweep, sizeof sweep, "%lld%%",
+			         (long long)(r->sweep_checked * 100 / r->sweep_total));
+		if (r->rollout_total)
+			snprintf(rollout, sizeof rollout, "%lld/%lld", (long long)r->rollout_done,
+			         (long long)r->rollout_total);
+		printf(" %-8s %-13s ", sweep, rollout);
 		fk_utf8_fput(stdout, r->owner ? r->owner : "-", 12);
 		printf(" %s\n", r->inc.title);
 	}

@@ -3,6 +3,7 @@
  */
 #include "fukkyu/common.h"
 #include "cli.h"
+#include "fukkyu/sweep.h"
 #include "util/utf8.h"
 
 /* Per-phase progress of one incident, from its tasks. */
@@ -397,6 +398,59 @@ static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 	return FK_OK;
 }
 
+/* incident assets ID [list] | incident assets ID add NAME... : the systems the incident hit. */
+static enum fk_code incident_assets(struct cli *c, int argc, char **argv)
+{
+	char **pos = fk_xcalloc((size_t)argc + 1, sizeof *pos);
+	int npos;
+	bool help;
+	struct fk_incident inc;
+	enum fk_code rc = cli_parse(c, argc, argv, NULL, 0,
+	                            "incident assets ID [list] | incident assets ID add NAME...", 1,
+	                            argc, pos, &npos, &help);
+	const char *verb = npos > 1 ? pos[1] : "list";
+	if (!rc && !help && strcmp(verb, "add") && strcmp(verb, "list"))
+		rc = FK_ERR(&c->err, FK_EUSAGE, verb, "unknown verb '%s': expected add or list",
+		            "'%s' は使えません: add か list を指定してください", verb);
+	if (!rc && !help && !strcmp(verb, "add")) {
+		size_t added;
+		if (npos < 3)
+			rc = FK_ERR0(&c->err, FK_EUSAGE, "NAME", "name at least one asset to add",
+			             "追加する資産の名前を1つ以上指定してください");
+		else if (!(rc = fk_incident_assets_add(&c->ctx, pos[0], pos + 2, (size_t)npos - 2,
+		                                        &added, &c->err))) {
+			if (c->json)
+				cli_json_out(json_pack("{s:s, s:I}", "incident", pos[0], "added", (json_int_t)added));
+			else
+				printf(TR(c->lang, "%s: %zu affected systems added\n",
+				          "%s: 被害システムを %zu 台追加しました\n"),
+				       pos[0], added);
+		}
+	} else if (!rc && !help && !(rc = cli_incident(c, pos[0], &inc))) {
+		struct fk_asset *a;
+		size_t n;
+		if (!(rc = fk_store_incident_assets(c->st, inc.id, &a, &n, &c->err))) {
+			json_t *arr = json_array();
+			for (size_t i = 0; i < n; i++) {
+				if (c->json)
+					json_array_append_new(arr, cli_asset_json(&a[i]));
+				else
+					printf("%-24s %-16s %s %s\n", a[i].col[FK_ACOL_NAME],
+					       a[i].col[FK_ACOL_IP] ? a[i].col[FK_ACOL_IP] : "-",
+					       a[i].col[FK_ACOL_OS] ? a[i].col[FK_ACOL_OS] : "-",
+					       a[i].col[FK_ACOL_OS_VERSION] ? a[i].col[FK_ACOL_OS_VERSION] : "");
+			}
+			if (c->json)
+				cli_json_out(json_pack("{s:s, s:O}", "incident", inc.ref, "assets", arr));
+			json_decref(arr);
+			FK_FREE_ARRAY(a, n, fk_asset_release);
+		}
+		fk_incident_release(&inc);
+	}
+	free(pos);
+	return rc;
+}
+
 enum fk_code cmd_incident(struct cli *c, int argc, char **argv)
 {
 	static const struct subcmd subs[] = {
@@ -411,6 +465,7 @@ enum fk_code cmd_incident(struct cli *c, int argc, char **argv)
 	     "次の状態へ進める (緊急対応を出るとき、封じ込め日時が未設定なら現在時刻を記録)"},
 	    {"close", incident_close, "close (every item done or not applicable)",
 	     "完了にする (全項目が完了か対象外)"},
+	    {"assets", incident_assets, "the systems the incident hit: assets ID add NAME...", "被害を受けたシステム: assets ID add NAME..."},
 	    {"history", incident_history, "every change: who, when, old → new",
 	     "変更履歴 (誰が・いつ・旧→新)"},
 	};

@@ -1,0 +1,871 @@
+/*
+ * sweep.c - inventory import, the company-wide sweep, countermeasures and their rollout.
+ */
+#include "fukkyu/common.h"
+#include "fukkyu/sweep.h"
+#include "util/csv.h"
+#include "util/time.h"
+#include "util/utf8.h"
+
+#include <arpa/inet.h>
+#include <jansson.h>
+
+#define FIELD_MAX 1000 /* bytes per inventory field */
+
+static void report_init(struct fk_import_report *r)
+{
+	memset(r, 0, sizeof *r);
+	fk_buf_init(&r->errors_en, 0);
+	fk_buf_init(&r->errors_ja, 0);
+}
+
+void fk_import_report_release(struct fk_import_report *r)
+{
+	fk_buf_release(&r->errors_en);
+	fk_buf_release(&r->errors_ja);
+	report_init(r);
+}
+
+/* Adds one error line "origin:line:column: what" in each language. */
+static void report_error(struct fk_import_report *r, const char *origin, long line, int column,
+                         const char *en, const char *ja)
+{
+	if (r->n_errors++ >= FK_IMPORT_MAX_ERRORS)
+		return;
+	(void)fk_buf_addf(&r->errors_en, "%s:%ld:%d: %s\n", origin, line, column, en);
+	(void)fk_buf_addf(&r->errors_ja, "%s:%ld:%d: %s\n", origin, line, column, ja);
+}
+
+static enum fk_code finish(struct fk_ctx *c, enum fk_code rc, struct fk_err *err)
+{
+	if (!rc)
+		return fk_store_commit(c->st, err);
+	fk_store_rollback(c->st);
+	return rc;
+}
+
+/* ---- a set of names seen in one file (duplicate detection without a database round trip) */
+
+struct name_set {
+	struct {
+		uint64_t hash;
+		long line;
+	} *slot;
+	size_t cap, n;
+};
+
+static uint64_t hash_name(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a 64 */
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h ? h : 1;
+}
+
+/* Returns the line the name was first seen on, or 0 after adding it. A 64-bit hash: two
+ * different names collide with probability about n^2 / 2^65 (3e-8 for a million). */
+static long name_set_add(struct name_set *s, const char *name, long line)
+{
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		__typeof__(s->slot) slot = fk_xcalloc(cap, sizeof *slot);
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->slot[i].hash)
+				continue;
+			size_t j = s->slot[i].hash & (cap - 1);
+			while (slot[j].hash)
+				j = (j + 1) & (cap - 1);
+			slot[j] = s->slot[i];
+		}
+		free(s->slot);
+		s->slot = slot;
+		s->cap = cap;
+	}
+	uint64_t h = hash_name(name);
+	size_t j = h & (s->cap - 1);
+	for (; s->slot[j].hash; j = (j + 1) & (s->cap - 1))
+		if (s->slot[j].hash == h)
+			return s->slot[j].line;
+	s->slot[j].hash = h;
+	s->slot[j].line = line;
+	s->n++;
+	return 0;
+}
+
+/* ---- one inventory row ------------------------------------------------------------------ */
+
+static bool parse_bool(const char *v, bool *out)
+{
+	static const char *const yes[] = {"true", "yes", "1", "TRUE", "Yes", "YES", "True"};
+	static const char *const no[] = {"false", "no", "0", "FALSE", "No", "NO", "False", ""};
+	for (size_t i = 0; i < FK_ARRAY_LEN(yes); i++)
+		if (!strcmp(v, yes[i]))
+			return *out = true;
+	for (size_t i = 0; i < FK_ARRAY_LEN(no); i++)
+		if (!strcmp(v, no[i]))
+			return !(*out = false);
+	return false;
+}
+
+/*
+ * Validates vals (by column; NULL when absent) into a; errors go to r with the column
+ * number of each field (colno[i], 0 when absent). Returns true when the row is good.
+ */
+static bool check_row(const char *origin, long line, const char *const vals[FK_ACOL_COUNT],
+                      const int colno[FK_ACOL_COUNT], struct fk_asset *a,
+                      struct fk_import_report *r)
+{
+	size_t before = r->n_errors;
+	char en[512], ja[512];
+	memset(a, 0, sizeof *a);
+	a->role = FK_AROLE_OTHER;
+	for (int i = 0; i < FK_ACOL_COUNT; i++) {
+		const char *v = vals[i];
+		if (!v || !*v)
+			continue;
+		struct fk_err e;
+		if (strlen(v) > FIELD_MAX || fk_text_check(v, fk_asset_cols[i], &e) ||
+		    strpbrk(v, "\n\t")) {
+			snprintf(en, sizeof en,
+			         "%s: not a one-line UTF-8 text of at most %d bytes without control "
+			         "characters",
+			         fk_asset_cols[i], FIELD_MAX);
+			snprintf(ja, sizeof ja,
+			         "%s: 制御文字を含まない %d バイト以内の1行の UTF-8 テキストが必要です",
+			         fk_asset_cols[i], FIELD_MAX);
+			report_error(r, origin, line, colno[i], en, ja);
+			continue;
+		}
+		a->col[i] = fk_xstrdup(v);
+	}
+	if (!a->col[FK_ACOL_NAME]) {
+		report_error(r, origin, line, colno[FK_ACOL_NAME],
+		             "name: missing: every asset needs a unique name",
+		             "name: ありません: 資産には一意の名前が必要です");
+	}
+	const char *ip = a->col[FK_ACOL_IP];
+	unsigned char addr[16];
+	if (ip && inet_pton(AF_INET, ip, addr) != 1 && inet_pton(AF_INET6, ip, addr) != 1) {
+		snprintf(en, sizeof en, "ip: '%.200s' is not an IPv4 or IPv6 address", ip);
+		snprintf(ja, sizeof ja, "ip: '%.200s' は IPv4/IPv6 アドレスではありません", ip);
+		report_error(r, origin, line, colno[FK_ACOL_IP], en, ja);
+	}
+	const char *role = a->col[FK_ACOL_ROLE];
+	if (role && fk_enum_parse(fk_asset_roles, FK_AROLE_COUNT, role, "role", &a->role, NULL)) {
+		snprintf(en, sizeof en, "role: '%.200s': expected server, client, network or other",
+		         role);
+		snprintf(ja, sizeof ja,
+		         "role: '%.200s': server, client, network, other のいずれかが必要です", role);
+		report_error(r, origin, line, colno[FK_ACOL_ROLE], en, ja);
+	}
+	const char *crit = a->col[FK_ACOL_CRITICALITY];
+	int sev;
+	if (crit && fk_enum_parse(fk_severities, FK_SEV_COUNT, crit, "criticality", &sev, NULL)) {
+		snprintf(en, sizeof en,
+		         "criticality: '%.200s': expected low, medium, high or critical", crit);
+		snprintf(ja, sizeof ja,
+		         "criticality: '%.200s': low, medium, high, critical のいずれかが必要です",
+		         crit);
+		report_error(r, origin, line, colno[FK_ACOL_CRITICALITY], en, ja);
+	}
+	const char *spare = vals[FK_ACOL_SPARE] ? vals[FK_ACOL_SPARE] : "";
+	if (!parse_bool(spare, &a->spare)) {
+		snprintf(en, sizeof en, "spare: '%.200s' is not a boolean: expected true/false, "
+		         "yes/no or 1/0", spare);
+		snprintf(ja, sizeof ja, "spare: '%.200s' は真偽値ではありません: true/false, yes/no, "
+		         "1/0 のいずれかが必要です", spare);
+		report_error(r, origin, line, colno[FK_ACOL_SPARE], en, ja);
+	}
+	free(a->col[FK_ACOL_SPARE]);
+	a->col[FK_ACOL_SPARE] = NULL;
+	return r->n_errors == before;
+}
+
+/* Checks a row, detects duplicates and writes it while the file is still clean. */
+static enum fk_code take_row(struct fk_ctx *c, const char *origin, long line,
+                             const char *const vals[FK_ACOL_COUNT],
+                             const int colno[FK_ACOL_COUNT], struct name_set *seen,
+                             struct fk_import_report *r, struct fk_err *err)
+{
+	struct fk_asset a;
+	enum fk_code rc = FK_OK;
+	r->rows++;
+	bool good = check_row(origin, line, vals, colno, &a, r);
+	long first = a.col[FK_ACOL_NAME] ? name_set_add(seen, a.col[FK_ACOL_NAME], line) : 0;
+	if (first) {
+		char en[512], ja[512];
+		snprintf(en, sizeof en, "name: '%.200s' also appears on line %ld: names must be unique",
+		         a.col[FK_ACOL_NAME], first);
+		snprintf(ja, sizeof ja, "name: '%.200s' は %ld 行目にもあります: 名前は一意にしてください",
+		         a.col[FK_ACOL_NAME], first);
+		report_error(r, origin, line, colno[FK_ACOL_NAME], en, ja);
+		good = false;
+	}
+	if (good && !r->n_errors) {
+		bool inserted;
+		rc = fk_store_asset_upsert(c->st, &a, &inserted, err);
+		r->inserted += inserted;
+		r->updated += !inserted;
+	}
+	fk_asset_release(&a);
+	return rc;
+}
+
+static enum fk_code import_csv(struct fk_ctx *c, FILE *f, const char *origin, struct name_set *seen,
+                               struct fk_import_report *r, struct fk_err *err)
+{
+	struct fk_csv csv;
+	bool got;
+	int map[FK_CSV_MAX_FIELDS]; /* csv column -> asset column */
+	int colno[FK_ACOL_COUNT] = {0};
+	size_t ncols = 0;
+	fk_csv_init(&csv, f, origin);
+	enum fk_code rc = fk_csv_next(&csv, &got, err);
+	if (!rc && !got)
+		rc = FK_ERR(err, FK_EINVAL, origin,
+		            "%s: the file is empty: expected a header row (name,ip,os,...) and assets",
+		            "%s: ファイルが空です: 見出し行 (name,ip,os,...) と資産の行が必要です",
+		            origin);
+	if (!rc) {
+		ncols = csv.n;
+		for (size_t i = 0; i < ncols; i++) {
+			const char *h = fk_csv_field(&csv, i);
+			map[i] = -1;
+			for (int k = 0; k < FK_ACOL_COUNT; k++)
+				if (!strcmp(h, fk_asset_cols[k]))
+					map[i] = k;
+			char en[512], ja[512];
+			if (map[i] < 0) {
+				snprintf(en, sizeof en,
+				         "unknown column '%.100s': expected name, ip, os, os_version, "
+				         "software, department, owner, role, criticality, location, spare, "
+				         "backup_of, tags",
+				         h);
+				snprintf(ja, sizeof ja, "列 '%.100s' は不明です: 使える列は name, ip, os, "
+				         "os_version, software, department, owner, role, criticality, "
+				         "location, spare, backup_of, tags", h);
+				report_error(r, origin, 1, (int)i + 1, en, ja);
+			} else if (colno[map[i]]) {
+				snprintf(en, sizeof en, "column '%s' appears twice", h);
+				snprintf(ja, sizeof ja, "列 '%s' が2回あります", h);
+				report_error(r, origin, 1, (int)i + 1, en, ja);
+			} else {
+				colno[map[i]] = (int)i + 1;
+			}
+		}
+		if (!colno[FK_ACOL_NAME])
+			report_error(r, origin, 1, 1, "no 'name' column: it is required",
+			             "'name' 列がありません: 必須です");
+	}
+	while (!rc && !r->n_errors && !(rc = fk_csv_next(&csv, &got, err)) && got) {
+		if (csv.n == 1 && !fk_csv_len(&csv, 0))
+			continue; /* a blank line */
+		const char *vals[FK_ACOL_COUNT] = {0};
+		if (csv.n != ncols) {
+			char en[256], ja[256];
+			snprintf(en, sizeof en, "%zu fields, expected %zu as in the header", csv.n, ncols);
+			snprintf(ja, sizeof ja, "フィールドが %zu 個です: 見出しと同じ %zu 個が必要です",
+			         csv.n, ncols);
+			report_error(r, origin, csv.line, (int)(csv.n < ncols ? csv.n : ncols), en, ja);
+			r->rows++;
+			continue;
+		}
+		bool nul = false;
+		for (size_t i = 0; i < csv.n; i++) {
+			nul = nul || memchr(fk_csv_field(&csv, i), '\0', fk_csv_len(&csv, i));
+			if (map[i] >= 0)
+				vals[map[i]] = fk_csv_field(&csv, i);
+		}
+		if (nul) {
+			report_error(r, origin, csv.line, 1, "a NUL byte: this is not a text file",
+			             "NUL バイトがあります: テキストファイルではありません");
+			continue;
+		}
+		rc = take_row(c, origin, csv.line, vals, colno, seen, r, err);
+	}
+	/* Keep validating after the first error so every error is listed (up to the limit). */
+	while (!rc && r->n_errors && r->n_errors <= FK_IMPORT_MAX_ERRORS &&
+	       !(rc = fk_csv_next(&csv, &got, err)) && got) {
+		if (csv.n == 1 && !fk_csv_len(&csv, 0))
+			continue;
+		const char *vals[FK_ACOL_COUNT] = {0};
+		if (csv.n != ncols) {
+			report_error(r, origin, csv.line, 1, "wrong number of fields",
+			             "フィールドの数が違います");
+			continue;
+		}
+		for (size_t i = 0; i < csv.n; i++)
+			if (map[i] >= 0)
+				vals[map[i]] = fk_csv_field(&csv, i);
+		rc = take_row(c, origin, csv.line, vals, colno, seen, r, err);
+	}
+	fk_csv_release(&csv);
+	return rc;
+}
+
+static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
+                                 struct name_set *seen, struct fk_import_report *r,
+                                 struct fk_err *err)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	enum fk_code rc = FK_OK;
+	static const int colno[FK_ACOL_COUNT] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	while (!rc && r->n_errors <= FK_IMPORT_MAX_ERRORS && (len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		if (len == 0 || (len == 1 && line[0] == '\n'))
+			continue;
+		json_error_t je;
+		json_t *o = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &je);
+		char en[512], ja[512];
+		if (!o || !json_is_object(o)) {
+			snprintf(en, sizeof en, "not a JSON object: %s", o ? "another JSON value" : je.text);
+			snprintf(ja, sizeof ja, "JSON オブジェクトではありません: %s",
+			         o ? "別の JSON 値" : je.text);
+			report_error(r, origin, lineno, o ? 1 : je.column, en, ja);
+			json_decref(o);
+			continue;
+		}
+		const char *vals[FK_ACOL_COUNT] = {0};
+		char *owned[FK_ACOL_COUNT] = {0};
+		const char *k;
+		json_t *v;
+		bool ok = true;
+		json_object_foreach(o, k, v)
+		{
+			int col = -1;
+			for (int i = 0; i < FK_ACOL_COUNT; i++)
+				if (!strcmp(k, fk_asset_cols[i]))
+					col = i;
+			if (col < 0 || !(json_is_string(v) || json_is_boolean(v) ||
+			                 json_is_integer(v) || json_is_null(v))) {
+				snprintf(en, sizeof en,
+				         col < 0 ? "unknown key '%.100s': expected the inventory columns"
+				                 : "'%.100s' must be a string, a boolean or null",
+				         k);
+				snprintf(ja, sizeof ja,
+				         col < 0 ? "キー '%.100s' は不明です: 資産台帳の列名が必要です"
+				                 : "'%.100s' は文字列・真偽値・null のいずれかが必要です",
+				         k);
+				report_error(r, origin, lineno, 1, en, ja);
+				ok = false;
+				continue;
+			}
+			if (json_is_string(v))
+				vals[col] = json_string_value(v);
+			else if (json_is_boolean(v))
+				vals[col] = json_is_true(v) ? "true" : "false";
+			else if (json_is_integer(v)) {
+				char num[32];
+				snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
+				vals[col] = owned[col] = fk_xstrdup(num);
+			}
+		}
+		if (ok)
+			rc = take_row(c, origin, lineno, vals, colno, seen, r, err);
+		for (int i = 0; i < FK_ACOL_COUNT; i++)
+			free(owned[i]);
+		json_decref(o);
+	}
+	free(line);
+	if (!rc && ferror(f))
+		rc = FK_ERR(err, FK_EIO, origin, "cannot read '%s'", "'%s' を読めません", origin);
+	return rc;
+}
+
+enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int format,
+                             struct fk_import_report *r, struct fk_err *err)
+{
+	struct name_set seen = {0};
+	report_init(r);
+	enum fk_code rc = fk_store_begin(c->st, c->actor, c->now, err);
+	if (rc)
+		return rc;
+	rc = format == FK_IMPORT_JSONL ? import_jsonl(c, f, origin, &seen, r, err)
+	                               : import_csv(c, f, origin, &seen, r, err);
+	free(seen.slot);
+	if (!rc && !r->n_errors && !r->rows)
+		report_error(r, origin, 1, 1, "no assets in the file", "ファイルに資産がありません");
+	if (!rc && !r->n_errors) {
+		/* backup_of must name an asset of the inventory (this file or earlier ones). */
+		struct fk_buf list = FK_BUF_INIT;
+		size_t n;
+		rc = fk_store_asset_dangling(c->st, 10, &list, &n, err);
+		if (!rc && n) {
+			char en[768], ja[768];
+			snprintf(en, sizeof en,
+			         "backup_of names no asset of the inventory for %zu assets: %s", n,
+			         list.ptr);
+			snprintf(ja, sizeof ja, "backup_of が資産台帳にない資産を指しています (%zu 件): %s",
+			         n, list.ptr);
+			report_error(r, origin, 1, 1, en, ja);
+		}
+		fk_buf_release(&list);
+	}
+	if (!rc && r->n_errors)
+		rc = FK_ERR(err, FK_EINVAL, origin,
+		            "%s: %zu errors, nothing was imported (the errors are listed above)",
+		            "%s: エラー %zu 件のため何も取り込んでいません (エラーは上に表示)", origin,
+		            r->n_errors);
+	if (!rc) {
+		char what[96];
+		snprintf(what, sizeof what, "%lld rows (%lld new, %lld updated)", (long long)r->rows,
+		         (long long)r->inserted, (long long)r->updated);
+		rc = fk_store_note_change(c->st, 0, "inventory", "import", what, err);
+	}
+	return finish(c, rc, err);
+}
+
+/* ---- incident assets and the sweep ------------------------------------------------------ */
+
+static enum fk_code begin_on(struct fk_ctx *c, const char *id, struct fk_incident *inc,
+                             struct fk_err *err)
+{
+	enum fk_code rc = fk_store_begin(c->st, c->actor, c->now, err);
+	if (!rc && (rc = fk_store_incident_find(c->st, id, inc, err)))
+		fk_store_rollback(c->st);
+	return rc;
+}
+
+enum fk_code fk_incident_assets_add(struct fk_ctx *c, const char *id, char *const *names,
+                                    size_t n, size_t *added, struct fk_err *err)
+{
+	struct fk_incident inc;
+	*added = 0;
+	enum fk_code rc = begin_on(c, id, &inc, err);
+	if (rc)
+		return rc;
+	for (size_t i = 0; !rc && i < n; i++) {
+		struct fk_asset a;
+		bool was_added;
+		if ((rc = fk_store_asset_find(c->st, names[i], &a, err)))
+			break;
+		rc = fk_store_incident_asset_add(c->st, inc.id, &a, &was_added, err);
+		*added += was_added;
+		fk_asset_release(&a);
+	}
+	rc = finish(c, rc, err);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code fk_sweep_start(struct fk_ctx *c, const char *id, char *const *criteria, size_t n,
+                            int64_t *added, struct fk_err *err)
+{
+	struct fk_incident inc;
+	struct fk_criterion *crit = fk_xcalloc(n ? n : 1, sizeof *crit);
+	struct fk_buf all = FK_BUF_INIT;
+	enum fk_code rc = FK_OK;
+	size_t parsed = 0;
+	*added = 0;
+	for (; !rc && parsed < n; parsed++)
+		rc = fk_criterion_parse(criteria[parsed], &crit[parsed], err);
+	if (rc)
+		parsed--;
+	if (!rc && !n)
+		rc = FK_ERR0(err, FK_EUSAGE, "--match",
+		             "no criterion: give at least one --match (os, os_version, software:NAME, "
+		             "software:NAME@VERSION, tag:T, department:D)",
+		             "条件がありません: --match を1つ以上指定してください (os, os_version, "
+		             "software:NAME, software:NAME@VERSION, tag:T, department:D)");
+	if (!rc && !(rc = begin_on(c, id, &inc, err))) {
+		struct fk_sweep sw;
+		bool exists;
+		rc = fk_store_sweep_get(c->st, inc.id, &sw, &exists, err);
+		/* The criteria accumulate: a re-run adds to the earlier ones. */
+		if (!rc && exists)
+			(void)fk_buf_adds(&all, sw.criteria);
+		for (size_t i = 0; !rc && i < n; i++) {
+			const char *t = crit[i].text;
+			bool dup = false;
+			for (const char *p = all.ptr; *p && !dup;) {
+				const char *e = strchr(p, ',');
+				size_t l = e ? (size_t)(e - p) : strlen(p);
+				dup = l == strlen(t) && !strncmp(p, t, l);
+				p += l + (e != NULL);
+			}
+			if (!dup)
+				(void)fk_buf_addf(&all, "%s%s", all.len ? "," : "", t);
+		}
+		if (!rc) {
+			free(sw.criteria);
+			sw.criteria = fk_xstrdup(all.ptr);
+			rc = fk_store_sweep_put(c->st, inc.id, &sw, err);
+		}
+		fk_sweep_release(&sw);
+		int64_t k;
+		if (!rc && !(rc = fk_store_sweep_add_affected(c->st, inc.id, &k, err)))
+			*added += k;
+		for (size_t i = 0; !rc && i < n; i++)
+			if (!(rc = fk_store_sweep_match(c->st, inc.id, &crit[i], &k, err)))
+				*added += k;
+		if (!rc) {
+			char what[64];
+			snprintf(what, sizeof what, "%lld", (long long)*added);
+			rc = fk_store_note_change(c->st, inc.id, "sweep", "added", what, err);
+		}
+		rc = finish(c, rc, err);
+		fk_incident_release(&inc);
+	}
+	for (size_t i = 0; i < parsed; i++)
+		fk_criterion_release(&crit[i]);
+	free(crit);
+	fk_buf_release(&all);
+	return rc;
+}
+
+/* Moves entry e to state, refusing transitions the state machine does not allow. */
+static enum fk_code move_entry(struct fk_ctx *c, int64_t incident, const struct fk_sweep_entry *e,
+                               int state, const char *note, struct fk_err *err)
+{
+	if (state != e->state && !fk_sweep_allowed(e->state, state)) {
+		struct fk_buf list = FK_BUF_INIT;
+		for (int s = 0; s < FK_SW_COUNT; s++)
+			if (fk_sweep_allowed(e->state, s))
+				(void)fk_buf_addf(&list, "%s%s", list.len ? ", " : "", fk_sweep_states[s].key);
+		enum fk_code rc = FK_ERR(
+		    err, FK_EREFUSED, "--state", "'%s' cannot go from %s to %s: allowed are %s",
+		    "'%s' は %s から %s へ移れません: 移れる状態は %s です", e->asset.col[FK_ACOL_NAME],
+		    fk_sweep_states[e->state].key, fk_sweep_states[state].key, list.ptr);
+		fk_buf_release(&list);
+		return rc;
+	}
+	if (state == e->state && !note)
+		return FK_OK;
+	return fk_store_sweep_entry_set(c->st, incident, e, state, note, err);
+}
+
+static enum fk_code check_note(const char *note, struct fk_err *err)
+{
+	if (note && strlen(note) > FK_TEXT_MAX)
+		return FK_ERR(err, FK_ETOOBIG, "--note", "--note is longer than %d bytes",
+		              "--note が %d バイトを超えています", FK_TEXT_MAX);
+	return note ? fk_text_check(note, "--note", err) : FK_OK;
+}
+
+enum fk_code fk_sweep_set(struct fk_ctx *c, const char *id, const char *asset, int state,
+                          const char *note, struct fk_err *err)
+{
+	struct fk_incident inc;
+	struct fk_sweep_entry e;
+	if (state < 0 || state >= FK_SW_COUNT)
+		return FK_ERR(err, FK_EUSAGE, "--state", "--state: value %d is out of range",
+		              "--state: 値 %d は範囲外です", state);
+	enum fk_code rc = check_note(note, err);
+	if (rc || (rc = begin_on(c, id, &inc, err)))
+		return rc;
+	if (!(rc = fk_store_sweep_entry_get(c->st, inc.id, asset, &e, err))) {
+		rc = move_entry(c, inc.id, &e, state, note, err);
+		fk_sweep_entry_release(&e);
+	}
+	if (!rc)
+		rc = fk_store_touch(c->st, inc.id, err);
+	rc = finish(c, rc, err);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code fk_sweep_instruct(struct fk_ctx *c, const char *id, const struct fk_sweep *in,
+                               struct fk_sweep *out, struct fk_err *err)
+{
+	struct fk_incident inc;
+	bool exists;
+	const char *texts[] = {in->procedure, in->countermeasure, in->reconnect, in->reply_to};
+	static const char *const fields[] = {"--procedure", "--countermeasure", "--reconnect",
+	                                     "--reply-to"};
+	enum fk_code rc = FK_OK;
+	for (size_t i = 0; !rc && i < FK_ARRAY_LEN(texts); i++)
+		if (texts[i])
+			rc = strlen(texts[i]) > FK_TEXT_MAX
+			         ? FK_ERR(err, FK_ETOOBIG, fields[i], "%s is too long", "%s が長すぎます",
+			                  fields[i])
+			         : fk_text_check(texts[i], fields[i], err);
+	if (rc || (rc = begin_on(c, id, &inc, err)))
+		return rc;
+	rc = fk_store_sweep_get(c->st, inc.id, out, &exists, err);
+	if (!rc && !exists)
+		rc = FK_ERR(err, FK_EREFUSED, "sweep",
+		            "%s has no sweep yet: start one with 'fukkyu sweep start %s --match ...'",
+		            "%s の調査はまだ開始されていません: 'fukkyu sweep start %s --match ...' で"
+		            "開始してください",
+		            inc.ref, inc.ref);
+	if (!rc) {
+		char **dst[] = {&out->procedure, &out->countermeasure, &out->reconnect, &out->reply_to};
+		for (size_t i = 0; i < FK_ARRAY_LEN(dst); i++) {
+			if (!texts[i])
+				continue;
+			free(*dst[i]);
+			*dst[i] = fk_xstrdup(texts[i]);
+		}
+		if (in->deadline != FK_TIME_NONE)
+			out->deadline = in->deadline;
+		rc = fk_store_sweep_put(c->st, inc.id, out, err);
+	}
+	if (rc && exists)
+		fk_sweep_release(out);
+	rc = finish(c, rc, err);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+/* Columns a returned sheet may hold: the ones fukkyu wrote, of which state and note are read. */
+static const char *const sheet_cols[] = {"name",       "ip",    "os",      "os_version",
+                                         "department", "owner", "location", "reasons",
+                                         "state",      "note"};
+
+enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const char *origin,
+                             struct fk_import_report *r, struct fk_err *err)
+{
+	struct fk_incident inc;
+	struct fk_csv csv;
+	struct name_set seen = {0};
+	bool got;
+	int col_name = -1, col_state = -1, col_note = -1;
+	report_init(r);
+	enum fk_code rc = begin_on(c, id, &inc, err);
+	if (rc)
+		return rc;
+	fk_csv_init(&csv, f, origin);
+	rc = fk_csv_next(&csv, &got, err);
+	if (!rc && !got)
+		report_error(r, origin, 1, 1, "the file is empty: expected the sheet's header row",
+		             "ファイルが空です: シートの見出し行が必要です");
+	for (size_t i = 0; !rc && got && i < csv.n; i++) {
+		const char *h = fk_csv_field(&csv, i);
+		bool known = false;
+		for (size_t k = 0; k < FK_ARRAY_LEN(sheet_cols); k++)
+			known = known || !strcmp(h, sheet_cols[k]);
+		if (!known) {
+			char en[256], ja[256];
+			snprintf(en, sizeof en, "unknown column '%.100s': expected the sheet's columns "
+			         "(name, state, note ...)", h);
+			snprintf(ja, sizeof ja, "列 '%.100s' は不明です: シートの列 (name, state, note など) "
+			         "が必要です", h);
+			report_error(r, origin, 1, (int)i + 1, en, ja);
+		}
+		col_name = !strcmp(h, "name") ? (int)i : col_name;
+		col_state = !strcmp(h, "state") ? (int)i : col_state;
+		col_note = !strcmp(h, "note") ? (int)i : col_note;
+	}
+	size_t ncols = got ? csv.n : 0;
+	if (!rc && got && (col_name < 0 || col_state < 0))
+		report_error(r, origin, 1, 1, "the sheet needs the columns name and state",
+		             "シートには name 列と state 列が必要です");
+	while (!rc && r->n_errors <= FK_IMPORT_MAX_ERRORS && !(rc = fk_csv_next(&csv, &got, err)) &&
+	       got && col_name >= 0 && col_state >= 0) {
+		if (csv.n == 1 && !fk_csv_len(&csv, 0))
+			continue;
+		r->rows++;
+		if (csv.n != ncols) {
+			report_error(r, origin, csv.line, 1, "wrong number of fields for the header",
+			             "フィールドの数が見出しと違います");
+			continue;
+		}
+		const char *name = fk_csv_field(&csv, (size_t)col_name);
+		const char *st = fk_csv_field(&csv, (size_t)col_state);
+		const char *note = col_note >= 0 ? fk_csv_field(&csv, (size_t)col_note) : NULL;
+		if (!*st)
+			continue; /* not checked yet: the department left it blank */
+		int state;
+		struct fk_err e;
+		struct fk_sweep_entry entry;
+		long first = name_set_add(&seen, name, csv.line);
+		if (first) {
+			report_error(r, origin, csv.line, col_name + 1, "the system appears twice in the sheet",
+			             "同じシステムがシートに2回あります");
+		} else if (fk_enum_parse(fk_sweep_states, FK_SW_COUNT, st, "state", &state, &e)) {
+			report_error(r, origin, csv.line, col_state + 1, e.en, e.ja);
+		} else if (note && *note && check_note(note, &e)) {
+			report_error(r, origin, csv.line, col_note + 1, e.en, e.ja);
+		} else if (fk_store_sweep_entry_get(c->st, inc.id, name, &entry, &e)) {
+			if (e.code != FK_ENOTFOUND)
+				rc = fk_err_set(err, e.code, e.field, e.en, e.ja);
+			else
+				report_error(r, origin, csv.line, col_name + 1, e.en, e.ja);
+		} else {
+			if (move_entry(c, inc.id, &entry, state, note && *note ? note : NULL, &e)) {
+				if (e.code != FK_EREFUSED)
+					rc = fk_err_set(err, e.code, e.field, e.en, e.ja);
+				else
+					report_error(r, origin, csv.line, col_state + 1, e.en, e.ja);
+			} else {
+				r->updated++;
+			}
+			fk_sweep_entry_release(&entry);
+		}
+	}
+	fk_csv_release(&csv);
+	free(seen.slot);
+	if (!rc && r->n_errors)
+		rc = FK_ERR(err, FK_EINVAL, origin,
+		            "%s: %zu errors, nothing was recorded (the errors are listed above)",
+		            "%s: エラー %zu 件のため何も記録していません (エラーは上に表示)", origin,
+		            r->n_errors);
+	if (!rc) {
+		char what[64];
+		snprintf(what, sizeof what, "%lld systems from %s", (long long)r->updated, origin);
+		rc = fk_store_note_change(c->st, inc.id, "sweep", "import", what, err);
+	}
+	if (!rc)
+		rc = fk_store_touch(c->st, inc.id, err);
+	rc = finish(c, rc, err);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+/* ---- countermeasures ------------------------------------------------------------------- */
+
+enum fk_code fk_measure_find(struct fk_ctx *c, int64_t incident, const char *code,
+                             struct fk_measure *out, struct fk_err *err)
+{
+	struct fk_measure *all;
+	size_t n;
+	const char *digits = (code[0] == 'M' || code[0] == 'm') ? code + 1 : code;
+	char *end;
+	long no = strtol(digits, &end, 10);
+	enum fk_code rc = fk_store_measures(c->st, incident, &all, &n, err);
+	if (rc)
+		return rc;
+	rc = FK_ERR(err, FK_ENOTFOUND, "measure",
+	            "no countermeasure '%s': see 'fukkyu measure list'",
+	            "再発防止策 '%s' はありません: 'fukkyu measure list' で確認してください", code);
+	for (size_t i = 0; *digits && !*end && i < n; i++) {
+		if (all[i].no != no)
+			continue;
+		*out = all[i];
+		memset(&all[i], 0, sizeof all[i]);
+		fk_err_clear(err);
+		rc = FK_OK;
+	}
+	FK_FREE_ARRAY(all, n, fk_measure_release);
+	return rc;
+}
+
+enum fk_code fk_measure_add(struct fk_ctx *c, const char *id, struct fk_measure *m,
+                            struct fk_err *err)
+{
+	struct fk_incident inc;
+	enum fk_code rc = FK_OK;
+	if (m->kind < 0 || m->kind >= FK_MK_COUNT)
+		return FK_ERR0(err, FK_EUSAGE, "--kind", "--kind: expected technical, operational or legal",
+		               "--kind: technical, operational, legal のいずれかが必要です");
+	if (!m->title || !*m->title || strlen(m->title) > FK_TITLE_MAX || strpbrk(m->title, "\n\t"))
+		return FK_ERR(err, FK_EINVAL, "--title",
+		              "--title must be one line of 1 to %d bytes",
+		              "--title は 1〜%d バイトの1行で指定してください", FK_TITLE_MAX);
+	const char *texts[] = {m->title, m->target_level, m->owner};
+	for (size_t i = 0; !rc && i < FK_ARRAY_LEN(texts); i++)
+		if (texts[i])
+			rc = fk_text_check(texts[i], i ? (i == 1 ? "--target-level" : "--owner") : "--title",
+			                   err);
+	if (rc || (rc = begin_on(c, id, &inc, err)))
+		return rc;
+	rc = fk_store_measure_insert(c->st, inc.id, m, err);
+	rc = finish(c, rc, err);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code fk_measure_approve(struct fk_ctx *c, const char *id, const char *code,
+                                struct fk_err *err)
+{
+	struct fk_incident inc;
+	struct fk_measure m;
+	struct fk_person *people = NULL;
+	size_t n = 0;
+	enum fk_code rc = begin_on(c, id, &inc, err);
+	if (rc)
+		return rc;
+	if (!(rc = fk_measure_find(c, inc.id, code, &m, err))) {
+		bool ok = false;
+		struct fk_buf names = FK_BUF_INIT;
+		rc = fk_store_roles_get(c->st, inc.id, &people, &n, err);
+		for (size_t i = 0; !rc && i < n; i++) {
+			if (people[i].role != FK_ROLE_APPROVER)
+				continue;
+			ok = ok || !strcmp(people[i].name, c->actor);
+			(void)fk_buf_addf(&names, "%s%s", names.len ? ", " : "", people[i].name);
+		}
+		if (!rc && !ok)
+			rc = FK_ERR(err, FK_EREFUSED, "--as",
+			            "'%s' is not an approver of %s (approvers: %s): an approver approves "
+			            "with --as NAME",
+			            "'%s' は %s の承認者ではありません (承認者: %s): 承認者が --as NAME で"
+			            "承認してください",
+			            c->actor, inc.ref, names.len ? names.ptr : "-");
+		if (!rc)
+			rc = fk_store_measure_approve(c->st, inc.id, &m, err);
+		fk_buf_release(&names);
+		fk_measure_release(&m);
+	}
+	rc = finish(c, rc, err);
+	FK_FREE_ARRAY(people, n, fk_person_release);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code fk_measure_rollout(struct fk_ctx *c, const char *id, const char *code,
+                                unsigned scope, int64_t *added, struct fk_err *err)
+{
+	struct fk_incident inc;
+	struct fk_measure m;
+	*added = 0;
+	enum fk_code rc = begin_on(c, id, &inc, err);
+	if (rc)
+		return rc;
+	if (!(rc = fk_measure_find(c, inc.id, code, &m, err))) {
+		rc = fk_store_rollout_create(c->st, inc.id, &m, scope, added, err);
+		fk_measure_release(&m);
+	}
+	rc = finish(c, rc, err);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code fk_measure_set(struct fk_ctx *c, const char *id, const char *code,
+                            const char *asset, int state, const char *reason,
+                            const char *accepted_by, struct fk_err *err)
+{
+	struct fk_incident inc;
+	struct fk_measure m;
+	struct fk_rollout_entry e;
+	if (state < 0 || state >= FK_RO_COUNT)
+		return FK_ERR0(err, FK_EUSAGE, "--state", "--state is out of range", "--state が範囲外です");
+	if (state == FK_RO_EXCEPTION && (!reason || !*reason || !accepted_by || !*accepted_by))
+		return FK_ERR0(err, FK_EUSAGE, "--reason",
+		               "an exception needs --reason (why it cannot be applied) and "
+		               "--accepted-by (who accepted the risk)",
+		               "例外には --reason (実施できない理由) と --accepted-by (リスクを受容した人) "
+		               "が必要です");
+	enum fk_code rc = FK_OK;
+	if (reason && (rc = fk_text_check(reason, "--reason", err)))
+		return rc;
+	if (accepted_by && (rc = fk_text_check(accepted_by, "--accepted-by", err)))
+		return rc;
+	if ((rc = begin_on(c, id, &inc, err)))
+		return rc;
+	if (!(rc = fk_measure_find(c, inc.id, code, &m, err))) {
+		if (!(rc = fk_store_rollout_entry_get(c->st, &m, asset, &e, err))) {
+			if (!fk_rollout_allowed(e.state, state))
+				rc = FK_ERR(err, FK_EREFUSED, "--state",
+				            "'%s' cannot go from %s to %s (pending → applied → verified; "
+				            "pending or applied → exception; exception → pending)",
+				            "'%s' は %s から %s へ移れません (pending → applied → verified、"
+				            "pending/applied → exception、exception → pending)",
+				            asset, fk_rollout_states[e.state].key, fk_rollout_states[state].key);
+			else
+				rc = fk_store_rollout_entry_set(
+				    c->st, inc.id, &m, &e, state, state == FK_RO_EXCEPTION ? reason : NULL,
+				    state == FK_RO_EXCEPTION ? accepted_by : NULL, err);
+			fk_rollout_entry_release(&e);
+		}
+		fk_measure_release(&m);
+	}
+	if (!rc)
+		rc = fk_store_touch(c->st, inc.id, err);
+	rc = finish(c, rc, err);
+	fk_incident_release(&inc);
+	return rc;
+}

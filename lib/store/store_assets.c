@@ -1,0 +1,982 @@
+/*
+ * store_assets.c - the inventory, the sweep, countermeasures and their rollout (store.h).
+ *
+ * Bulk paths (import, sweep start, rollout) use cached statements and set-based SQL: one
+ * INSERT ... SELECT per sweep criterion, never a round trip per asset.
+ */
+#include "fukkyu/common.h"
+#include "store/store_int.h"
+#include "util/buf.h"
+
+#define ASSET_COLS                                                                             \
+	"a.id, a.name, a.ip, a.os, a.os_version, a.software, a.department, a.owner, a.role, "  \
+	"a.criticality, a.location, a.spare, a.backup_of, a.tags, a.updated_at"
+#define ASSET_NCOLS 15
+
+/* Reads ASSET_COLS starting at column c0. */
+static void read_asset(struct fk_stmt *s, int c0, struct fk_asset *a)
+{
+	memset(a, 0, sizeof *a);
+	a->id = col_int(s, c0);
+	for (int i = 0; i < FK_ACOL_COUNT; i++)
+		a->col[i] = col_dup(s, c0 + 1 + i);
+	free(a->col[FK_ACOL_SPARE]);
+	a->spare = col_int(s, c0 + 1 + FK_ACOL_SPARE) != 0;
+	a->col[FK_ACOL_SPARE] = fk_xstrdup(a->spare ? "true" : "false");
+	a->role = col_enum(s, c0 + 1 + FK_ACOL_ROLE, fk_asset_roles, FK_AROLE_COUNT);
+	a->updated_at = col_time(s, c0 + 1 + FK_ACOL_COUNT);
+}
+
+enum fk_code fk_store_touch(struct fk_store *st, int64_t incident, struct fk_err *err)
+{
+	enum fk_code rc = need_tx(st, err);
+	return rc ? rc : fk_st_touch(st, incident, err);
+}
+
+enum fk_code fk_store_note_change(struct fk_store *st, int64_t incident, const char *entity,
+                                  const char *field, const char *value, struct fk_err *err)
+{
+	enum fk_code rc = need_tx(st, err);
+	return rc ? rc : fk_st_record(st, incident, entity, NULL, field, NULL, value, err);
+}
+
+/* Splits "a;b" list text, calling add for each non-empty trimmed part. */
+static enum fk_code each_part(const char *text, enum fk_code (*add)(void *, const char *, size_t),
+                              void *ctx)
+{
+	enum fk_code rc = FK_OK;
+	while (text && *text && !rc) {
+		const char *end = strchr(text, ';');
+		size_t n = end ? (size_t)(end - text) : strlen(text);
+		const char *p = text;
+		size_t m = n;
+		while (m && *p == ' ')
+			p++, m--;
+		while (m && p[m - 1] == ' ')
+			m--;
+		if (m)
+			rc = add(ctx, p, m);
+		text = end ? end + 1 : NULL;
+	}
+	return rc;
+}
+
+struct part_ctx {
+	struct fk_store *st;
+	int64_t asset;
+	struct fk_err *err;
+};
+
+static const char SQL_SOFTWARE_ADD[] =
+    "INSERT INTO asset_software (asset_id, name, version) VALUES ($1, $2, $3)";
+static const char SQL_TAG_ADD[] = "INSERT INTO asset_tags (asset_id, tag) VALUES ($1, $2)";
+
+/* "openssl 3.0.2": the name is up to the first space, the version the rest. */
+static enum fk_code add_software(void *vctx, const char *p, size_t n)
+{
+	struct part_ctx *c = vctx;
+	struct fk_stmt *s;
+	enum fk_code rc = fk_st_cached(c->st, SQL_SOFTWARE_ADD, &s, c->err);
+	if (rc)
+		return rc;
+	const char *sp = memchr(p, ' ', n);
+	char *name = fk_xstrndup(p, sp ? (size_t)(sp - p) : n);
+	char *version = sp ? fk_xstrndup(sp + 1, n - (size_t)(sp + 1 - p)) : fk_xstrdup("");
+	for (char *q = name; *q; q++)
+		*q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
+	bind_int(s, 1, c->asset);
+	bind_text(s, 2, name);
+	bind_text(s, 3, version);
+	rc = step_done(s, c->err);
+	free(name);
+	free(version);
+	return rc;
+}
+
+static enum fk_code add_tag(void *vctx, const char *p, size_t n)
+{
+	struct part_ctx *c = vctx;
+	struct fk_stmt *s;
+	enum fk_code rc = fk_st_cached(c->st, SQL_TAG_ADD, &s, c->err);
+	if (rc)
+		return rc;
+	char *tag = fk_xstrndup(p, n);
+	bind_int(s, 1, c->asset);
+	bind_text(s, 2, tag);
+	rc = step_done(s, c->err);
+	free(tag);
+	return rc;
+}
+
+static const char SQL_ASSET_INSERT[] =
+    "INSERT INTO assets (name, ip, os, os_version, software, department, owner, role, "
+    "criticality, location, spare, backup_of, tags, updated_at) VALUES ($1, $2, $3, $4, $5, "
+    "$6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (name) DO NOTHING RETURNING id";
+static const char SQL_ASSET_UPDATE[] =
+    "UPDATE assets SET ip = $2, os = $3, os_version = $4, software = $5, department = $6, "
+    "owner = $7, role = $8, criticality = $9, location = $10, spare = $11, backup_of = $12, "
+    "tags = $13, updated_at = $14 WHERE name = $1 RETURNING id";
+static const char SQL_SOFTWARE_CLEAR[] = "DELETE FROM asset_software WHERE asset_id = $1";
+static const char SQL_TAGS_CLEAR[] = "DELETE FROM asset_tags WHERE asset_id = $1";
+
+static void bind_asset(struct fk_store *st, struct fk_stmt *s, const struct fk_asset *a)
+{
+	for (int i = 0; i < FK_ACOL_COUNT; i++)
+		bind_text(s, i + 1, a->col[i]);
+	bind_text(s, 1 + FK_ACOL_ROLE, fk_asset_roles[a->role].key);
+	bind_int(s, 1 + FK_ACOL_SPARE, a->spare);
+	bind_time(s, 14, st->now);
+}
+
+enum fk_code fk_store_asset_upsert(struct fk_store *st, struct fk_asset *a, bool *inserted,
+                                   struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = need_tx(st, err);
+	/* Insert first (the common case of a first import); update when the name exists. */
+	if (!rc)
+		rc = fk_st_cached(st, SQL_ASSET_INSERT, &s, err);
+	if (rc)
+		return rc;
+	bind_asset(st, s, a);
+	rc = step(s, &row, err);
+	*inserted = row;
+	if (!rc && row)
+		a->id = col_int(s, 0);
+	if (!rc && !row) {
+		rc = fk_st_cached(st, SQL_ASSET_UPDATE, &s, err);
+		if (!rc) {
+			bind_asset(st, s, a);
+			rc = step(s, &row, err);
+			if (!rc && row)
+				a->id = col_int(s, 0);
+		}
+		for (int k = 0; !rc && k < 2; k++) {
+			rc = fk_st_cached(st, k ? SQL_TAGS_CLEAR : SQL_SOFTWARE_CLEAR, &s, err);
+			if (!rc) {
+				bind_int(s, 1, a->id);
+				rc = step_done(s, err);
+			}
+		}
+	}
+	struct part_ctx pc = {st, a->id, err};
+	if (!rc)
+		rc = each_part(a->col[FK_ACOL_SOFTWARE], add_software, &pc);
+	if (!rc)
+		rc = each_part(a->col[FK_ACOL_TAGS], add_tag, &pc);
+	return rc;
+}
+
+enum fk_code fk_store_asset_find(struct fk_store *st, const char *name, struct fk_asset *out,
+                                 struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = prep(st, "SELECT " ASSET_COLS " FROM assets a WHERE a.name = $1", &s, err);
+	if (rc)
+		return rc;
+	bind_text(s, 1, name);
+	rc = step(s, &row, err);
+	if (!rc && row)
+		read_asset(s, 0, out);
+	finalize(s);
+	if (!rc && !row)
+		rc = FK_ERR(err, FK_ENOTFOUND, "asset",
+		            "no asset '%s' in the inventory: see 'fukkyu asset list'",
+		            "資産台帳に '%s' はありません: 'fukkyu asset list' で確認してください",
+		            name);
+	return rc;
+}
+
+enum fk_code fk_store_asset_each(struct fk_store *st, const char *department, fk_asset_cb cb,
+                                 void *ctx, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	enum fk_code rc = prep(st,
+	                       "SELECT " ASSET_COLS " FROM assets a WHERE $1 IS NULL OR "
+	                       "a.department = $1 ORDER BY a.name",
+	                       &s, err);
+	if (rc)
+		return rc;
+	bind_text(s, 1, department);
+	while (!(rc = step(s, &row, err)) && row) {
+		struct fk_asset a;
+		read_asset(s, 0, &a);
+		rc = cb(ctx, &a);
+		fk_asset_release(&a);
+		if (rc)
+			break;
+	}
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_asset_count(struct fk_store *st, int64_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = prep(st, "SELECT COUNT(*) FROM assets", &s, err);
+	if (!rc && !(rc = step(s, &row, err)) && row)
+		*n = col_int(s, 0);
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_asset_dangling(struct fk_store *st, size_t max, struct fk_buf *list,
+                                     size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	*n = 0;
+	enum fk_code rc = prep(st,
+	                       "SELECT a.name, a.backup_of FROM assets a WHERE a.backup_of IS NOT "
+	                       "NULL AND NOT EXISTS (SELECT 1 FROM assets b WHERE b.name = "
+	                       "a.backup_of) ORDER BY a.name",
+	                       &s, err);
+	if (rc)
+		return rc;
+	while (!(rc = step(s, &row, err)) && row)
+		if ((*n)++ < max)
+			(void)fk_buf_addf(list, "%s%s → %s", list->len ? ", " : "", col_text(s, 0),
+			                  col_text(s, 1));
+	finalize(s);
+	return rc;
+}
+
+/* ---- incident assets ------------------------------------------------------------------ */
+
+enum fk_code fk_store_incident_asset_add(struct fk_store *st, int64_t incident,
+                                         const struct fk_asset *a, bool *added,
+                                         struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = prep(st,
+		          "INSERT INTO incident_assets (incident_id, asset_id) VALUES ($1, $2) ON "
+		          "CONFLICT DO NOTHING RETURNING asset_id",
+		          &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_int(s, 2, a->id);
+	rc = step(s, &row, err);
+	finalize(s);
+	*added = row;
+	if (!rc && row)
+		rc = fk_st_record(st, incident, "affected", a->col[FK_ACOL_NAME], "asset", NULL,
+		                  a->col[FK_ACOL_NAME], err);
+	if (!rc && row)
+		rc = fk_st_touch(st, incident, err);
+	return rc;
+}
+
+enum fk_code fk_store_incident_assets(struct fk_store *st, int64_t incident,
+                                      struct fk_asset **out, size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(st,
+	                       "SELECT " ASSET_COLS " FROM incident_assets i JOIN assets a ON a.id "
+	                       "= i.asset_id WHERE i.incident_id = $1 ORDER BY a.name",
+	                       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	while (!(rc = step(s, &row, err)) && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = fk_xrealloc(*out, cap * sizeof **out);
+		}
+		read_asset(s, 0, &(*out)[(*n)++]);
+	}
+	finalize(s);
+	return rc;
+}
+
+/* ---- sweep ---------------------------------------------------------------------------- */
+
+enum fk_code fk_store_sweep_get(struct fk_store *st, int64_t incident, struct fk_sweep *out,
+                                bool *exists, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	memset(out, 0, sizeof *out);
+	out->deadline = FK_TIME_NONE;
+	enum fk_code rc = prep(st,
+	                       "SELECT criteria, procedure, countermeasure, reconnect, reply_to, "
+	                       "deadline, started_at, started_by FROM sweeps WHERE incident_id = $1",
+	                       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	rc = step(s, &row, err);
+	*exists = row;
+	if (!rc && row) {
+		out->criteria = col_dup(s, 0);
+		out->procedure = col_dup(s, 1);
+		out->countermeasure = col_dup(s, 2);
+		out->reconnect = col_dup(s, 3);
+		out->reply_to = col_dup(s, 4);
+		out->deadline = col_time(s, 5);
+		out->started_at = col_time(s, 6);
+		out->started_by = col_dup(s, 7);
+	}
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_sweep_put(struct fk_store *st, int64_t incident, const struct fk_sweep *w,
+                                struct fk_err *err)
+{
+	struct fk_sweep before;
+	bool exists;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = fk_store_sweep_get(st, incident, &before, &exists, err);
+	if (rc)
+		return rc;
+	static const char *const names[] = {"criteria", "procedure", "countermeasure", "reconnect",
+	                                    "reply_to"};
+	const char *a[] = {before.criteria, before.procedure, before.countermeasure,
+	                   before.reconnect, before.reply_to};
+	const char *b[] = {w->criteria, w->procedure, w->countermeasure, w->reconnect, w->reply_to};
+	for (size_t i = 0; !rc && i < FK_ARRAY_LEN(names); i++)
+		rc = fk_st_diff_text(st, incident, "sweep", NULL, names[i], a[i], b[i], err);
+	if (!rc && before.deadline != w->deadline) {
+		char t[32] = "";
+		if (w->deadline != FK_TIME_NONE)
+			fk_time_utc(w->deadline, t);
+		rc = fk_st_record(st, incident, "sweep", NULL, "deadline", NULL, t[0] ? t : NULL, err);
+	}
+	fk_sweep_release(&before);
+	struct fk_stmt *s;
+	if (!rc)
+		rc = prep(st,
+		          "INSERT INTO sweeps (incident_id, criteria, procedure, countermeasure, "
+		          "reconnect, reply_to, deadline, started_at, started_by) VALUES ($1, $2, $3, "
+		          "$4, $5, $6, $7, $8, $9) ON CONFLICT (incident_id) DO UPDATE SET criteria = "
+		          "$2, procedure = $3, countermeasure = $4, reconnect = $5, reply_to = $6, "
+		          "deadline = $7",
+		          &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_text(s, 2, w->criteria);
+	bind_text(s, 3, w->procedure);
+	bind_text(s, 4, w->countermeasure);
+	bind_text(s, 5, w->reconnect);
+	bind_text(s, 6, w->reply_to);
+	bind_time(s, 7, w->deadline);
+	bind_time(s, 8, st->now);
+	bind_text(s, 9, st->actor);
+	rc = step_done(s, err);
+	finalize(s);
+	if (!rc)
+		rc = fk_st_touch(st, incident, err);
+	return rc;
+}
+
+/* Inserts entries for the assets selected by select_sql (instr() is SQLite's; the PostgreSQL
+ * backend defines it as a function over strpos) (which yields asset ids and takes
+ * its own parameters from $3 on), appending reason to existing entries. */
+static enum fk_code add_entries(struct fk_store *st, int64_t incident, const char *reason,
+                                const char *select_sql, const char *p3, const char *p4,
+                                int64_t *added, struct fk_err *err)
+{
+	struct fk_buf sql = FK_BUF_INIT;
+	struct fk_stmt *s;
+	int64_t before = 0, after = 0;
+	bool row;
+	/* Count, then insert-or-append: two statements both backends understand. */
+	enum fk_code rc = prep(st, "SELECT COUNT(*) FROM sweep_entries WHERE incident_id = $1", &s,
+	                       err);
+	if (!rc) {
+		bind_int(s, 1, incident);
+		if (!(rc = step(s, &row, err)) && row)
+			before = col_int(s, 0);
+		finalize(s);
+	}
+	(void)fk_buf_addf(&sql,
+	                  "INSERT INTO sweep_entries (incident_id, asset_id, state, reasons) SELECT "
+	                  "$1, x.id, 'unchecked', $2 FROM (%s) x WHERE true ON CONFLICT "
+	                  "(incident_id, asset_id) DO UPDATE SET reasons = sweep_entries.reasons || "
+	                  "',' || $2 WHERE instr(',' || sweep_entries.reasons || ',', ',' || $2 || "
+	                  "',') = 0",
+	                  select_sql);
+	if (!rc)
+		rc = prep(st, sql.ptr, &s, err);
+	fk_buf_release(&sql);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_text(s, 2, reason);
+	if (p3)
+		bind_text(s, 3, p3);
+	if (p4)
+		bind_text(s, 4, p4);
+	rc = step_done(s, err);
+	finalize(s);
+	if (!rc)
+		rc = prep(st, "SELECT COUNT(*) FROM sweep_entries WHERE incident_id = $1", &s, err);
+	if (!rc) {
+		bind_int(s, 1, incident);
+		if (!(rc = step(s, &row, err)) && row)
+			after = col_int(s, 0);
+		finalize(s);
+	}
+	*added = after - before;
+	return rc;
+}
+
+enum fk_code fk_store_sweep_match(struct fk_store *st, int64_t incident,
+                                  const struct fk_criterion *c, int64_t *added,
+                                  struct fk_err *err)
+{
+	/* Every select names its parameters $1 (incident) and $3/$4 (criterion values). */
+	enum fk_code rc = need_tx(st, err);
+	if (rc)
+		return rc;
+	switch (c->kind) {
+	case FK_CRIT_OS:
+		return add_entries(st, incident, c->text,
+		                   "SELECT a.id FROM assets a WHERE a.os IN (SELECT b.os FROM "
+		                   "incident_assets i JOIN assets b ON b.id = i.asset_id WHERE "
+		                   "i.incident_id = $1 AND b.os IS NOT NULL)",
+		                   NULL, NULL, added, err);
+	case FK_CRIT_OS_VERSION:
+		return add_entries(st, incident, c->text,
+		                   "SELECT a.id FROM assets a JOIN (SELECT DISTINCT b.os, b.os_version "
+		                   "FROM incident_assets i JOIN assets b ON b.id = i.asset_id WHERE "
+		                   "i.incident_id = $1 AND b.os IS NOT NULL) v ON a.os = v.os AND "
+		                   "a.os_version IS v.os_version",
+		                   NULL, NULL, added, err);
+	case FK_CRIT_SOFTWARE:
+		if (c->version)
+			return add_entries(st, incident, c->text,
+			                   "SELECT DISTINCT s.asset_id AS id FROM asset_software s "
+			                   "WHERE s.name = $3 AND s.version = $4",
+			                   c->name, c->version, added, err);
+		return add_entries(st, incident, c->text,
+		                   "SELECT DISTINCT s.asset_id AS id FROM asset_software s WHERE "
+		                   "s.name = $3",
+		                   c->name, NULL, added, err);
+	case FK_CRIT_TAG:
+		return add_entries(st, incident, c->text,
+		                   "SELECT DISTINCT t.asset_id AS id FROM asset_tags t WHERE t.tag = $3",
+		                   c->name, NULL, added, err);
+	default:
+		return add_entries(st, incident, c->text,
+		                   "SELECT a.id FROM assets a WHERE a.department = $3", c->name, NULL,
+		                   added, err);
+	}
+}
+
+enum fk_code fk_store_sweep_add_affected(struct fk_store *st, int64_t incident, int64_t *added,
+                                         struct fk_err *err)
+{
+	enum fk_code rc = need_tx(st, err);
+	return rc ? rc
+	          : add_entries(st, incident, "affected",
+	                        "SELECT i.asset_id AS id FROM incident_assets i WHERE "
+	                        "i.incident_id = $1",
+	                        NULL, NULL, added, err);
+}
+
+#define ENTRY_COLS ASSET_COLS ", e.state, e.reasons, e.note, e.updated_at, e.updated_by"
+
+static void read_entry(struct fk_stmt *s, struct fk_sweep_entry *e)
+{
+	read_asset(s, 0, &e->asset);
+	e->state = col_enum(s, ASSET_NCOLS, fk_sweep_states, FK_SW_COUNT);
+	e->reasons = col_dup(s, ASSET_NCOLS + 1);
+	e->note = col_dup(s, ASSET_NCOLS + 2);
+	e->updated_at = col_time(s, ASSET_NCOLS + 3);
+	e->updated_by = col_dup(s, ASSET_NCOLS + 4);
+}
+
+enum fk_code fk_store_sweep_entry_get(struct fk_store *st, int64_t incident, const char *asset,
+                                      struct fk_sweep_entry *out, struct fk_err *err)
+{
+	static const char sql[] = "SELECT " ENTRY_COLS " FROM sweep_entries e JOIN assets a ON "
+	                          "a.id = e.asset_id WHERE e.incident_id = $1 AND a.name = $2";
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = fk_st_cached(st, sql, &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_text(s, 2, asset);
+	rc = step(s, &row, err);
+	if (!rc && row)
+		read_entry(s, out);
+	s->ops->reset(s);
+	if (!rc && !row)
+		rc = FK_ERR(err, FK_ENOTFOUND, "asset",
+		            "'%s' is not in the sweep of this incident: see 'fukkyu sweep status'",
+		            "'%s' はこのインシデントの調査対象にありません: 'fukkyu sweep status' で確認"
+		            "してください",
+		            asset);
+	return rc;
+}
+
+enum fk_code fk_store_sweep_entry_set(struct fk_store *st, int64_t incident,
+                                      const struct fk_sweep_entry *e, int state,
+                                      const char *note, struct fk_err *err)
+{
+	static const char sql[] = "UPDATE sweep_entries SET state = $3, note = $4, updated_at = $5, "
+	                          "updated_by = $6 WHERE incident_id = $1 AND asset_id = $2";
+	const char *name = e->asset.col[FK_ACOL_NAME];
+	struct fk_stmt *s;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc && state != e->state)
+		rc = fk_st_record(st, incident, "sweep", name, "state", fk_sweep_states[e->state].key,
+		                  fk_sweep_states[state].key, err);
+	if (!rc && note)
+		rc = fk_st_diff_text(st, incident, "sweep", name, "note", e->note, note, err);
+	if (!rc)
+		rc = fk_st_cached(st, sql, &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_int(s, 2, e->asset.id);
+	bind_text(s, 3, fk_sweep_states[state].key);
+	bind_text(s, 4, note ? note : e->note);
+	bind_time(s, 5, st->now);
+	bind_text(s, 6, st->actor);
+	return step_done(s, err);
+}
+
+enum fk_code fk_store_sweep_each(struct fk_store *st, int64_t incident, int state,
+                                 const char *department, fk_sweep_cb cb, void *ctx,
+                                 struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	enum fk_code rc = prep(st,
+	                       "SELECT " ENTRY_COLS " FROM sweep_entries e JOIN assets a ON a.id = "
+	                       "e.asset_id WHERE e.incident_id = $1 AND ($2 IS NULL OR e.state = "
+	                       "$2) AND ($3 IS NULL OR COALESCE(a.department, '') = $3) ORDER BY "
+	                       "COALESCE(a.department, ''), a.name",
+	                       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_text(s, 2, state >= 0 ? fk_sweep_states[state].key : NULL);
+	bind_text(s, 3, department);
+	while (!(rc = step(s, &row, err)) && row) {
+		struct fk_sweep_entry e;
+		read_entry(s, &e);
+		rc = cb(ctx, &e);
+		fk_sweep_entry_release(&e);
+		if (rc)
+			break;
+	}
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_sweep_counts(struct fk_store *st, int64_t incident,
+                                   struct fk_sweep_count **out, size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(st,
+	                       "SELECT COALESCE(a.department, ''), e.state, COUNT(*) FROM "
+	                       "sweep_entries e JOIN assets a ON a.id = e.asset_id WHERE "
+	                       "e.incident_id = $1 GROUP BY 1, 2 ORDER BY 1, 2",
+	                       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	while (!(rc = step(s, &row, err)) && row) {
+		const char *dept = col_text(s, 0);
+		if (!*n || strcmp((*out)[*n - 1].department, dept)) {
+			if (*n == cap) {
+				cap = cap ? cap * 2 : 16;
+				*out = fk_xrealloc(*out, cap * sizeof **out);
+			}
+			memset(&(*out)[*n], 0, sizeof **out);
+			(*out)[(*n)++].department = fk_xstrdup(dept);
+		}
+		int state = col_enum(s, 1, fk_sweep_states, FK_SW_COUNT);
+		(*out)[*n - 1].by_state[state] += col_int(s, 2);
+	}
+	finalize(s);
+	return rc;
+}
+
+/* ---- measures and rollout ------------------------------------------------------------- */
+
+#define MEASURE_COLS                                                                           \
+	"id, no, kind, title, target_level, cost, owner, due_at, approved_by, approved_at, "   \
+	"created_at, created_by"
+
+enum fk_code fk_store_measure_insert(struct fk_store *st, int64_t incident, struct fk_measure *m,
+                                     struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = prep(st,
+		          "INSERT INTO measures (incident_id, no, kind, title, target_level, cost, "
+		          "owner, due_at, created_at, created_by) SELECT $1, COALESCE(MAX(no), 0) + 1, "
+		          "$2, $3, $4, $5, $6, $7, $8, $9 FROM measures WHERE incident_id = $1 "
+		          "RETURNING id, no",
+		          &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_text(s, 2, fk_measure_kinds[m->kind].key);
+	bind_text(s, 3, m->title);
+	bind_text(s, 4, m->target_level);
+	if (m->cost >= 0)
+		bind_int(s, 5, m->cost);
+	else
+		bind_text(s, 5, NULL);
+	bind_text(s, 6, m->owner);
+	bind_time(s, 7, m->due_at);
+	bind_time(s, 8, st->now);
+	bind_text(s, 9, st->actor);
+	rc = step(s, &row, err);
+	if (!rc && row) {
+		m->id = col_int(s, 0);
+		m->no = (int)col_int(s, 1);
+	}
+	finalize(s);
+	char key[16];
+	snprintf(key, sizeof key, "M%d", m->no);
+	m->created_at = st->now;
+	free(m->created_by);
+	m->created_by = fk_xstrdup(st->actor);
+	if (!rc)
+		rc = fk_st_record(st, incident, "measure", key, "title", NULL, m->title, err);
+	if (!rc)
+		rc = fk_st_touch(st, incident, err);
+	return rc;
+}
+
+enum fk_code fk_store_measures(struct fk_store *st, int64_t incident, struct fk_measure **out,
+                               size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(st,
+	                       "SELECT " MEASURE_COLS " FROM measures WHERE incident_id = $1 ORDER "
+	                       "BY no",
+	                       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	while (!(rc = step(s, &row, err)) && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 8;
+			*out = fk_xrealloc(*out, cap * sizeof **out);
+		}
+		struct fk_measure *m = &(*out)[(*n)++];
+		m->id = col_int(s, 0);
+		m->no = (int)col_int(s, 1);
+		m->kind = col_enum(s, 2, fk_measure_kinds, FK_MK_COUNT);
+		m->title = col_dup(s, 3);
+		m->target_level = col_dup(s, 4);
+		m->cost = s->ops->col_null(s, 5) ? -1 : col_int(s, 5);
+		m->owner = col_dup(s, 6);
+		m->due_at = col_time(s, 7);
+		m->approved_by = col_dup(s, 8);
+		m->approved_at = col_time(s, 9);
+		m->created_at = col_time(s, 10);
+		m->created_by = col_dup(s, 11);
+	}
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_measure_approve(struct fk_store *st, int64_t incident,
+                                      const struct fk_measure *m, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	char key[16];
+	snprintf(key, sizeof key, "M%d", m->no);
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = fk_st_record(st, incident, "measure", key, "approved_by", m->approved_by,
+		                  st->actor, err);
+	if (!rc)
+		rc = prep(st, "UPDATE measures SET approved_by = $2, approved_at = $3 WHERE id = $1",
+		          &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, m->id);
+	bind_text(s, 2, st->actor);
+	bind_time(s, 3, st->now);
+	rc = step_done(s, err);
+	finalize(s);
+	return rc ? rc : fk_st_touch(st, incident, err);
+}
+
+/* Adds pending entries for the assets of select_sql ($1 incident, $2 measure id). */
+static enum fk_code add_rollout(struct fk_store *st, const char *scope, const char *select_sql,
+                                int64_t incident, int64_t measure, struct fk_err *err)
+{
+	struct fk_buf sql = FK_BUF_INIT;
+	struct fk_stmt *s;
+	(void)fk_buf_addf(&sql,
+	                  "INSERT INTO rollout_entries (measure_id, asset_id, scope, state) SELECT "
+	                  "$2, x.id, $3, 'pending' FROM (%s) x WHERE true ON CONFLICT (measure_id, "
+	                  "asset_id) DO NOTHING",
+	                  select_sql);
+	enum fk_code rc = prep(st, sql.ptr, &s, err);
+	fk_buf_release(&sql);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_int(s, 2, measure);
+	bind_text(s, 3, scope);
+	rc = step_done(s, err);
+	finalize(s);
+	return rc;
+}
+
+static enum fk_code rollout_count(struct fk_store *st, int64_t measure, int64_t *n,
+                                  struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = prep(st, "SELECT COUNT(*) FROM rollout_entries WHERE measure_id = $1", &s,
+	                       err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, measure);
+	if (!(rc = step(s, &row, err)) && row)
+		*n = col_int(s, 0);
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_rollout_create(struct fk_store *st, int64_t incident,
+                                     const struct fk_measure *m, unsigned scope, int64_t *added,
+                                     struct fk_err *err)
+{
+	int64_t before = 0, after = 0;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = rollout_count(st, m->id, &before, err);
+	/* The first scope to add an asset names it: affected, then spares and backups (so they
+	 * show as such), then the rest of the sweep, then everything. */
+	if (!rc && (scope & FK_SCOPE_AFFECTED))
+		rc = add_rollout(st, "affected",
+		                 "SELECT asset_id AS id FROM incident_assets WHERE incident_id = $1",
+		                 incident, m->id, err);
+	if (!rc && (scope & FK_SCOPE_SPARES))
+		/* Spares, standby and DR systems, backups and golden images of any system in the
+		 * incident or its sweep, and spares the sweep itself found. */
+		rc = add_rollout(st, "spare",
+		                 "SELECT b.id FROM assets b WHERE b.backup_of IN (SELECT a.name FROM "
+		                 "assets a WHERE a.id IN (SELECT asset_id FROM incident_assets WHERE "
+		                 "incident_id = $1) OR a.id IN (SELECT asset_id FROM sweep_entries WHERE "
+		                 "incident_id = $1)) UNION SELECT e.asset_id FROM sweep_entries e JOIN "
+		                 "assets c ON c.id = e.asset_id WHERE e.incident_id = $1 AND c.spare = 1",
+		                 incident, m->id, err);
+	if (!rc && (scope & FK_SCOPE_SIMILAR))
+		rc = add_rollout(st, "similar",
+		                 "SELECT asset_id AS id FROM sweep_entries WHERE incident_id = $1 AND "
+		                 "state <> 'retired'",
+		                 incident, m->id, err);
+	if (!rc && (scope & FK_SCOPE_ALL))
+		rc = add_rollout(st, "all", "SELECT id FROM assets WHERE $1 = $1", incident, m->id,
+		                 err);
+	if (!rc)
+		rc = rollout_count(st, m->id, &after, err);
+	*added = after - before;
+	if (!rc) {
+		char key[16], count[32];
+		snprintf(key, sizeof key, "M%d", m->no);
+		snprintf(count, sizeof count, "%lld", (long long)*added);
+		rc = fk_st_record(st, incident, "measure", key, "rollout", NULL, count, err);
+	}
+	return rc ? rc : fk_st_touch(st, incident, err);
+}
+
+#define ROLLOUT_COLS ASSET_COLS ", r.scope, r.state, r.reason, r.accepted_by, r.updated_at, r.updated_by"
+
+static void read_rollout(struct fk_stmt *s, struct fk_rollout_entry *e)
+{
+	read_asset(s, 0, &e->asset);
+	e->scope = col_dup(s, ASSET_NCOLS);
+	e->state = col_enum(s, ASSET_NCOLS + 1, fk_rollout_states, FK_RO_COUNT);
+	e->reason = col_dup(s, ASSET_NCOLS + 2);
+	e->accepted_by = col_dup(s, ASSET_NCOLS + 3);
+	e->updated_at = col_time(s, ASSET_NCOLS + 4);
+	e->updated_by = col_dup(s, ASSET_NCOLS + 5);
+}
+
+enum fk_code fk_store_rollout_entry_get(struct fk_store *st, const struct fk_measure *m,
+                                        const char *asset, struct fk_rollout_entry *out,
+                                        struct fk_err *err)
+{
+	static const char sql[] = "SELECT " ROLLOUT_COLS " FROM rollout_entries r JOIN assets a ON "
+	                          "a.id = r.asset_id WHERE r.measure_id = $1 AND a.name = $2";
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = fk_st_cached(st, sql, &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, m->id);
+	bind_text(s, 2, asset);
+	rc = step(s, &row, err);
+	if (!rc && row)
+		read_rollout(s, out);
+	s->ops->reset(s);
+	if (!rc && !row)
+		rc = FK_ERR(err, FK_ENOTFOUND, "asset",
+		            "'%s' is not in the rollout of M%d: see 'fukkyu measure status'",
+		            "'%s' は M%d の展開対象にありません: 'fukkyu measure status' で確認してください",
+		            asset, m->no);
+	return rc;
+}
+
+enum fk_code fk_store_rollout_entry_set(struct fk_store *st, int64_t incident,
+                                        const struct fk_measure *m,
+                                        const struct fk_rollout_entry *e, int state,
+                                        const char *reason, const char *accepted_by,
+                                        struct fk_err *err)
+{
+	static const char sql[] = "UPDATE rollout_entries SET state = $3, reason = $4, accepted_by = "
+	                          "$5, updated_at = $6, updated_by = $7 WHERE measure_id = $1 AND "
+	                          "asset_id = $2";
+	char key[300];
+	struct fk_stmt *s;
+	snprintf(key, sizeof key, "M%d %s", m->no, e->asset.col[FK_ACOL_NAME]);
+	enum fk_code rc = need_tx(st, err);
+	if (!rc && state != e->state)
+		rc = fk_st_record(st, incident, "rollout", key, "state", fk_rollout_states[e->state].key,
+		                  fk_rollout_states[state].key, err);
+	if (!rc)
+		rc = fk_st_diff_text(st, incident, "rollout", key, "reason", e->reason, reason, err);
+	if (!rc)
+		rc = fk_st_diff_text(st, incident, "rollout", key, "accepted_by", e->accepted_by,
+		                     accepted_by, err);
+	if (!rc)
+		rc = fk_st_cached(st, sql, &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, m->id);
+	bind_int(s, 2, e->asset.id);
+	bind_text(s, 3, fk_rollout_states[state].key);
+	bind_text(s, 4, reason);
+	bind_text(s, 5, accepted_by);
+	bind_time(s, 6, st->now);
+	bind_text(s, 7, st->actor);
+	return step_done(s, err);
+}
+
+enum fk_code fk_store_rollout_each(struct fk_store *st, const struct fk_measure *m, int state,
+                                   fk_rollout_cb cb, void *ctx, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	enum fk_code rc = prep(st,
+	                       "SELECT " ROLLOUT_COLS " FROM rollout_entries r JOIN assets a ON a.id "
+	                       "= r.asset_id WHERE r.measure_id = $1 AND ($2 IS NULL OR r.state = "
+	                       "$2) ORDER BY a.name",
+	                       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, m->id);
+	bind_text(s, 2, state >= 0 ? fk_rollout_states[state].key : NULL);
+	while (!(rc = step(s, &row, err)) && row) {
+		struct fk_rollout_entry e;
+		read_rollout(s, &e);
+		rc = cb(ctx, &e);
+		fk_rollout_entry_release(&e);
+		if (rc)
+			break;
+	}
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_rollout_counts(struct fk_store *st, const struct fk_measure *m,
+                                     int64_t by_state[FK_RO_COUNT], struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	memset(by_state, 0, sizeof(int64_t) * FK_RO_COUNT);
+	enum fk_code rc = prep(st,
+	                       "SELECT state, COUNT(*) FROM rollout_entries WHERE measure_id = $1 "
+	                       "GROUP BY state",
+	                       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, m->id);
+	while (!(rc = step(s, &row, err)) && row)
+		by_state[col_enum(s, 0, fk_rollout_states, FK_RO_COUNT)] += col_int(s, 1);
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_rollout_pending(struct fk_store *st, int64_t incident, size_t max,
+                                      struct fk_buf *list, size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	*n = 0;
+	enum fk_code rc = prep(st,
+	                       "SELECT m.no, a.name FROM rollout_entries r JOIN measures m ON m.id = "
+	                       "r.measure_id JOIN assets a ON a.id = r.asset_id WHERE m.incident_id "
+	                       "= $1 AND r.state = 'pending' ORDER BY m.no, a.name",
+	                       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	while (!(rc = step(s, &row, err)) && row)
+		if ((*n)++ < max)
+			(void)fk_buf_addf(list, "%sM%lld %s", list->len ? ", " : "",
+			                  (long long)col_int(s, 0), col_text(s, 1));
+	finalize(s);
+	return rc;
+}
+
+enum fk_code fk_store_sweep_summaries(struct fk_store *st, struct fk_sweep_summary **out,
+                                      size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row;
+	size_t cap = 0;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(
+	    st,
+	    "SELECT incident_id, SUM(t), SUM(c), SUM(rt), SUM(rd) FROM ("
+	    "SELECT incident_id, COUNT(*) AS t, SUM(CASE WHEN state IN ('unchecked', 'checking') "
+	    "THEN 0 ELSE 1 END) AS c, 0 AS rt, 0 AS rd FROM sweep_entries GROUP BY incident_id "
+	    "UNION ALL SELECT m.incident_id, 0, 0, COUNT(*), SUM(CASE WHEN r.state = 'pending' "
+	    "THEN 0 ELSE 1 END) FROM rollout_entries r JOIN measures m ON m.id = r.measure_id GROUP "
+	    "BY m.incident_id) x GROUP BY incident_id ORDER BY incident_id",
+	    &s, err);
+	if (rc)
+		return rc;
+	while (!(rc = step(s, &row, err)) && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*out = fk_xrealloc(*out, cap * sizeof **out);
+		}
+		(*out)[(*n)++] = (struct fk_sweep_summary){col_int(s, 0), col_int(s, 1), col_int(s, 2),
+		                                           col_int(s, 3), col_int(s, 4)};
+	}
+	finalize(s);
+	return rc;
+}

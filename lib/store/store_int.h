@@ -1,0 +1,137 @@
+/*
+ * store_int.h - what the store's source files share (internal to lib/store): the store
+ * struct, thin wrappers over the backend's operations, the change recorder and the
+ * statement cache.
+ */
+#ifndef FK_STORE_INT_H
+#define FK_STORE_INT_H
+
+#include "fukkyu/common.h"
+#include "store/db.h"
+#include "store/store.h"
+#include "util/time.h"
+
+#define FK_STMT_CACHE 32
+
+struct fk_store {
+	struct fk_db *db;
+	char *actor;
+	int64_t now;
+	bool in_tx;
+	/* Prepared statements kept for the store's life, keyed by the address of their SQL
+	 * text (a string literal): bulk work (imports of a million rows) must not prepare per
+	 * row. */
+	struct {
+		const char *sql;
+		struct fk_stmt *stmt;
+	} cache[FK_STMT_CACHE];
+};
+
+#define OPS(st) ((st)->db->ops)
+
+static inline enum fk_code prep(struct fk_store *st, const char *sql, struct fk_stmt **out,
+                         struct fk_err *err)
+{
+	return OPS(st)->prepare(st->db, sql, out, err);
+}
+
+static inline void finalize(struct fk_stmt *s)
+{
+	if (s)
+		s->ops->finalize(s);
+}
+
+static inline void bind_text(struct fk_stmt *s, int i, const char *v)
+{
+	s->ops->bind_text(s, i, v);
+}
+
+static inline void bind_int(struct fk_stmt *s, int i, int64_t v)
+{
+	s->ops->bind_int(s, i, v);
+}
+
+static inline void bind_time(struct fk_stmt *s, int i, int64_t t)
+{
+	char buf[32];
+	if (t == FK_TIME_NONE) {
+		bind_text(s, i, NULL);
+		return;
+	}
+	fk_time_utc(t, buf);
+	bind_text(s, i, buf);
+}
+
+static inline enum fk_code step(struct fk_stmt *s, bool *row, struct fk_err *err)
+{
+	return s->ops->step(s, row, err);
+}
+
+/* Runs a statement that returns no rows. */
+static inline enum fk_code step_done(struct fk_stmt *s, struct fk_err *err)
+{
+	bool row;
+	return step(s, &row, err);
+}
+
+static inline char *col_dup(struct fk_stmt *s, int c)
+{
+	const char *v = s->ops->col_text(s, c);
+	return v ? fk_xstrdup(v) : NULL;
+}
+
+static inline const char *col_text(struct fk_stmt *s, int c)
+{
+	const char *v = s->ops->col_text(s, c);
+	return v ? v : "";
+}
+
+static inline int64_t col_int(struct fk_stmt *s, int c)
+{
+	return s->ops->col_int(s, c);
+}
+
+static inline int64_t col_time(struct fk_stmt *s, int c)
+{
+	const char *v = s->ops->col_text(s, c);
+	int64_t t;
+	if (!v || fk_time_parse(v, "UTC", "time", &t, NULL))
+		return FK_TIME_NONE;
+	return t;
+}
+
+/* Maps a stored key back to its enum; an unknown key means a damaged database. */
+static inline int col_enum(struct fk_stmt *s, int c, const struct fk_enum *table, size_t n)
+{
+	int v;
+	if (fk_enum_parse(table, n, col_text(s, c), "value", &v, NULL))
+		return 0;
+	return v;
+}
+
+static inline enum fk_code need_tx(struct fk_store *st, struct fk_err *err)
+{
+	if (st->in_tx)
+		return FK_OK;
+	fprintf(stderr, "fukkyu: internal error: write outside a transaction\n");
+	abort();
+	return FK_ERR0(err, FK_EDB, NULL, "write outside a transaction",
+	               "トランザクション外の書き込みです");
+}
+
+/* A prepared statement for sql (a string literal), reset and cleared, owned by the store:
+ * do not finalize it. */
+enum fk_code fk_st_cached(struct fk_store *st, const char *sql, struct fk_stmt **out,
+                          struct fk_err *err) FK_WUR;
+/* Appends one field-level change to the history (incident 0: none). */
+enum fk_code fk_st_record(struct fk_store *st, int64_t incident, const char *entity,
+                          const char *key, const char *field, const char *old_value,
+                          const char *new_value, struct fk_err *err) FK_WUR;
+/* Records a text field if it changed. */
+enum fk_code fk_st_diff_text(struct fk_store *st, int64_t inc, const char *entity,
+                             const char *key, const char *field, const char *a, const char *b,
+                             struct fk_err *err) FK_WUR;
+/* Marks the incident as changed now. */
+enum fk_code fk_st_touch(struct fk_store *st, int64_t incident, struct fk_err *err) FK_WUR;
+
+#endif
