@@ -24,6 +24,9 @@ struct fk_db_ops {
 	/* Binds parameter $idx (1-based); text NULL binds NULL. */
 	void (*bind_text)(struct fk_stmt *st, int idx, const char *text);
 	void (*bind_int)(struct fk_stmt *st, int idx, int64_t v);
+	/* As bind_text, but text is not copied: it must stay valid until the next step or
+	 * reset (bulk paths: a million rows of copies add up). */
+	void (*bind_text_ref)(struct fk_stmt *st, int idx, const char *text);
 	/* Advances: *row is true when a row is available. */
 	enum fk_code (*step)(struct fk_stmt *st, bool *row, struct fk_err *err);
 	/* Column values of the current row (0-based); text is NULL for SQL NULL and lives
@@ -38,6 +41,8 @@ struct fk_db_ops {
 	enum fk_code (*commit)(struct fk_db *db, struct fk_err *err);
 	void (*rollback)(struct fk_db *db);
 	bool (*has_table)(struct fk_db *db, const char *name);
+	/* Rows changed by the last INSERT, UPDATE or DELETE. */
+	int64_t (*changes)(struct fk_db *db);
 };
 
 struct fk_db {

@@ -18,10 +18,13 @@ struct sq_db {
 	char *path;
 };
 
+#define SQ_MAX_PARAMS 32
+
 struct sq_stmt {
 	struct fk_stmt base;
 	sqlite3_stmt *h;
 	struct sq_db *db;
+	int index[SQ_MAX_PARAMS + 1]; /* $N -> SQLite's parameter index, 0 when absent */
 };
 
 static enum fk_code sq_error(struct sq_db *db, int rc, struct fk_err *err)
@@ -80,18 +83,24 @@ static enum fk_code sq_prepare(struct fk_db *d, const char *sql, struct fk_stmt 
 	st->base.ops = d->ops;
 	st->h = h;
 	st->db = db;
+	/* Map $N names to indexes once, so binding a million rows does no name look-ups. */
+	for (int i = 1; i <= sqlite3_bind_parameter_count(h); i++) {
+		const char *name = sqlite3_bind_parameter_name(h, i);
+		long n = name && name[0] == '$' ? strtol(name + 1, NULL, 10) : 0;
+		if (n > 0 && n <= SQ_MAX_PARAMS)
+			st->index[n] = i;
+	}
 	*out = &st->base;
 	return FK_OK;
 }
 
-/* $N parameters are bound by name, so a query may use them in any order. */
+/* $N parameters are bound by name (mapped at prepare), so a query may use them in any
+ * order. An unknown N is a bug in the query text. */
 static int param_index(struct sq_stmt *st, int idx)
 {
-	char name[16];
-	snprintf(name, sizeof name, "$%d", idx);
-	int i = sqlite3_bind_parameter_index(st->h, name);
+	int i = idx > 0 && idx <= SQ_MAX_PARAMS ? st->index[idx] : 0;
 	if (!i) {
-		fprintf(stderr, "fukkyu: internal error: no parameter %s in: %s\n", name,
+		fprintf(stderr, "fukkyu: internal error: no parameter $%d in: %s\n", idx,
 		        sqlite3_sql(st->h));
 		abort();
 	}
@@ -104,6 +113,16 @@ static void sq_bind_text(struct fk_stmt *s, int idx, const char *text)
 	int i = param_index(st, idx);
 	if (text)
 		sqlite3_bind_text(st->h, i, text, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st->h, i);
+}
+
+static void sq_bind_text_ref(struct fk_stmt *s, int idx, const char *text)
+{
+	struct sq_stmt *st = (struct sq_stmt *)s;
+	int i = param_index(st, idx);
+	if (text)
+		sqlite3_bind_text(st->h, i, text, -1, SQLITE_STATIC);
 	else
 		sqlite3_bind_null(st->h, i);
 }
@@ -185,6 +204,11 @@ static bool sq_has_table(struct fk_db *d, const char *name)
 	return found;
 }
 
+static int64_t sq_changes(struct fk_db *d)
+{
+	return sqlite3_changes64(((struct sq_db *)d)->h);
+}
+
 static const struct fk_db_ops sq_ops = {
     .backend = "sqlite",
     .close = sq_close,
@@ -192,6 +216,7 @@ static const struct fk_db_ops sq_ops = {
     .prepare = sq_prepare,
     .bind_text = sq_bind_text,
     .bind_int = sq_bind_int,
+    .bind_text_ref = sq_bind_text_ref,
     .step = sq_step,
     .col_text = sq_col_text,
     .col_int = sq_col_int,
@@ -202,6 +227,7 @@ static const struct fk_db_ops sq_ops = {
     .commit = sq_commit,
     .rollback = sq_rollback,
     .has_table = sq_has_table,
+    .changes = sq_changes,
 };
 
 enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out,
@@ -249,10 +275,15 @@ enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out
 	long ms = busy ? strtol(busy, NULL, 10) : 5000;
 	sqlite3_busy_timeout(h, ms > 0 && ms < 600000 ? (int)ms : 5000);
 	sqlite3_extended_result_codes(h, 1);
-	/* journal_mode answers with a row; run it as a statement and check the answer. */
 	enum fk_code c = sq_exec(&db->base,
 	                         "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
-	                         "PRAGMA journal_mode=WAL; PRAGMA trusted_schema=OFF",
+	                         "PRAGMA journal_mode=WAL; PRAGMA trusted_schema=OFF; "
+	                         /* 64 MiB of page cache (allocated as used): a bulk import
+	                          * then writes each page to the WAL once, not again and
+	                          * again as the cache spills. */
+	                         "PRAGMA cache_size=-65536; "
+	                         /* Index builds and large sorts in memory, with a helper thread. */
+	                         "PRAGMA temp_store=MEMORY; PRAGMA threads=2",
 	                         err);
 	if (c) {
 		sq_close(&db->base);

@@ -267,6 +267,7 @@ enum fk_code fk_store_begin(struct fk_store *st, const char *actor, int64_t now,
 	free(st->actor);
 	st->actor = fk_xstrdup(actor);
 	st->now = now;
+	fk_time_utc(now, st->now_text);
 	st->in_tx = true;
 	return FK_OK;
 }
@@ -292,6 +293,7 @@ enum fk_code fk_store_commit(struct fk_store *st, struct fk_err *err)
 void fk_store_rollback(struct fk_store *st)
 {
 	reset_cached(st);
+	st->bulk_append = false;
 	OPS(st)->rollback(st->db);
 	st->in_tx = false;
 }

@@ -120,9 +120,12 @@ enum fk_code fk_store_touch(struct fk_store *st, int64_t incident, struct fk_err
 enum fk_code fk_store_note_change(struct fk_store *st, int64_t incident, const char *entity,
                                   const char *field, const char *value, struct fk_err *err) FK_WUR;
 
-/* Inserts or updates (by name) an asset with its software and tags; sets a->id. */
+/* Inserts or updates (by name) an asset; *inserted tells which. */
 enum fk_code fk_store_asset_upsert(struct fk_store *st, struct fk_asset *a, bool *inserted,
                                    struct fk_err *err) FK_WUR;
+/* Around a bulk import (begin true, then false before commit): the inventory's secondary
+ * indexes are dropped and built again, inside the caller's transaction. */
+enum fk_code fk_store_asset_bulk(struct fk_store *st, bool begin, struct fk_err *err) FK_WUR;
 enum fk_code fk_store_asset_find(struct fk_store *st, const char *name, struct fk_asset *out,
                                  struct fk_err *err) FK_WUR;
 /* Calls cb for every asset (of department, when not NULL), ordered by name; a non-zero

@@ -40,131 +40,75 @@ enum fk_code fk_store_note_change(struct fk_store *st, int64_t incident, const c
 	return rc ? rc : fk_st_record(st, incident, entity, NULL, field, NULL, value, err);
 }
 
-/* Splits "a;b" list text, calling add for each non-empty trimmed part. */
-static enum fk_code each_part(const char *text, enum fk_code (*add)(void *, const char *, size_t),
-                              void *ctx)
-{
-	enum fk_code rc = FK_OK;
-	while (text && *text && !rc) {
-		const char *end = strchr(text, ';');
-		size_t n = end ? (size_t)(end - text) : strlen(text);
-		const char *p = text;
-		size_t m = n;
-		while (m && *p == ' ')
-			p++, m--;
-		while (m && p[m - 1] == ' ')
-			m--;
-		if (m)
-			rc = add(ctx, p, m);
-		text = end ? end + 1 : NULL;
-	}
-	return rc;
-}
-
-struct part_ctx {
-	struct fk_store *st;
-	int64_t asset;
-	struct fk_err *err;
-};
-
-static const char SQL_SOFTWARE_ADD[] =
-    "INSERT INTO asset_software (asset_id, name, version) VALUES ($1, $2, $3)";
-static const char SQL_TAG_ADD[] = "INSERT INTO asset_tags (asset_id, tag) VALUES ($1, $2)";
-
-/* "openssl 3.0.2": the name is up to the first space, the version the rest. */
-static enum fk_code add_software(void *vctx, const char *p, size_t n)
-{
-	struct part_ctx *c = vctx;
-	struct fk_stmt *s;
-	enum fk_code rc = fk_st_cached(c->st, SQL_SOFTWARE_ADD, &s, c->err);
-	if (rc)
-		return rc;
-	const char *sp = memchr(p, ' ', n);
-	char *name = fk_xstrndup(p, sp ? (size_t)(sp - p) : n);
-	char *version = sp ? fk_xstrndup(sp + 1, n - (size_t)(sp + 1 - p)) : fk_xstrdup("");
-	for (char *q = name; *q; q++)
-		*q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
-	bind_int(s, 1, c->asset);
-	bind_text(s, 2, name);
-	bind_text(s, 3, version);
-	rc = step_done(s, c->err);
-	free(name);
-	free(version);
-	return rc;
-}
-
-static enum fk_code add_tag(void *vctx, const char *p, size_t n)
-{
-	struct part_ctx *c = vctx;
-	struct fk_stmt *s;
-	enum fk_code rc = fk_st_cached(c->st, SQL_TAG_ADD, &s, c->err);
-	if (rc)
-		return rc;
-	char *tag = fk_xstrndup(p, n);
-	bind_int(s, 1, c->asset);
-	bind_text(s, 2, tag);
-	rc = step_done(s, c->err);
-	free(tag);
-	return rc;
-}
-
 static const char SQL_ASSET_INSERT[] =
     "INSERT INTO assets (name, ip, os, os_version, software, department, owner, role, "
     "criticality, location, spare, backup_of, tags, updated_at) VALUES ($1, $2, $3, $4, $5, "
-    "$6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (name) DO NOTHING RETURNING id";
+    "$6, $7, $8, $9, $10, $11, $12, $13, $14) ON CONFLICT (name) DO NOTHING";
+static const char SQL_ASSET_APPEND[] =
+    "INSERT INTO assets (name, ip, os, os_version, software, department, owner, role, "
+    "criticality, location, spare, backup_of, tags, updated_at) VALUES ($1, $2, $3, $4, $5, "
+    "$6, $7, $8, $9, $10, $11, $12, $13, $14)";
+
 static const char SQL_ASSET_UPDATE[] =
     "UPDATE assets SET ip = $2, os = $3, os_version = $4, software = $5, department = $6, "
     "owner = $7, role = $8, criticality = $9, location = $10, spare = $11, backup_of = $12, "
-    "tags = $13, updated_at = $14 WHERE name = $1 RETURNING id";
-static const char SQL_SOFTWARE_CLEAR[] = "DELETE FROM asset_software WHERE asset_id = $1";
-static const char SQL_TAGS_CLEAR[] = "DELETE FROM asset_tags WHERE asset_id = $1";
-
+    "tags = $13, updated_at = $14 WHERE name = $1";
 static void bind_asset(struct fk_store *st, struct fk_stmt *s, const struct fk_asset *a)
 {
+	/* a and st->now_text outlive the step that follows: bind without copying. */
 	for (int i = 0; i < FK_ACOL_COUNT; i++)
-		bind_text(s, i + 1, a->col[i]);
-	bind_text(s, 1 + FK_ACOL_ROLE, fk_asset_roles[a->role].key);
+		s->ops->bind_text_ref(s, i + 1, a->col[i]);
+	s->ops->bind_text_ref(s, 1 + FK_ACOL_ROLE, fk_asset_roles[a->role].key);
 	bind_int(s, 1 + FK_ACOL_SPARE, a->spare);
-	bind_time(s, 14, st->now);
+	s->ops->bind_text_ref(s, 14, st->now_text);
 }
 
 enum fk_code fk_store_asset_upsert(struct fk_store *st, struct fk_asset *a, bool *inserted,
                                    struct fk_err *err)
 {
 	struct fk_stmt *s;
-	bool row = false;
 	enum fk_code rc = need_tx(st, err);
-	/* Insert first (the common case of a first import); update when the name exists. */
+	/* Insert first (the common case of a first import); update when the name exists. No
+	 * RETURNING: it costs a temporary table per row, and callers do not need the id. */
 	if (!rc)
-		rc = fk_st_cached(st, SQL_ASSET_INSERT, &s, err);
+		rc = fk_st_cached(st, st->bulk_append ? SQL_ASSET_APPEND : SQL_ASSET_INSERT, &s, err);
 	if (rc)
 		return rc;
 	bind_asset(st, s, a);
-	rc = step(s, &row, err);
-	*inserted = row;
-	if (!rc && row)
-		a->id = col_int(s, 0);
-	if (!rc && !row) {
-		rc = fk_st_cached(st, SQL_ASSET_UPDATE, &s, err);
-		if (!rc) {
-			bind_asset(st, s, a);
-			rc = step(s, &row, err);
-			if (!rc && row)
-				a->id = col_int(s, 0);
-		}
-		for (int k = 0; !rc && k < 2; k++) {
-			rc = fk_st_cached(st, k ? SQL_TAGS_CLEAR : SQL_SOFTWARE_CLEAR, &s, err);
-			if (!rc) {
-				bind_int(s, 1, a->id);
-				rc = step_done(s, err);
-			}
-		}
+	rc = step_done(s, err);
+	*inserted = !rc && OPS(st)->changes(st->db) > 0;
+	if (!rc && !*inserted && !(rc = fk_st_cached(st, SQL_ASSET_UPDATE, &s, err))) {
+		bind_asset(st, s, a);
+		rc = step_done(s, err);
 	}
-	struct part_ctx pc = {st, a->id, err};
-	if (!rc)
-		rc = each_part(a->col[FK_ACOL_SOFTWARE], add_software, &pc);
-	if (!rc)
-		rc = each_part(a->col[FK_ACOL_TAGS], add_tag, &pc);
+	return rc;
+}
+
+/* The inventory's indexes: dropped for a bulk import and built again at its end (a sorted
+ * build is several times faster than a million random inserts into each). The unique index
+ * on name is dropped only when the inventory is empty: then nothing can conflict with the
+ * file, whose own duplicates the caller has already refused. */
+static const char *const asset_indexes[][2] = {
+    {"assets_name", "CREATE UNIQUE INDEX assets_name ON assets (name)"},
+    {"assets_backup_of",
+     "CREATE INDEX assets_backup_of ON assets (backup_of) WHERE backup_of IS NOT NULL"},
+};
+
+enum fk_code fk_store_asset_bulk(struct fk_store *st, bool begin, struct fk_err *err)
+{
+	enum fk_code rc = need_tx(st, err);
+	int64_t n = 0;
+	if (!rc && begin)
+		rc = fk_store_asset_count(st, &n, err);
+	if (!rc && begin)
+		st->bulk_append = n == 0;
+	for (size_t i = st->bulk_append ? 0 : 1; !rc && i < FK_ARRAY_LEN(asset_indexes); i++) {
+		char sql[128];
+		snprintf(sql, sizeof sql, "DROP INDEX IF EXISTS %s", asset_indexes[i][0]);
+		rc = OPS(st)->exec(st->db, begin ? sql : asset_indexes[i][1], err);
+	}
+	if (!begin)
+		st->bulk_append = false;
 	return rc;
 }
 
@@ -458,18 +402,24 @@ enum fk_code fk_store_sweep_match(struct fk_store *st, int64_t incident,
 		                   "a.os_version IS v.os_version",
 		                   NULL, NULL, added, err);
 	case FK_CRIT_SOFTWARE:
+		/* software is "name version;name version": compare whole entries (or the name and
+		 * a space), case-insensitively, never substrings of other names. */
 		if (c->version)
 			return add_entries(st, incident, c->text,
-			                   "SELECT DISTINCT s.asset_id AS id FROM asset_software s "
-			                   "WHERE s.name = $3 AND s.version = $4",
+			                   "SELECT a.id FROM assets a WHERE a.software IS NOT NULL AND "
+			                   "instr(';' || replace(lower(a.software), '; ', ';') || ';', ';' || "
+			                   "$3 || ' ' || $4 || ';') > 0",
 			                   c->name, c->version, added, err);
 		return add_entries(st, incident, c->text,
-		                   "SELECT DISTINCT s.asset_id AS id FROM asset_software s WHERE "
-		                   "s.name = $3",
+		                   "SELECT a.id FROM assets a WHERE a.software IS NOT NULL AND (instr(';' "
+		                   "|| replace(lower(a.software), '; ', ';'), ';' || $3 || ' ') > 0 OR "
+		                   "instr(';' || replace(lower(a.software), '; ', ';') || ';', ';' || $3 "
+		                   "|| ';') > 0)",
 		                   c->name, NULL, added, err);
 	case FK_CRIT_TAG:
 		return add_entries(st, incident, c->text,
-		                   "SELECT DISTINCT t.asset_id AS id FROM asset_tags t WHERE t.tag = $3",
+		                   "SELECT a.id FROM assets a WHERE a.tags IS NOT NULL AND instr(';' || "
+		                   "replace(a.tags, '; ', ';') || ';', ';' || $3 || ';') > 0",
 		                   c->name, NULL, added, err);
 	default:
 		return add_entries(st, incident, c->text,

@@ -17,7 +17,9 @@ struct fk_store {
 	struct fk_db *db;
 	char *actor;
 	int64_t now;
+	char now_text[32]; /* now as stored, formatted once per transaction */
 	bool in_tx;
+	bool bulk_append; /* a bulk import into an empty inventory: plain appends */
 	/* Prepared statements kept for the store's life, keyed by the address of their SQL
 	 * text (a string literal): bulk work (imports of a million rows) must not prepare per
 	 * row. */

@@ -49,6 +49,12 @@ bool fk_utf8_valid(const char *s, size_t n)
 
 enum fk_code fk_text_check(const char *s, const char *field, struct fk_err *err)
 {
+	/* Fast path: printable ASCII needs no further look (most inventory fields). */
+	const unsigned char *u = (const unsigned char *)s;
+	while (*u >= 0x20 && *u < 0x7F)
+		u++;
+	if (!*u)
+		return FK_OK;
 	size_t n = strlen(s);
 	if (!fk_utf8_valid(s, n))
 		return FK_ERR(err, FK_EINVAL, field,
