@@ -50,6 +50,7 @@ fuzz: deps
 
 bench: build
 	bash bench/run.sh $(BUILD)/fukkyu
+	bash bench/run_sweep.sh $(BUILD)/fukkyu
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')

@@ -431,6 +431,8 @@ enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int 
 		            "%s: %zu errors, nothing was imported (the errors are listed above)",
 		            "%s: エラー %zu 件のため何も取り込んでいません (エラーは上に表示)", origin,
 		            r->n_errors);
+	if (!rc && r->updated)
+		rc = fk_store_sweep_sync(c->st, err);
 	if (!rc) {
 		char what[96];
 		snprintf(what, sizeof what, "%lld rows (%lld new, %lld updated)", (long long)r->rows,
@@ -518,11 +520,17 @@ enum fk_code fk_sweep_start(struct fk_ctx *c, const char *id, char *const *crite
 		}
 		fk_sweep_release(&sw);
 		int64_t k;
-		if (!rc && !(rc = fk_store_sweep_add_affected(c->st, inc.id, &k, err)))
-			*added += k;
-		for (size_t i = 0; !rc && i < n; i++)
-			if (!(rc = fk_store_sweep_match(c->st, inc.id, &crit[i], &k, err)))
+		if (!rc && !exists) {
+			/* First run: one pass over the inventory for every criterion. */
+			rc = fk_store_sweep_first(c->st, inc.id, crit, n, added, err);
+		} else {
+			/* A re-run adds new matches and appends reasons, never resets a state. */
+			if (!rc && !(rc = fk_store_sweep_add_affected(c->st, inc.id, &k, err)))
 				*added += k;
+			for (size_t i = 0; !rc && i < n; i++)
+				if (!(rc = fk_store_sweep_match(c->st, inc.id, &crit[i], &k, err)))
+					*added += k;
+		}
 		if (!rc) {
 			char what[64];
 			snprintf(what, sizeof what, "%lld", (long long)*added);

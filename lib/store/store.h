@@ -123,6 +123,8 @@ enum fk_code fk_store_note_change(struct fk_store *st, int64_t incident, const c
 /* Inserts or updates (by name) an asset; *inserted tells which. */
 enum fk_code fk_store_asset_upsert(struct fk_store *st, struct fk_asset *a, bool *inserted,
                                    struct fk_err *err) FK_WUR;
+/* Brings the departments recorded in sweeps in step with the inventory (after an import). */
+enum fk_code fk_store_sweep_sync(struct fk_store *st, struct fk_err *err) FK_WUR;
 /* Around a bulk import (begin true, then false before commit): the inventory's secondary
  * indexes are dropped and built again, inside the caller's transaction. */
 enum fk_code fk_store_asset_bulk(struct fk_store *st, bool begin, struct fk_err *err) FK_WUR;
@@ -161,6 +163,11 @@ enum fk_code fk_store_sweep_put(struct fk_store *st, int64_t incident, const str
  * reasons of an existing entry; never resets a state. *added counts new entries. */
 enum fk_code fk_store_sweep_match(struct fk_store *st, int64_t incident,
                                   const struct fk_criterion *crit, int64_t *added,
+                                  struct fk_err *err) FK_WUR;
+/* The first sweep of an incident (no entries yet): the affected assets and every asset
+ * matching any of crit, in one pass over the inventory. */
+enum fk_code fk_store_sweep_first(struct fk_store *st, int64_t incident,
+                                  const struct fk_criterion *crit, size_t n, int64_t *added,
                                   struct fk_err *err) FK_WUR;
 /* The same for the incident's affected assets (reason "affected"). */
 enum fk_code fk_store_sweep_add_affected(struct fk_store *st, int64_t incident, int64_t *added,

@@ -157,6 +157,18 @@ enum fk_code fk_store_asset_each(struct fk_store *st, const char *department, fk
 	return rc;
 }
 
+enum fk_code fk_store_sweep_sync(struct fk_store *st, struct fk_err *err)
+{
+	enum fk_code rc = need_tx(st, err);
+	return rc ? rc
+	          : OPS(st)->exec(st->db,
+	                          "UPDATE sweep_entries SET department = COALESCE((SELECT "
+	                          "a.department FROM assets a WHERE a.id = sweep_entries.asset_id), "
+	                          "'') WHERE department <> COALESCE((SELECT a.department FROM assets "
+	                          "a WHERE a.id = sweep_entries.asset_id), '')",
+	                          err);
+}
+
 enum fk_code fk_store_asset_count(struct fk_store *st, int64_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
@@ -348,8 +360,10 @@ static enum fk_code add_entries(struct fk_store *st, int64_t incident, const cha
 		finalize(s);
 	}
 	(void)fk_buf_addf(&sql,
-	                  "INSERT INTO sweep_entries (incident_id, asset_id, state, reasons) SELECT "
-	                  "$1, x.id, 'unchecked', $2 FROM (%s) x WHERE true ON CONFLICT "
+	                  "INSERT INTO sweep_entries (incident_id, asset_id, state, reasons, "
+	                  "department) SELECT $1, x.id, 'unchecked', $2, COALESCE((SELECT "
+	                  "d.department FROM assets d WHERE d.id = x.id), '') FROM (%s) x WHERE "
+	                  "true ON CONFLICT "
 	                  "(incident_id, asset_id) DO UPDATE SET reasons = sweep_entries.reasons || "
 	                  "',' || $2 WHERE instr(',' || sweep_entries.reasons || ',', ',' || $2 || "
 	                  "',') = 0",
@@ -379,53 +393,116 @@ static enum fk_code add_entries(struct fk_store *st, int64_t incident, const cha
 	return rc;
 }
 
+/* The SQL condition of one criterion over assets a; p is its first parameter number (name
+ * $p, version $p+1). */
+static void criterion_sql(struct fk_buf *b, const struct fk_criterion *c, int p)
+{
+	switch (c->kind) {
+	case FK_CRIT_OS:
+		(void)fk_buf_adds(b, "a.os IN (SELECT b.os FROM incident_assets i JOIN assets b ON "
+		                     "b.id = i.asset_id WHERE i.incident_id = $1)");
+		break;
+	case FK_CRIT_OS_VERSION:
+		(void)fk_buf_adds(b, "(a.os, COALESCE(a.os_version, '')) IN (SELECT b.os, "
+		                     "COALESCE(b.os_version, '') FROM incident_assets i JOIN assets b ON "
+		                     "b.id = i.asset_id WHERE i.incident_id = $1)");
+		break;
+	case FK_CRIT_SOFTWARE:
+		/* A LIKE on the raw text first (no allocation per row, ASCII case-insensitive)
+		 * keeps the exact, normalising comparison for the few candidates. */
+		if (c->version)
+			(void)fk_buf_addf(b,
+			                  "(a.software LIKE '%%' || $%d || ' ' || $%d || '%%' AND "
+			                  "instr(';' || replace(lower(a.software), '; ', ';') || ';', "
+			                  "';' || $%d || ' ' || $%d || ';') > 0)",
+			                  p, p + 1, p, p + 1);
+		else
+			(void)fk_buf_addf(b,
+			                  "(a.software LIKE '%%' || $%d || '%%' AND (instr(';' || "
+			                  "replace(lower(a.software), '; ', ';'), ';' || $%d || ' ') > 0 OR "
+			                  "instr(';' || replace(lower(a.software), '; ', ';') || ';', ';' || "
+			                  "$%d || ';') > 0))",
+			                  p, p, p);
+		break;
+	case FK_CRIT_TAG:
+		(void)fk_buf_addf(b,
+		                  "(a.tags LIKE '%%' || $%d || '%%' AND instr(';' || replace(a.tags, "
+		                  "'; ', ';') || ';', ';' || $%d || ';') > 0)",
+		                  p, p);
+		break;
+	default:
+		(void)fk_buf_addf(b, "a.department = $%d", p);
+		break;
+	}
+}
+
 enum fk_code fk_store_sweep_match(struct fk_store *st, int64_t incident,
                                   const struct fk_criterion *c, int64_t *added,
                                   struct fk_err *err)
 {
-	/* Every select names its parameters $1 (incident) and $3/$4 (criterion values). */
+	struct fk_buf sel = FK_BUF_INIT;
 	enum fk_code rc = need_tx(st, err);
 	if (rc)
 		return rc;
-	switch (c->kind) {
-	case FK_CRIT_OS:
-		return add_entries(st, incident, c->text,
-		                   "SELECT a.id FROM assets a WHERE a.os IN (SELECT b.os FROM "
-		                   "incident_assets i JOIN assets b ON b.id = i.asset_id WHERE "
-		                   "i.incident_id = $1 AND b.os IS NOT NULL)",
-		                   NULL, NULL, added, err);
-	case FK_CRIT_OS_VERSION:
-		return add_entries(st, incident, c->text,
-		                   "SELECT a.id FROM assets a JOIN (SELECT DISTINCT b.os, b.os_version "
-		                   "FROM incident_assets i JOIN assets b ON b.id = i.asset_id WHERE "
-		                   "i.incident_id = $1 AND b.os IS NOT NULL) v ON a.os = v.os AND "
-		                   "a.os_version IS v.os_version",
-		                   NULL, NULL, added, err);
-	case FK_CRIT_SOFTWARE:
-		/* software is "name version;name version": compare whole entries (or the name and
-		 * a space), case-insensitively, never substrings of other names. */
-		if (c->version)
-			return add_entries(st, incident, c->text,
-			                   "SELECT a.id FROM assets a WHERE a.software IS NOT NULL AND "
-			                   "instr(';' || replace(lower(a.software), '; ', ';') || ';', ';' || "
-			                   "$3 || ' ' || $4 || ';') > 0",
-			                   c->name, c->version, added, err);
-		return add_entries(st, incident, c->text,
-		                   "SELECT a.id FROM assets a WHERE a.software IS NOT NULL AND (instr(';' "
-		                   "|| replace(lower(a.software), '; ', ';'), ';' || $3 || ' ') > 0 OR "
-		                   "instr(';' || replace(lower(a.software), '; ', ';') || ';', ';' || $3 "
-		                   "|| ';') > 0)",
-		                   c->name, NULL, added, err);
-	case FK_CRIT_TAG:
-		return add_entries(st, incident, c->text,
-		                   "SELECT a.id FROM assets a WHERE a.tags IS NOT NULL AND instr(';' || "
-		                   "replace(a.tags, '; ', ';') || ';', ';' || $3 || ';') > 0",
-		                   c->name, NULL, added, err);
-	default:
-		return add_entries(st, incident, c->text,
-		                   "SELECT a.id FROM assets a WHERE a.department = $3", c->name, NULL,
-		                   added, err);
+	(void)fk_buf_adds(&sel, "SELECT a.id FROM assets a WHERE ");
+	criterion_sql(&sel, c, 3);
+	rc = add_entries(st, incident, c->text, sel.ptr, c->kind >= FK_CRIT_SOFTWARE ? c->name : NULL,
+	                 c->kind == FK_CRIT_SOFTWARE ? c->version : NULL, added, err);
+	fk_buf_release(&sel);
+	return rc;
+}
+
+enum fk_code fk_store_sweep_first(struct fk_store *st, int64_t incident,
+                                  const struct fk_criterion *crit, size_t n, int64_t *added,
+                                  struct fk_err *err)
+{
+	/* One scan of the inventory for the affected systems and every criterion; each
+	 * criterion takes three parameters: its text (the reason), name and version. */
+	struct fk_buf reasons = FK_BUF_INIT, where = FK_BUF_INIT, sql = FK_BUF_INIT;
+	struct fk_stmt *s;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc && n > 10)
+		rc = FK_ERR0(err, FK_EUSAGE, "--match", "at most 10 criteria in one sweep start",
+		             "1回の sweep start の条件は 10 個までです");
+	if (rc)
+		return rc;
+	(void)fk_buf_adds(&reasons, "CASE WHEN a.id IN (SELECT asset_id FROM incident_assets WHERE "
+	                            "incident_id = $1) THEN ',affected' ELSE '' END");
+	(void)fk_buf_adds(&where, "a.id IN (SELECT asset_id FROM incident_assets WHERE "
+	                          "incident_id = $1)");
+	for (size_t i = 0; i < n; i++) {
+		int p = 2 + 3 * (int)i;
+		struct fk_buf cond = FK_BUF_INIT;
+		criterion_sql(&cond, &crit[i], p + 1);
+		(void)fk_buf_addf(&reasons, " || CASE WHEN %s THEN ',' || $%d ELSE '' END", cond.ptr,
+		                  p);
+		(void)fk_buf_addf(&where, " OR %s", cond.ptr);
+		fk_buf_release(&cond);
 	}
+	(void)fk_buf_addf(&sql,
+	                  "INSERT INTO sweep_entries (incident_id, asset_id, state, reasons, "
+	                  "department) SELECT $1, a.id, 'unchecked', substr(%s, 2), "
+	                  "COALESCE(a.department, '') FROM assets a WHERE %s",
+	                  reasons.ptr, where.ptr);
+	rc = prep(st, sql.ptr, &s, err);
+	fk_buf_release(&reasons);
+	fk_buf_release(&where);
+	fk_buf_release(&sql);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	for (size_t i = 0; i < n; i++) {
+		int p = 2 + 3 * (int)i;
+		bind_text(s, p, crit[i].text);
+		if (crit[i].kind >= FK_CRIT_SOFTWARE)
+			bind_text(s, p + 1, crit[i].name);
+		if (crit[i].kind == FK_CRIT_SOFTWARE && crit[i].version)
+			bind_text(s, p + 2, crit[i].version);
+	}
+	rc = step_done(s, err);
+	*added = rc ? 0 : OPS(st)->changes(st->db);
+	finalize(s);
+	return rc;
 }
 
 enum fk_code fk_store_sweep_add_affected(struct fk_store *st, int64_t incident, int64_t *added,
@@ -512,8 +589,8 @@ enum fk_code fk_store_sweep_each(struct fk_store *st, int64_t incident, int stat
 	enum fk_code rc = prep(st,
 	                       "SELECT " ENTRY_COLS " FROM sweep_entries e JOIN assets a ON a.id = "
 	                       "e.asset_id WHERE e.incident_id = $1 AND ($2 IS NULL OR e.state = "
-	                       "$2) AND ($3 IS NULL OR COALESCE(a.department, '') = $3) ORDER BY "
-	                       "COALESCE(a.department, ''), a.name",
+	                       "$2) AND ($3 IS NULL OR e.department = $3) ORDER BY e.department, "
+	                       "a.name",
 	                       &s, err);
 	if (rc)
 		return rc;
@@ -541,9 +618,9 @@ enum fk_code fk_store_sweep_counts(struct fk_store *st, int64_t incident,
 	*out = NULL;
 	*n = 0;
 	enum fk_code rc = prep(st,
-	                       "SELECT COALESCE(a.department, ''), e.state, COUNT(*) FROM "
-	                       "sweep_entries e JOIN assets a ON a.id = e.asset_id WHERE "
-	                       "e.incident_id = $1 GROUP BY 1, 2 ORDER BY 1, 2",
+	                       "SELECT department, state, COUNT(*) FROM sweep_entries WHERE "
+	                       "incident_id = $1 GROUP BY department, state ORDER BY department, "
+	                       "state",
 	                       &s, err);
 	if (rc)
 		return rc;

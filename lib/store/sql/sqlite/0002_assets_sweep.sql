@@ -51,12 +51,14 @@ CREATE TABLE sweep_entries (
   asset_id    INTEGER NOT NULL REFERENCES assets (id),
   state       TEXT NOT NULL DEFAULT 'unchecked',
   reasons     TEXT NOT NULL,        -- the criteria that matched, comma-separated
+  department  TEXT NOT NULL DEFAULT '', -- the asset's, kept in step by imports: coverage
+                                        -- per department without a join over the inventory
   note        TEXT,
   updated_at  TEXT,
   updated_by  TEXT,
   PRIMARY KEY (incident_id, asset_id)
 ) STRICT;
-CREATE INDEX sweep_entries_state ON sweep_entries (incident_id, state);
+CREATE INDEX sweep_entries_coverage ON sweep_entries (incident_id, department, state);
 
 -- Countermeasures (recurrence prevention), numbered M1, M2 ... per incident.
 CREATE TABLE measures (
