@@ -8,6 +8,8 @@
  */
 #include "fukkyu/common.h"
 #include "fukkyu/demo.h"
+#include "fukkyu/sweep.h"
+#include "util/buf.h"
 #include "util/time.h"
 
 struct demo_event {
@@ -327,6 +329,72 @@ out:
 	return rc;
 }
 
+/* Case 4 at company scale: 200 PCs and 20 servers in five departments, the worm's sweep two
+ * days in (most checked, a few damaged and rebuilt), and the pattern-file countermeasure
+ * rolled out to every PC, spares included, half applied. Incident 4 is case 4. */
+static enum fk_code load_sweep(struct fk_ctx *c, struct fk_err *err)
+{
+	static const char *const depts[] = {"営業部", "経理部", "開発部", "総務部", "工場"};
+	struct fk_buf csv = FK_BUF_INIT;
+	(void)fk_buf_adds(&csv, "name,ip,os,os_version,software,department,owner,role,spare,"
+	                        "backup_of,tags\n");
+	for (int i = 1; i <= 200; i++)
+		(void)fk_buf_addf(&csv, "pc-%03d,10.1.%d.%d,Windows,XP SP1,antivirus 2003,%s,,client,"
+		                        "false,,%s\n",
+		                  i, i / 250, i % 250, depts[i % 5], i % 7 ? "office" : "laptop");
+	for (int i = 1; i <= 20; i++)
+		(void)fk_buf_addf(&csv, "srv-%02d,10.0.0.%d,Windows,2000 SP4,antivirus 2003,%s,,server,"
+		                        "%s,%s,dc\n",
+		                  i, i, depts[i % 5], i > 18 ? "true" : "false", i > 18 ? "srv-01" : "");
+	FILE *f = fmemopen(csv.ptr, csv.len, "r");
+	struct fk_import_report r;
+	enum fk_code rc = f ? fk_asset_import(c, f, "demo-inventory.csv", FK_IMPORT_CSV, &r, err)
+	                    : FK_EIO;
+	if (f) {
+		fclose(f);
+		fk_import_report_release(&r);
+	}
+	fk_buf_release(&csv);
+	char *hit[] = {"pc-017", "pc-042"};
+	char *crit[] = {"os_version", "software:antivirus@2003"};
+	size_t added;
+	int64_t n;
+	if (!rc)
+		rc = fk_incident_assets_add(c, "4", hit, 2, &added, err);
+	if (!rc)
+		rc = fk_sweep_start(c, "4", crit, 2, &n, err);
+	for (int i = 1; !rc && i <= 200; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "pc-%03d", i);
+		if (i == 17 || i == 42 || i == 133) {
+			static const int path[] = {FK_SW_DAMAGED, FK_SW_ISOLATED, FK_SW_REBUILT};
+			for (size_t k = 0; !rc && k < FK_ARRAY_LEN(path); k++)
+				rc = fk_sweep_set(c, "4", name, path[k],
+				                  k ? NULL : "ワーム感染を確認", err);
+		} else if (i % 9) { /* the rest of every ninth PC is still to be checked */
+			rc = fk_sweep_set(c, "4", name, FK_SW_CLEAN, NULL, err);
+		}
+	}
+	struct fk_measure m = {.kind = FK_MK_TECHNICAL, .cost = 3000000, .due_at = FK_TIME_NONE};
+	m.title = fk_xstrdup("パターンファイル自動更新の義務化");
+	if (!rc)
+		rc = fk_measure_add(c, "4", &m, err);
+	fk_measure_release(&m);
+	struct fk_ctx ciso = *c;
+	ciso.actor = "伊藤 七海";
+	if (!rc)
+		rc = fk_measure_approve(&ciso, "4", "M1", err);
+	if (!rc)
+		rc = fk_measure_rollout(c, "4", "M1", FK_SCOPE_AFFECTED | FK_SCOPE_SIMILAR | FK_SCOPE_SPARES,
+		                        &n, err);
+	for (int i = 1; !rc && i <= 200; i += 2) {
+		char name[16];
+		snprintf(name, sizeof name, "pc-%03d", i);
+		rc = fk_measure_set(c, "4", "M1", name, FK_RO_APPLIED, NULL, NULL, err);
+	}
+	return rc;
+}
+
 enum fk_code fk_demo_load(struct fk_ctx *c, const struct fk_playbook *pb, size_t *created,
                           struct fk_err *err)
 {
@@ -347,5 +415,5 @@ enum fk_code fk_demo_load(struct fk_ctx *c, const struct fk_playbook *pb, size_t
 		rc = load_case(c, pb, &cases[i], err);
 		*created += !rc;
 	}
-	return rc;
+	return rc ? rc : load_sweep(c, err);
 }
