@@ -16,8 +16,8 @@ static struct fk_store *store(void)
 	static struct fk_store *st;
 	struct fk_err err;
 	int from, to;
-	if (!st && (fk_store_open(":memory:", true, &st, &err) ||
-	            fk_store_migrate(st, &from, &to, &err)))
+	if (!st &&
+	    (fk_store_open(":memory:", true, &st, &err) || fk_store_migrate(st, &from, &to, &err)))
 		abort();
 	return st;
 }

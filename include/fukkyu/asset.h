@@ -13,7 +13,13 @@
 #include "util/buf.h"
 #include "util/err.h"
 
-enum fk_asset_role { FK_AROLE_SERVER, FK_AROLE_CLIENT, FK_AROLE_NETWORK, FK_AROLE_OTHER, FK_AROLE_COUNT };
+enum fk_asset_role {
+	FK_AROLE_SERVER,
+	FK_AROLE_CLIENT,
+	FK_AROLE_NETWORK,
+	FK_AROLE_OTHER,
+	FK_AROLE_COUNT
+};
 extern const struct fk_enum fk_asset_roles[FK_AROLE_COUNT];
 
 /* The inventory's columns, in export order; import refuses any other column. */
@@ -71,7 +77,13 @@ bool fk_sweep_allowed(int from, int to);
 enum fk_measure_kind { FK_MK_TECHNICAL, FK_MK_OPERATIONAL, FK_MK_LEGAL, FK_MK_COUNT };
 extern const struct fk_enum fk_measure_kinds[FK_MK_COUNT];
 
-enum fk_rollout_state { FK_RO_PENDING, FK_RO_APPLIED, FK_RO_VERIFIED, FK_RO_EXCEPTION, FK_RO_COUNT };
+enum fk_rollout_state {
+	FK_RO_PENDING,
+	FK_RO_APPLIED,
+	FK_RO_VERIFIED,
+	FK_RO_EXCEPTION,
+	FK_RO_COUNT
+};
 extern const struct fk_enum fk_rollout_states[FK_RO_COUNT];
 /* pending → applied → verified; pending or applied → exception (with a reason and who
  * accepted the risk); exception → pending (when it can be applied after all). */
@@ -89,7 +101,13 @@ enum fk_code fk_scope_parse(const char *s, unsigned *out, struct fk_err *err) FK
 
 /* Sweep criteria: os, os_version, software:NAME, software:NAME@VERSION, tag:T,
  * department:D. */
-enum fk_criterion_kind { FK_CRIT_OS, FK_CRIT_OS_VERSION, FK_CRIT_SOFTWARE, FK_CRIT_TAG, FK_CRIT_DEPARTMENT };
+enum fk_criterion_kind {
+	FK_CRIT_OS,
+	FK_CRIT_OS_VERSION,
+	FK_CRIT_SOFTWARE,
+	FK_CRIT_TAG,
+	FK_CRIT_DEPARTMENT
+};
 struct fk_criterion {
 	int kind;
 	char *name;    /* software name, tag or department */

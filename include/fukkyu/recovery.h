@@ -98,8 +98,8 @@ struct fk_board_row {
 	int total[FK_PLAYBOOK_PHASES];
 	int overdue;
 	int64_t next_due;
-	char *owner; /* recovery owner, NULL if none */
-	int64_t sweep_total, sweep_checked; /* company-wide sweep (0 when none) */
+	char *owner;                         /* recovery owner, NULL if none */
+	int64_t sweep_total, sweep_checked;  /* company-wide sweep (0 when none) */
 	int64_t rollout_total, rollout_done; /* countermeasure rollout entries */
 };
 struct fk_board {

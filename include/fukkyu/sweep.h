@@ -28,8 +28,8 @@ enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int 
                              struct fk_import_report *r, struct fk_err *err) FK_WUR;
 
 /* Marks the named assets as hit by the incident; *added counts the new ones. */
-enum fk_code fk_incident_assets_add(struct fk_ctx *c, const char *id, char *const *names,
-                                    size_t n, size_t *added, struct fk_err *err) FK_WUR;
+enum fk_code fk_incident_assets_add(struct fk_ctx *c, const char *id, char *const *names, size_t n,
+                                    size_t *added, struct fk_err *err) FK_WUR;
 
 /* Finds similar systems (any criterion matches) plus the affected ones; re-running adds
  * new matches and never drops or resets entries. */
@@ -54,11 +54,11 @@ enum fk_code fk_measure_find(struct fk_ctx *c, int64_t incident, const char *cod
 /* Records the approval; only an approver of the incident may approve. */
 enum fk_code fk_measure_approve(struct fk_ctx *c, const char *id, const char *code,
                                 struct fk_err *err) FK_WUR;
-enum fk_code fk_measure_rollout(struct fk_ctx *c, const char *id, const char *code,
-                                unsigned scope, int64_t *added, struct fk_err *err) FK_WUR;
+enum fk_code fk_measure_rollout(struct fk_ctx *c, const char *id, const char *code, unsigned scope,
+                                int64_t *added, struct fk_err *err) FK_WUR;
 /* Moves one system's rollout state; an exception needs a reason and who accepted it. */
-enum fk_code fk_measure_set(struct fk_ctx *c, const char *id, const char *code,
-                            const char *asset, int state, const char *reason,
-                            const char *accepted_by, struct fk_err *err) FK_WUR;
+enum fk_code fk_measure_set(struct fk_ctx *c, const char *id, const char *code, const char *asset,
+                            int state, const char *reason, const char *accepted_by,
+                            struct fk_err *err) FK_WUR;
 
 #endif

@@ -13,8 +13,8 @@ const struct fk_enum fk_asset_roles[FK_AROLE_COUNT] = {
 };
 
 const char *const fk_asset_cols[FK_ACOL_COUNT] = {
-    "name",  "ip",          "os",       "os_version", "software",  "department", "owner",
-    "role",  "criticality", "location", "spare",      "backup_of", "tags",
+    "name", "ip",          "os",       "os_version", "software",  "department", "owner",
+    "role", "criticality", "location", "spare",      "backup_of", "tags",
 };
 
 const struct fk_enum fk_sweep_states[FK_SW_COUNT] = {
@@ -98,17 +98,20 @@ enum fk_code fk_scope_parse(const char *s, unsigned *out, struct fk_err *err)
 			if (strlen(scopes[i].key) == n && !strncmp(scopes[i].key, s, n))
 				bit = scopes[i].bit;
 		if (!bit)
-			return FK_ERR(err, FK_EUSAGE, "--scope",
-			              "unknown scope '%.*s': expected affected, similar, spares or all, "
-			              "comma-separated",
-			              "範囲 '%.*s' は不明です: affected, similar, spares, all をカンマ区切りで"
-			              "指定してください",
-			              (int)n, s);
+			return FK_ERR(
+			    err, FK_EUSAGE, "--scope",
+			    "unknown scope '%.*s': expected affected, similar, spares or all, "
+			    "comma-separated",
+			    "範囲 '%.*s' は不明です: affected, similar, spares, all "
+			    "をカンマ区切りで"
+			    "指定してください",
+			    (int)n, s);
 		*out |= bit;
 		s += n + (end != NULL);
 	}
 	if (!*out)
-		return FK_ERR0(err, FK_EUSAGE, "--scope", "--scope is empty: e.g. affected,similar,spares",
+		return FK_ERR0(err, FK_EUSAGE, "--scope",
+		               "--scope is empty: e.g. affected,similar,spares",
 		               "--scope が空です: 例 affected,similar,spares");
 	return FK_OK;
 }
@@ -124,7 +127,8 @@ enum fk_code fk_criterion_parse(const char *s, struct fk_criterion *out, struct 
 	} else if (colon && colon[1] && !strncmp(s, "software:", 9)) {
 		out->kind = FK_CRIT_SOFTWARE;
 		const char *at = strchr(colon + 1, '@');
-		out->name = at ? fk_xstrndup(colon + 1, (size_t)(at - colon - 1)) : fk_xstrdup(colon + 1);
+		out->name =
+		    at ? fk_xstrndup(colon + 1, (size_t)(at - colon - 1)) : fk_xstrdup(colon + 1);
 		for (char *q = out->name; *q; q++)
 			*q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
 		out->version = at ? fk_xstrdup(at + 1) : NULL;

@@ -339,17 +339,20 @@ static enum fk_code load_sweep(struct fk_ctx *c, struct fk_err *err)
 	(void)fk_buf_adds(&csv, "name,ip,os,os_version,software,department,owner,role,spare,"
 	                        "backup_of,tags\n");
 	for (int i = 1; i <= 200; i++)
-		(void)fk_buf_addf(&csv, "pc-%03d,10.1.%d.%d,Windows,XP SP1,antivirus 2003,%s,,client,"
-		                        "false,,%s\n",
+		(void)fk_buf_addf(&csv,
+		                  "pc-%03d,10.1.%d.%d,Windows,XP SP1,antivirus 2003,%s,,client,"
+		                  "false,,%s\n",
 		                  i, i / 250, i % 250, depts[i % 5], i % 7 ? "office" : "laptop");
 	for (int i = 1; i <= 20; i++)
-		(void)fk_buf_addf(&csv, "srv-%02d,10.0.0.%d,Windows,2000 SP4,antivirus 2003,%s,,server,"
-		                        "%s,%s,dc\n",
-		                  i, i, depts[i % 5], i > 18 ? "true" : "false", i > 18 ? "srv-01" : "");
+		(void)fk_buf_addf(&csv,
+		                  "srv-%02d,10.0.0.%d,Windows,2000 SP4,antivirus 2003,%s,,server,"
+		                  "%s,%s,dc\n",
+		                  i, i, depts[i % 5], i > 18 ? "true" : "false",
+		                  i > 18 ? "srv-01" : "");
 	FILE *f = fmemopen(csv.ptr, csv.len, "r");
 	struct fk_import_report r;
-	enum fk_code rc = f ? fk_asset_import(c, f, "demo-inventory.csv", FK_IMPORT_CSV, &r, err)
-	                    : FK_EIO;
+	enum fk_code rc =
+	    f ? fk_asset_import(c, f, "demo-inventory.csv", FK_IMPORT_CSV, &r, err) : FK_EIO;
 	if (f) {
 		fclose(f);
 		fk_import_report_release(&r);
@@ -385,8 +388,8 @@ static enum fk_code load_sweep(struct fk_ctx *c, struct fk_err *err)
 	if (!rc)
 		rc = fk_measure_approve(&ciso, "4", "M1", err);
 	if (!rc)
-		rc = fk_measure_rollout(c, "4", "M1", FK_SCOPE_AFFECTED | FK_SCOPE_SIMILAR | FK_SCOPE_SPARES,
-		                        &n, err);
+		rc = fk_measure_rollout(
+		    c, "4", "M1", FK_SCOPE_AFFECTED | FK_SCOPE_SIMILAR | FK_SCOPE_SPARES, &n, err);
 	for (int i = 1; !rc && i <= 200; i += 2) {
 		char name[16];
 		snprintf(name, sizeof name, "pc-%03d", i);

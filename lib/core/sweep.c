@@ -51,7 +51,7 @@ struct name_set {
 	struct {
 		uint64_t hash;
 		long line;
-	} *slot;
+	} * slot;
 	size_t cap, n;
 };
 
@@ -142,13 +142,15 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 		struct fk_err e;
 		if (strlen(v) > FIELD_MAX || fk_text_check(v, fk_asset_cols[i], &e) ||
 		    strpbrk(v, "\n\t")) {
-			snprintf(en, sizeof en,
-			         "%s: not a one-line UTF-8 text of at most %d bytes without control "
-			         "characters",
-			         fk_asset_cols[i], FIELD_MAX);
-			snprintf(ja, sizeof ja,
-			         "%s: 制御文字を含まない %d バイト以内の1行の UTF-8 テキストが必要です",
-			         fk_asset_cols[i], FIELD_MAX);
+			snprintf(
+			    en, sizeof en,
+			    "%s: not a one-line UTF-8 text of at most %d bytes without control "
+			    "characters",
+			    fk_asset_cols[i], FIELD_MAX);
+			snprintf(
+			    ja, sizeof ja,
+			    "%s: 制御文字を含まない %d バイト以内の1行の UTF-8 テキストが必要です",
+			    fk_asset_cols[i], FIELD_MAX);
 			report_error(r, origin, line, colno[i], en, ja);
 			continue;
 		}
@@ -171,7 +173,8 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 		snprintf(en, sizeof en, "role: '%.200s': expected server, client, network or other",
 		         role);
 		snprintf(ja, sizeof ja,
-		         "role: '%.200s': server, client, network, other のいずれかが必要です", role);
+		         "role: '%.200s': server, client, network, other のいずれかが必要です",
+		         role);
 		report_error(r, origin, line, colno[FK_ACOL_ROLE], en, ja);
 	}
 	const char *crit = a->col[FK_ACOL_CRITICALITY];
@@ -186,10 +189,14 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 	}
 	const char *spare = vals[FK_ACOL_SPARE] ? vals[FK_ACOL_SPARE] : "";
 	if (!parse_bool(spare, &a->spare)) {
-		snprintf(en, sizeof en, "spare: '%.200s' is not a boolean: expected true/false, "
-		         "yes/no or 1/0", spare);
-		snprintf(ja, sizeof ja, "spare: '%.200s' は真偽値ではありません: true/false, yes/no, "
-		         "1/0 のいずれかが必要です", spare);
+		snprintf(en, sizeof en,
+		         "spare: '%.200s' is not a boolean: expected true/false, "
+		         "yes/no or 1/0",
+		         spare);
+		snprintf(ja, sizeof ja,
+		         "spare: '%.200s' は真偽値ではありません: true/false, yes/no, "
+		         "1/0 のいずれかが必要です",
+		         spare);
 		report_error(r, origin, line, colno[FK_ACOL_SPARE], en, ja);
 	}
 	a->col[FK_ACOL_SPARE] = NULL;
@@ -198,9 +205,8 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 
 /* Checks a row, detects duplicates and writes it while the file is still clean. */
 static enum fk_code take_row(struct fk_ctx *c, const char *origin, long line,
-                             const char *const vals[FK_ACOL_COUNT],
-                             const int colno[FK_ACOL_COUNT], struct name_set *seen,
-                             struct fk_import_report *r, struct fk_err *err)
+                             const char *const vals[FK_ACOL_COUNT], const int colno[FK_ACOL_COUNT],
+                             struct name_set *seen, struct fk_import_report *r, struct fk_err *err)
 {
 	struct fk_asset a;
 	enum fk_code rc = FK_OK;
@@ -209,9 +215,11 @@ static enum fk_code take_row(struct fk_ctx *c, const char *origin, long line,
 	long first = a.col[FK_ACOL_NAME] ? name_set_add(seen, a.col[FK_ACOL_NAME], line) : 0;
 	if (first) {
 		char en[512], ja[512];
-		snprintf(en, sizeof en, "name: '%.200s' also appears on line %ld: names must be unique",
+		snprintf(en, sizeof en,
+		         "name: '%.200s' also appears on line %ld: names must be unique",
 		         a.col[FK_ACOL_NAME], first);
-		snprintf(ja, sizeof ja, "name: '%.200s' は %ld 行目にもあります: 名前は一意にしてください",
+		snprintf(ja, sizeof ja,
+		         "name: '%.200s' は %ld 行目にもあります: 名前は一意にしてください",
 		         a.col[FK_ACOL_NAME], first);
 		report_error(r, origin, line, colno[FK_ACOL_NAME], en, ja);
 		good = false;
@@ -236,10 +244,10 @@ static enum fk_code import_csv(struct fk_ctx *c, FILE *f, const char *origin, st
 	fk_csv_init(&csv, f, origin);
 	enum fk_code rc = fk_csv_next(&csv, &got, err);
 	if (!rc && !got)
-		rc = FK_ERR(err, FK_EINVAL, origin,
-		            "%s: the file is empty: expected a header row (name,ip,os,...) and assets",
-		            "%s: ファイルが空です: 見出し行 (name,ip,os,...) と資産の行が必要です",
-		            origin);
+		rc = FK_ERR(
+		    err, FK_EINVAL, origin,
+		    "%s: the file is empty: expected a header row (name,ip,os,...) and assets",
+		    "%s: ファイルが空です: 見出し行 (name,ip,os,...) と資産の行が必要です", origin);
 	if (!rc) {
 		ncols = csv.n;
 		for (size_t i = 0; i < ncols; i++) {
@@ -250,14 +258,19 @@ static enum fk_code import_csv(struct fk_ctx *c, FILE *f, const char *origin, st
 					map[i] = k;
 			char en[512], ja[512];
 			if (map[i] < 0) {
-				snprintf(en, sizeof en,
-				         "unknown column '%.100s': expected name, ip, os, os_version, "
-				         "software, department, owner, role, criticality, location, spare, "
-				         "backup_of, tags",
-				         h);
-				snprintf(ja, sizeof ja, "列 '%.100s' は不明です: 使える列は name, ip, os, "
-				         "os_version, software, department, owner, role, criticality, "
-				         "location, spare, backup_of, tags", h);
+				snprintf(
+				    en, sizeof en,
+				    "unknown column '%.100s': expected name, ip, os, os_version, "
+				    "software, department, owner, role, criticality, location, "
+				    "spare, "
+				    "backup_of, tags",
+				    h);
+				snprintf(
+				    ja, sizeof ja,
+				    "列 '%.100s' は不明です: 使える列は name, ip, os, "
+				    "os_version, software, department, owner, role, criticality, "
+				    "location, spare, backup_of, tags",
+				    h);
 				report_error(r, origin, 1, (int)i + 1, en, ja);
 			} else if (colno[map[i]]) {
 				snprintf(en, sizeof en, "column '%s' appears twice", h);
@@ -277,10 +290,13 @@ static enum fk_code import_csv(struct fk_ctx *c, FILE *f, const char *origin, st
 		const char *vals[FK_ACOL_COUNT] = {0};
 		if (csv.n != ncols) {
 			char en[256], ja[256];
-			snprintf(en, sizeof en, "%zu fields, expected %zu as in the header", csv.n, ncols);
-			snprintf(ja, sizeof ja, "フィールドが %zu 個です: 見出しと同じ %zu 個が必要です",
-			         csv.n, ncols);
-			report_error(r, origin, csv.line, (int)(csv.n < ncols ? csv.n : ncols), en, ja);
+			snprintf(en, sizeof en, "%zu fields, expected %zu as in the header", csv.n,
+			         ncols);
+			snprintf(ja, sizeof ja,
+			         "フィールドが %zu 個です: 見出しと同じ %zu 個が必要です", csv.n,
+			         ncols);
+			report_error(r, origin, csv.line, (int)(csv.n < ncols ? csv.n : ncols), en,
+			             ja);
 			r->rows++;
 			continue;
 		}
@@ -335,7 +351,8 @@ static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
 		json_t *o = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &je);
 		char en[512], ja[512];
 		if (!o || !json_is_object(o)) {
-			snprintf(en, sizeof en, "not a JSON object: %s", o ? "another JSON value" : je.text);
+			snprintf(en, sizeof en, "not a JSON object: %s",
+			         o ? "another JSON value" : je.text);
 			snprintf(ja, sizeof ja, "JSON オブジェクトではありません: %s",
 			         o ? "別の JSON 値" : je.text);
 			report_error(r, origin, lineno, o ? 1 : je.column, en, ja);
@@ -355,14 +372,17 @@ static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
 					col = i;
 			if (col < 0 || !(json_is_string(v) || json_is_boolean(v) ||
 			                 json_is_integer(v) || json_is_null(v))) {
-				snprintf(en, sizeof en,
-				         col < 0 ? "unknown key '%.100s': expected the inventory columns"
-				                 : "'%.100s' must be a string, a boolean or null",
-				         k);
-				snprintf(ja, sizeof ja,
-				         col < 0 ? "キー '%.100s' は不明です: 資産台帳の列名が必要です"
-				                 : "'%.100s' は文字列・真偽値・null のいずれかが必要です",
-				         k);
+				snprintf(
+				    en, sizeof en,
+				    col < 0 ? "unknown key '%.100s': expected the inventory columns"
+				            : "'%.100s' must be a string, a boolean or null",
+				    k);
+				snprintf(
+				    ja, sizeof ja,
+				    col < 0
+				        ? "キー '%.100s' は不明です: 資産台帳の列名が必要です"
+				        : "'%.100s' は文字列・真偽値・null のいずれかが必要です",
+				    k);
 				report_error(r, origin, lineno, 1, en, ja);
 				ok = false;
 				continue;
@@ -409,7 +429,8 @@ enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int 
 		rc = fk_store_asset_bulk(c->st, false, err);
 	free(seen.slot);
 	if (!rc && !r->n_errors && !r->rows)
-		report_error(r, origin, 1, 1, "no assets in the file", "ファイルに資産がありません");
+		report_error(r, origin, 1, 1, "no assets in the file",
+		             "ファイルに資産がありません");
 	if (!rc && !r->n_errors) {
 		/* backup_of must name an asset of the inventory (this file or earlier ones). */
 		struct fk_buf list = FK_BUF_INIT;
@@ -420,8 +441,9 @@ enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int 
 			snprintf(en, sizeof en,
 			         "backup_of names no asset of the inventory for %zu assets: %s", n,
 			         list.ptr);
-			snprintf(ja, sizeof ja, "backup_of が資産台帳にない資産を指しています (%zu 件): %s",
-			         n, list.ptr);
+			snprintf(ja, sizeof ja,
+			         "backup_of が資産台帳にない資産を指しています (%zu 件): %s", n,
+			         list.ptr);
 			report_error(r, origin, 1, 1, en, ja);
 		}
 		fk_buf_release(&list);
@@ -429,14 +451,14 @@ enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int 
 	if (!rc && r->n_errors)
 		rc = FK_ERR(err, FK_EINVAL, origin,
 		            "%s: %zu errors, nothing was imported (the errors are listed above)",
-		            "%s: エラー %zu 件のため何も取り込んでいません (エラーは上に表示)", origin,
-		            r->n_errors);
+		            "%s: エラー %zu 件のため何も取り込んでいません (エラーは上に表示)",
+		            origin, r->n_errors);
 	if (!rc && r->updated)
 		rc = fk_store_sweep_sync(c->st, err);
 	if (!rc) {
 		char what[96];
-		snprintf(what, sizeof what, "%lld rows (%lld new, %lld updated)", (long long)r->rows,
-		         (long long)r->inserted, (long long)r->updated);
+		snprintf(what, sizeof what, "%lld rows (%lld new, %lld updated)",
+		         (long long)r->rows, (long long)r->inserted, (long long)r->updated);
 		rc = fk_store_note_change(c->st, 0, "inventory", "import", what, err);
 	}
 	return finish(c, rc, err);
@@ -453,8 +475,8 @@ static enum fk_code begin_on(struct fk_ctx *c, const char *id, struct fk_inciden
 	return rc;
 }
 
-enum fk_code fk_incident_assets_add(struct fk_ctx *c, const char *id, char *const *names,
-                                    size_t n, size_t *added, struct fk_err *err)
+enum fk_code fk_incident_assets_add(struct fk_ctx *c, const char *id, char *const *names, size_t n,
+                                    size_t *added, struct fk_err *err)
 {
 	struct fk_incident inc;
 	*added = 0;
@@ -489,11 +511,12 @@ enum fk_code fk_sweep_start(struct fk_ctx *c, const char *id, char *const *crite
 	if (rc)
 		parsed--;
 	if (!rc && !n)
-		rc = FK_ERR0(err, FK_EUSAGE, "--match",
-		             "no criterion: give at least one --match (os, os_version, software:NAME, "
-		             "software:NAME@VERSION, tag:T, department:D)",
-		             "条件がありません: --match を1つ以上指定してください (os, os_version, "
-		             "software:NAME, software:NAME@VERSION, tag:T, department:D)");
+		rc = FK_ERR0(
+		    err, FK_EUSAGE, "--match",
+		    "no criterion: give at least one --match (os, os_version, software:NAME, "
+		    "software:NAME@VERSION, tag:T, department:D)",
+		    "条件がありません: --match を1つ以上指定してください (os, os_version, "
+		    "software:NAME, software:NAME@VERSION, tag:T, department:D)");
 	if (!rc && !(rc = begin_on(c, id, &inc, err))) {
 		struct fk_sweep sw;
 		bool exists;
@@ -554,11 +577,13 @@ static enum fk_code move_entry(struct fk_ctx *c, int64_t incident, const struct 
 		struct fk_buf list = FK_BUF_INIT;
 		for (int s = 0; s < FK_SW_COUNT; s++)
 			if (fk_sweep_allowed(e->state, s))
-				(void)fk_buf_addf(&list, "%s%s", list.len ? ", " : "", fk_sweep_states[s].key);
-		enum fk_code rc = FK_ERR(
-		    err, FK_EREFUSED, "--state", "'%s' cannot go from %s to %s: allowed are %s",
-		    "'%s' は %s から %s へ移れません: 移れる状態は %s です", e->asset.col[FK_ACOL_NAME],
-		    fk_sweep_states[e->state].key, fk_sweep_states[state].key, list.ptr);
+				(void)fk_buf_addf(&list, "%s%s", list.len ? ", " : "",
+				                  fk_sweep_states[s].key);
+		enum fk_code rc = FK_ERR(err, FK_EREFUSED, "--state",
+		                         "'%s' cannot go from %s to %s: allowed are %s",
+		                         "'%s' は %s から %s へ移れません: 移れる状態は %s です",
+		                         e->asset.col[FK_ACOL_NAME], fk_sweep_states[e->state].key,
+		                         fk_sweep_states[state].key, list.ptr);
 		fk_buf_release(&list);
 		return rc;
 	}
@@ -609,20 +634,22 @@ enum fk_code fk_sweep_instruct(struct fk_ctx *c, const char *id, const struct fk
 	for (size_t i = 0; !rc && i < FK_ARRAY_LEN(texts); i++)
 		if (texts[i])
 			rc = strlen(texts[i]) > FK_TEXT_MAX
-			         ? FK_ERR(err, FK_ETOOBIG, fields[i], "%s is too long", "%s が長すぎます",
-			                  fields[i])
+			         ? FK_ERR(err, FK_ETOOBIG, fields[i], "%s is too long",
+			                  "%s が長すぎます", fields[i])
 			         : fk_text_check(texts[i], fields[i], err);
 	if (rc || (rc = begin_on(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_sweep_get(c->st, inc.id, out, &exists, err);
 	if (!rc && !exists)
-		rc = FK_ERR(err, FK_EREFUSED, "sweep",
-		            "%s has no sweep yet: start one with 'fukkyu sweep start %s --match ...'",
-		            "%s の調査はまだ開始されていません: 'fukkyu sweep start %s --match ...' で"
-		            "開始してください",
-		            inc.ref, inc.ref);
+		rc = FK_ERR(
+		    err, FK_EREFUSED, "sweep",
+		    "%s has no sweep yet: start one with 'fukkyu sweep start %s --match ...'",
+		    "%s の調査はまだ開始されていません: 'fukkyu sweep start %s --match ...' で"
+		    "開始してください",
+		    inc.ref, inc.ref);
 	if (!rc) {
-		char **dst[] = {&out->procedure, &out->countermeasure, &out->reconnect, &out->reply_to};
+		char **dst[] = {&out->procedure, &out->countermeasure, &out->reconnect,
+		                &out->reply_to};
 		for (size_t i = 0; i < FK_ARRAY_LEN(dst); i++) {
 			if (!texts[i])
 				continue;
@@ -641,9 +668,8 @@ enum fk_code fk_sweep_instruct(struct fk_ctx *c, const char *id, const struct fk
 }
 
 /* Columns a returned sheet may hold: the ones fukkyu wrote, of which state and note are read. */
-static const char *const sheet_cols[] = {"name",       "ip",    "os",      "os_version",
-                                         "department", "owner", "location", "reasons",
-                                         "state",      "note"};
+static const char *const sheet_cols[] = {"name",  "ip",       "os",      "os_version", "department",
+                                         "owner", "location", "reasons", "state",      "note"};
 
 enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const char *origin,
                              struct fk_import_report *r, struct fk_err *err)
@@ -669,10 +695,14 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 			known = known || !strcmp(h, sheet_cols[k]);
 		if (!known) {
 			char en[256], ja[256];
-			snprintf(en, sizeof en, "unknown column '%.100s': expected the sheet's columns "
-			         "(name, state, note ...)", h);
-			snprintf(ja, sizeof ja, "列 '%.100s' は不明です: シートの列 (name, state, note など) "
-			         "が必要です", h);
+			snprintf(en, sizeof en,
+			         "unknown column '%.100s': expected the sheet's columns "
+			         "(name, state, note ...)",
+			         h);
+			snprintf(ja, sizeof ja,
+			         "列 '%.100s' は不明です: シートの列 (name, state, note など) "
+			         "が必要です",
+			         h);
 			report_error(r, origin, 1, (int)i + 1, en, ja);
 		}
 		col_name = !strcmp(h, "name") ? (int)i : col_name;
@@ -689,7 +719,8 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 			continue;
 		r->rows++;
 		if (csv.n != ncols) {
-			report_error(r, origin, csv.line, 1, "wrong number of fields for the header",
+			report_error(r, origin, csv.line, 1,
+			             "wrong number of fields for the header",
 			             "フィールドの数が見出しと違います");
 			continue;
 		}
@@ -703,7 +734,8 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 		struct fk_sweep_entry entry;
 		long first = name_set_add(&seen, name, csv.line);
 		if (first) {
-			report_error(r, origin, csv.line, col_name + 1, "the system appears twice in the sheet",
+			report_error(r, origin, csv.line, col_name + 1,
+			             "the system appears twice in the sheet",
 			             "同じシステムがシートに2回あります");
 		} else if (fk_enum_parse(fk_sweep_states, FK_SW_COUNT, st, "state", &state, &e)) {
 			report_error(r, origin, csv.line, col_state + 1, e.en, e.ja);
@@ -719,7 +751,8 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 				if (e.code != FK_EREFUSED)
 					rc = fk_err_set(err, e.code, e.field, e.en, e.ja);
 				else
-					report_error(r, origin, csv.line, col_state + 1, e.en, e.ja);
+					report_error(r, origin, csv.line, col_state + 1, e.en,
+					             e.ja);
 			} else {
 				r->updated++;
 			}
@@ -731,8 +764,8 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 	if (!rc && r->n_errors)
 		rc = FK_ERR(err, FK_EINVAL, origin,
 		            "%s: %zu errors, nothing was recorded (the errors are listed above)",
-		            "%s: エラー %zu 件のため何も記録していません (エラーは上に表示)", origin,
-		            r->n_errors);
+		            "%s: エラー %zu 件のため何も記録していません (エラーは上に表示)",
+		            origin, r->n_errors);
 	if (!rc) {
 		char what[64];
 		snprintf(what, sizeof what, "%lld systems from %s", (long long)r->updated, origin);
@@ -779,7 +812,8 @@ enum fk_code fk_measure_add(struct fk_ctx *c, const char *id, struct fk_measure 
 	struct fk_incident inc;
 	enum fk_code rc = FK_OK;
 	if (m->kind < 0 || m->kind >= FK_MK_COUNT)
-		return FK_ERR0(err, FK_EUSAGE, "--kind", "--kind: expected technical, operational or legal",
+		return FK_ERR0(err, FK_EUSAGE, "--kind",
+		               "--kind: expected technical, operational or legal",
 		               "--kind: technical, operational, legal のいずれかが必要です");
 	if (!m->title || !*m->title || strlen(m->title) > FK_TITLE_MAX || strpbrk(m->title, "\n\t"))
 		return FK_ERR(err, FK_EINVAL, "--title",
@@ -788,8 +822,8 @@ enum fk_code fk_measure_add(struct fk_ctx *c, const char *id, struct fk_measure 
 	const char *texts[] = {m->title, m->target_level, m->owner};
 	for (size_t i = 0; !rc && i < FK_ARRAY_LEN(texts); i++)
 		if (texts[i])
-			rc = fk_text_check(texts[i], i ? (i == 1 ? "--target-level" : "--owner") : "--title",
-			                   err);
+			rc = fk_text_check(
+			    texts[i], i ? (i == 1 ? "--target-level" : "--owner") : "--title", err);
 	if (rc || (rc = begin_on(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_measure_insert(c->st, inc.id, m, err);
@@ -819,12 +853,13 @@ enum fk_code fk_measure_approve(struct fk_ctx *c, const char *id, const char *co
 			(void)fk_buf_addf(&names, "%s%s", names.len ? ", " : "", people[i].name);
 		}
 		if (!rc && !ok)
-			rc = FK_ERR(err, FK_EREFUSED, "--as",
-			            "'%s' is not an approver of %s (approvers: %s): an approver approves "
-			            "with --as NAME",
-			            "'%s' は %s の承認者ではありません (承認者: %s): 承認者が --as NAME で"
-			            "承認してください",
-			            c->actor, inc.ref, names.len ? names.ptr : "-");
+			rc = FK_ERR(
+			    err, FK_EREFUSED, "--as",
+			    "'%s' is not an approver of %s (approvers: %s): an approver approves "
+			    "with --as NAME",
+			    "'%s' は %s の承認者ではありません (承認者: %s): 承認者が --as NAME で"
+			    "承認してください",
+			    c->actor, inc.ref, names.len ? names.ptr : "-");
 		if (!rc)
 			rc = fk_store_measure_approve(c->st, inc.id, &m, err);
 		fk_buf_release(&names);
@@ -836,8 +871,8 @@ enum fk_code fk_measure_approve(struct fk_ctx *c, const char *id, const char *co
 	return rc;
 }
 
-enum fk_code fk_measure_rollout(struct fk_ctx *c, const char *id, const char *code,
-                                unsigned scope, int64_t *added, struct fk_err *err)
+enum fk_code fk_measure_rollout(struct fk_ctx *c, const char *id, const char *code, unsigned scope,
+                                int64_t *added, struct fk_err *err)
 {
 	struct fk_incident inc;
 	struct fk_measure m;
@@ -854,21 +889,23 @@ enum fk_code fk_measure_rollout(struct fk_ctx *c, const char *id, const char *co
 	return rc;
 }
 
-enum fk_code fk_measure_set(struct fk_ctx *c, const char *id, const char *code,
-                            const char *asset, int state, const char *reason,
-                            const char *accepted_by, struct fk_err *err)
+enum fk_code fk_measure_set(struct fk_ctx *c, const char *id, const char *code, const char *asset,
+                            int state, const char *reason, const char *accepted_by,
+                            struct fk_err *err)
 {
 	struct fk_incident inc;
 	struct fk_measure m;
 	struct fk_rollout_entry e;
 	if (state < 0 || state >= FK_RO_COUNT)
-		return FK_ERR0(err, FK_EUSAGE, "--state", "--state is out of range", "--state が範囲外です");
+		return FK_ERR0(err, FK_EUSAGE, "--state", "--state is out of range",
+		               "--state が範囲外です");
 	if (state == FK_RO_EXCEPTION && (!reason || !*reason || !accepted_by || !*accepted_by))
-		return FK_ERR0(err, FK_EUSAGE, "--reason",
-		               "an exception needs --reason (why it cannot be applied) and "
-		               "--accepted-by (who accepted the risk)",
-		               "例外には --reason (実施できない理由) と --accepted-by (リスクを受容した人) "
-		               "が必要です");
+		return FK_ERR0(
+		    err, FK_EUSAGE, "--reason",
+		    "an exception needs --reason (why it cannot be applied) and "
+		    "--accepted-by (who accepted the risk)",
+		    "例外には --reason (実施できない理由) と --accepted-by (リスクを受容した人) "
+		    "が必要です");
 	enum fk_code rc = FK_OK;
 	if (reason && (rc = fk_text_check(reason, "--reason", err)))
 		return rc;
@@ -879,15 +916,19 @@ enum fk_code fk_measure_set(struct fk_ctx *c, const char *id, const char *code,
 	if (!(rc = fk_measure_find(c, inc.id, code, &m, err))) {
 		if (!(rc = fk_store_rollout_entry_get(c->st, &m, asset, &e, err))) {
 			if (!fk_rollout_allowed(e.state, state))
-				rc = FK_ERR(err, FK_EREFUSED, "--state",
-				            "'%s' cannot go from %s to %s (pending → applied → verified; "
-				            "pending or applied → exception; exception → pending)",
-				            "'%s' は %s から %s へ移れません (pending → applied → verified、"
-				            "pending/applied → exception、exception → pending)",
-				            asset, fk_rollout_states[e.state].key, fk_rollout_states[state].key);
+				rc = FK_ERR(
+				    err, FK_EREFUSED, "--state",
+				    "'%s' cannot go from %s to %s (pending → applied → verified; "
+				    "pending or applied → exception; exception → pending)",
+				    "'%s' は %s から %s へ移れません (pending → applied → "
+				    "verified、"
+				    "pending/applied → exception、exception → pending)",
+				    asset, fk_rollout_states[e.state].key,
+				    fk_rollout_states[state].key);
 			else
 				rc = fk_store_rollout_entry_set(
-				    c->st, inc.id, &m, &e, state, state == FK_RO_EXCEPTION ? reason : NULL,
+				    c->st, inc.id, &m, &e, state,
+				    state == FK_RO_EXCEPTION ? reason : NULL,
 				    state == FK_RO_EXCEPTION ? accepted_by : NULL, err);
 			fk_rollout_entry_release(&e);
 		}

@@ -15,8 +15,8 @@
 
 /* Appends one field-level change to the history. */
 enum fk_code fk_st_record(struct fk_store *st, int64_t incident, const char *entity,
-                           const char *key, const char *field, const char *old_value,
-                           const char *new_value, struct fk_err *err)
+                          const char *key, const char *field, const char *old_value,
+                          const char *new_value, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	enum fk_code rc =
@@ -51,7 +51,7 @@ static bool str_differs(const char *a, const char *b)
 
 /* Records a text field if it changed. */
 enum fk_code fk_st_diff_text(struct fk_store *st, int64_t inc, const char *entity, const char *key,
-                              const char *field, const char *a, const char *b, struct fk_err *err)
+                             const char *field, const char *a, const char *b, struct fk_err *err)
 {
 	if (!str_differs(a, b))
 		return FK_OK;
@@ -69,7 +69,7 @@ static enum fk_code diff_time(struct fk_store *st, int64_t inc, const char *enti
 	if (b != FK_TIME_NONE)
 		fk_time_utc(b, sb);
 	return fk_st_record(st, inc, entity, key, field, a == FK_TIME_NONE ? NULL : sa,
-	              b == FK_TIME_NONE ? NULL : sb, err);
+	                    b == FK_TIME_NONE ? NULL : sb, err);
 }
 
 static enum fk_code diff_int(struct fk_store *st, int64_t inc, const char *entity, const char *key,
@@ -437,21 +437,22 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 	if (!rc)
 		rc = fk_st_diff_text(st, id, E, k, "title", a->title, b->title, err);
 	if (!rc && a->kind != b->kind)
-		rc =
-		    fk_st_record(st, id, E, k, "kind", fk_kinds[a->kind].key, fk_kinds[b->kind].key, err);
+		rc = fk_st_record(st, id, E, k, "kind", fk_kinds[a->kind].key,
+		                  fk_kinds[b->kind].key, err);
 	if (!rc && a->severity != b->severity)
 		rc = fk_st_record(st, id, E, k, "severity", fk_severities[a->severity].key,
-		            fk_severities[b->severity].key, err);
+		                  fk_severities[b->severity].key, err);
 	if (!rc && a->state != b->state)
-		rc = fk_st_record(st, id, E, k, "state", fk_states[a->state].key, fk_states[b->state].key,
-		            err);
+		rc = fk_st_record(st, id, E, k, "state", fk_states[a->state].key,
+		                  fk_states[b->state].key, err);
 	if (!rc)
 		rc = diff_time(st, id, E, k, "discovered_at", a->discovered_at, b->discovered_at,
 		               err);
 	if (!rc)
 		rc = diff_time(st, id, E, k, "contained_at", a->contained_at, b->contained_at, err);
 	if (!rc)
-		rc = fk_st_diff_text(st, id, E, k, "description", a->description, b->description, err);
+		rc = fk_st_diff_text(st, id, E, k, "description", a->description, b->description,
+		                     err);
 	if (!rc)
 		rc = diff_int(st, id, E, k, "pii", a->pii, b->pii, err);
 	if (!rc)
@@ -679,9 +680,10 @@ enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident, const s
 	enum fk_code rc = need_tx(st, err);
 	if (!rc && a->state != b->state)
 		rc = fk_st_record(st, incident, E, k, "state", fk_task_states[a->state].key,
-		            fk_task_states[b->state].key, err);
+		                  fk_task_states[b->state].key, err);
 	if (!rc)
-		rc = fk_st_diff_text(st, incident, E, k, "na_reason", a->na_reason, b->na_reason, err);
+		rc = fk_st_diff_text(st, incident, E, k, "na_reason", a->na_reason, b->na_reason,
+		                     err);
 	if (!rc)
 		rc = fk_st_diff_text(st, incident, E, k, "owner", a->owner, b->owner, err);
 	if (!rc)
@@ -834,7 +836,8 @@ enum fk_code fk_store_handover_put(struct fk_store *st, int64_t incident,
 			continue;
 		const char *key = fk_handover_fields[f].key;
 		struct fk_stmt *s;
-		rc = fk_st_record(st, incident, "handover", NULL, key, a->field[f], b->field[f], err);
+		rc = fk_st_record(st, incident, "handover", NULL, key, a->field[f], b->field[f],
+		                  err);
 		if (!rc)
 			rc =
 			    prep(st,
@@ -937,13 +940,14 @@ enum fk_code fk_store_role_put(struct fk_store *st, int64_t incident, const stru
 	if (!rc && a)
 		rc = fk_st_diff_text(st, incident, "role", key, "name", a->name, b->name, err);
 	if (!rc)
-		rc = fk_st_diff_text(st, incident, "role", key, "org", a ? a->org : NULL, b->org, err);
+		rc = fk_st_diff_text(st, incident, "role", key, "org", a ? a->org : NULL, b->org,
+		                     err);
 	if (!rc)
-		rc = fk_st_diff_text(st, incident, "role", key, "email", a ? a->email : NULL, b->email,
-		               err);
+		rc = fk_st_diff_text(st, incident, "role", key, "email", a ? a->email : NULL,
+		                     b->email, err);
 	if (!rc)
-		rc = fk_st_diff_text(st, incident, "role", key, "phone", a ? a->phone : NULL, b->phone,
-		               err);
+		rc = fk_st_diff_text(st, incident, "role", key, "phone", a ? a->phone : NULL,
+		                     b->phone, err);
 	if (rc)
 		return rc;
 	rc = prep(
@@ -976,8 +980,8 @@ enum fk_code fk_store_role_delete(struct fk_store *st, int64_t incident, const s
 	struct fk_stmt *s;
 	enum fk_code rc = need_tx(st, err);
 	if (!rc)
-		rc =
-		    fk_st_record(st, incident, "role", fk_roles[p->role].key, "name", p->name, NULL, err);
+		rc = fk_st_record(st, incident, "role", fk_roles[p->role].key, "name", p->name,
+		                  NULL, err);
 	if (!rc)
 		rc = prep(st, "DELETE FROM roles WHERE incident_id = $1 AND id = $2", &s, err);
 	if (rc)

@@ -109,7 +109,6 @@ enum fk_code fk_store_timeline_get(struct fk_store *st, int64_t incident,
 enum fk_code fk_store_changes_get(struct fk_store *st, int64_t incident, struct fk_change **out,
                                   size_t *n, struct fk_err *err) FK_WUR;
 
-
 /* ---- assets, sweep, measures (fukkyu/asset.h) ---------------------------------------- */
 #include "fukkyu/asset.h"
 
@@ -144,8 +143,8 @@ enum fk_code fk_store_asset_dangling(struct fk_store *st, size_t max, struct fk_
 enum fk_code fk_store_incident_asset_add(struct fk_store *st, int64_t incident,
                                          const struct fk_asset *a, bool *added,
                                          struct fk_err *err) FK_WUR;
-enum fk_code fk_store_incident_assets(struct fk_store *st, int64_t incident,
-                                      struct fk_asset **out, size_t *n, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_incident_assets(struct fk_store *st, int64_t incident, struct fk_asset **out,
+                                      size_t *n, struct fk_err *err) FK_WUR;
 
 struct fk_sweep {
 	char *criteria; /* comma-separated, as given */
@@ -255,10 +254,10 @@ enum fk_code fk_store_rollout_pending(struct fk_store *st, int64_t incident, siz
 /* Sweep coverage and rollout progress of each incident, ordered by incident (for boards). */
 struct fk_sweep_summary {
 	int64_t incident;
-	int64_t total, checked;         /* sweep entries */
-	int64_t ro_total, ro_done;      /* rollout entries; done = applied, verified, exception */
+	int64_t total, checked;    /* sweep entries */
+	int64_t ro_total, ro_done; /* rollout entries; done = applied, verified, exception */
 };
-enum fk_code fk_store_sweep_summaries(struct fk_store *st, struct fk_sweep_summary **out,
-                                      size_t *n, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_sweep_summaries(struct fk_store *st, struct fk_sweep_summary **out, size_t *n,
+                                      struct fk_err *err) FK_WUR;
 
 #endif

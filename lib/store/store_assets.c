@@ -8,8 +8,8 @@
 #include "store/store_int.h"
 #include "util/buf.h"
 
-#define ASSET_COLS                                                                             \
-	"a.id, a.name, a.ip, a.os, a.os_version, a.software, a.department, a.owner, a.role, "  \
+#define ASSET_COLS                                                                                 \
+	"a.id, a.name, a.ip, a.os, a.os_version, a.software, a.department, a.owner, a.role, "      \
 	"a.criticality, a.location, a.spare, a.backup_of, a.tags, a.updated_at"
 #define ASSET_NCOLS 15
 
@@ -71,7 +71,8 @@ enum fk_code fk_store_asset_upsert(struct fk_store *st, struct fk_asset *a, bool
 	/* Insert first (the common case of a first import); update when the name exists. No
 	 * RETURNING: it costs a temporary table per row, and callers do not need the id. */
 	if (!rc)
-		rc = fk_st_cached(st, st->bulk_append ? SQL_ASSET_APPEND : SQL_ASSET_INSERT, &s, err);
+		rc = fk_st_cached(st, st->bulk_append ? SQL_ASSET_APPEND : SQL_ASSET_INSERT, &s,
+		                  err);
 	if (rc)
 		return rc;
 	bind_asset(st, s, a);
@@ -117,7 +118,8 @@ enum fk_code fk_store_asset_find(struct fk_store *st, const char *name, struct f
 {
 	struct fk_stmt *s;
 	bool row = false;
-	enum fk_code rc = prep(st, "SELECT " ASSET_COLS " FROM assets a WHERE a.name = $1", &s, err);
+	enum fk_code rc =
+	    prep(st, "SELECT " ASSET_COLS " FROM assets a WHERE a.name = $1", &s, err);
 	if (rc)
 		return rc;
 	bind_text(s, 1, name);
@@ -161,12 +163,13 @@ enum fk_code fk_store_sweep_sync(struct fk_store *st, struct fk_err *err)
 {
 	enum fk_code rc = need_tx(st, err);
 	return rc ? rc
-	          : OPS(st)->exec(st->db,
-	                          "UPDATE sweep_entries SET department = COALESCE((SELECT "
-	                          "a.department FROM assets a WHERE a.id = sweep_entries.asset_id), "
-	                          "'') WHERE department <> COALESCE((SELECT a.department FROM assets "
-	                          "a WHERE a.id = sweep_entries.asset_id), '')",
-	                          err);
+	          : OPS(st)->exec(
+	                st->db,
+	                "UPDATE sweep_entries SET department = COALESCE((SELECT "
+	                "a.department FROM assets a WHERE a.id = sweep_entries.asset_id), "
+	                "'') WHERE department <> COALESCE((SELECT a.department FROM assets "
+	                "a WHERE a.id = sweep_entries.asset_id), '')",
+	                err);
 }
 
 enum fk_code fk_store_asset_count(struct fk_store *st, int64_t *n, struct fk_err *err)
@@ -204,8 +207,7 @@ enum fk_code fk_store_asset_dangling(struct fk_store *st, size_t max, struct fk_
 /* ---- incident assets ------------------------------------------------------------------ */
 
 enum fk_code fk_store_incident_asset_add(struct fk_store *st, int64_t incident,
-                                         const struct fk_asset *a, bool *added,
-                                         struct fk_err *err)
+                                         const struct fk_asset *a, bool *added, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row = false;
@@ -230,8 +232,8 @@ enum fk_code fk_store_incident_asset_add(struct fk_store *st, int64_t incident,
 	return rc;
 }
 
-enum fk_code fk_store_incident_assets(struct fk_store *st, int64_t incident,
-                                      struct fk_asset **out, size_t *n, struct fk_err *err)
+enum fk_code fk_store_incident_assets(struct fk_store *st, int64_t incident, struct fk_asset **out,
+                                      size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row;
@@ -265,10 +267,11 @@ enum fk_code fk_store_sweep_get(struct fk_store *st, int64_t incident, struct fk
 	bool row = false;
 	memset(out, 0, sizeof *out);
 	out->deadline = FK_TIME_NONE;
-	enum fk_code rc = prep(st,
-	                       "SELECT criteria, procedure, countermeasure, reconnect, reply_to, "
-	                       "deadline, started_at, started_by FROM sweeps WHERE incident_id = $1",
-	                       &s, err);
+	enum fk_code rc =
+	    prep(st,
+	         "SELECT criteria, procedure, countermeasure, reconnect, reply_to, "
+	         "deadline, started_at, started_by FROM sweeps WHERE incident_id = $1",
+	         &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -309,18 +312,20 @@ enum fk_code fk_store_sweep_put(struct fk_store *st, int64_t incident, const str
 		char t[32] = "";
 		if (w->deadline != FK_TIME_NONE)
 			fk_time_utc(w->deadline, t);
-		rc = fk_st_record(st, incident, "sweep", NULL, "deadline", NULL, t[0] ? t : NULL, err);
+		rc = fk_st_record(st, incident, "sweep", NULL, "deadline", NULL, t[0] ? t : NULL,
+		                  err);
 	}
 	fk_sweep_release(&before);
 	struct fk_stmt *s;
 	if (!rc)
-		rc = prep(st,
-		          "INSERT INTO sweeps (incident_id, criteria, procedure, countermeasure, "
-		          "reconnect, reply_to, deadline, started_at, started_by) VALUES ($1, $2, $3, "
-		          "$4, $5, $6, $7, $8, $9) ON CONFLICT (incident_id) DO UPDATE SET criteria = "
-		          "$2, procedure = $3, countermeasure = $4, reconnect = $5, reply_to = $6, "
-		          "deadline = $7",
-		          &s, err);
+		rc = prep(
+		    st,
+		    "INSERT INTO sweeps (incident_id, criteria, procedure, countermeasure, "
+		    "reconnect, reply_to, deadline, started_at, started_by) VALUES ($1, $2, $3, "
+		    "$4, $5, $6, $7, $8, $9) ON CONFLICT (incident_id) DO UPDATE SET criteria = "
+		    "$2, procedure = $3, countermeasure = $4, reconnect = $5, reply_to = $6, "
+		    "deadline = $7",
+		    &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -351,23 +356,24 @@ static enum fk_code add_entries(struct fk_store *st, int64_t incident, const cha
 	int64_t before = 0, after = 0;
 	bool row;
 	/* Count, then insert-or-append: two statements both backends understand. */
-	enum fk_code rc = prep(st, "SELECT COUNT(*) FROM sweep_entries WHERE incident_id = $1", &s,
-	                       err);
+	enum fk_code rc =
+	    prep(st, "SELECT COUNT(*) FROM sweep_entries WHERE incident_id = $1", &s, err);
 	if (!rc) {
 		bind_int(s, 1, incident);
 		if (!(rc = step(s, &row, err)) && row)
 			before = col_int(s, 0);
 		finalize(s);
 	}
-	(void)fk_buf_addf(&sql,
-	                  "INSERT INTO sweep_entries (incident_id, asset_id, state, reasons, "
-	                  "department) SELECT $1, x.id, 'unchecked', $2, COALESCE((SELECT "
-	                  "d.department FROM assets d WHERE d.id = x.id), '') FROM (%s) x WHERE "
-	                  "true ON CONFLICT "
-	                  "(incident_id, asset_id) DO UPDATE SET reasons = sweep_entries.reasons || "
-	                  "',' || $2 WHERE instr(',' || sweep_entries.reasons || ',', ',' || $2 || "
-	                  "',') = 0",
-	                  select_sql);
+	(void)fk_buf_addf(
+	    &sql,
+	    "INSERT INTO sweep_entries (incident_id, asset_id, state, reasons, "
+	    "department) SELECT $1, x.id, 'unchecked', $2, COALESCE((SELECT "
+	    "d.department FROM assets d WHERE d.id = x.id), '') FROM (%s) x WHERE "
+	    "true ON CONFLICT "
+	    "(incident_id, asset_id) DO UPDATE SET reasons = sweep_entries.reasons || "
+	    "',' || $2 WHERE instr(',' || sweep_entries.reasons || ',', ',' || $2 || "
+	    "',') = 0",
+	    select_sql);
 	if (!rc)
 		rc = prep(st, sql.ptr, &s, err);
 	fk_buf_release(&sql);
@@ -403,32 +409,36 @@ static void criterion_sql(struct fk_buf *b, const struct fk_criterion *c, int p)
 		                     "b.id = i.asset_id WHERE i.incident_id = $1)");
 		break;
 	case FK_CRIT_OS_VERSION:
-		(void)fk_buf_adds(b, "(a.os, COALESCE(a.os_version, '')) IN (SELECT b.os, "
-		                     "COALESCE(b.os_version, '') FROM incident_assets i JOIN assets b ON "
-		                     "b.id = i.asset_id WHERE i.incident_id = $1)");
+		(void)fk_buf_adds(
+		    b, "(a.os, COALESCE(a.os_version, '')) IN (SELECT b.os, "
+		       "COALESCE(b.os_version, '') FROM incident_assets i JOIN assets b ON "
+		       "b.id = i.asset_id WHERE i.incident_id = $1)");
 		break;
 	case FK_CRIT_SOFTWARE:
 		/* A LIKE on the raw text first (no allocation per row, ASCII case-insensitive)
 		 * keeps the exact, normalising comparison for the few candidates. */
 		if (c->version)
-			(void)fk_buf_addf(b,
-			                  "(a.software LIKE '%%' || $%d || ' ' || $%d || '%%' AND "
-			                  "instr(';' || replace(lower(a.software), '; ', ';') || ';', "
-			                  "';' || $%d || ' ' || $%d || ';') > 0)",
-			                  p, p + 1, p, p + 1);
+			(void)fk_buf_addf(
+			    b,
+			    "(a.software LIKE '%%' || $%d || ' ' || $%d || '%%' AND "
+			    "instr(';' || replace(lower(a.software), '; ', ';') || ';', "
+			    "';' || $%d || ' ' || $%d || ';') > 0)",
+			    p, p + 1, p, p + 1);
 		else
-			(void)fk_buf_addf(b,
-			                  "(a.software LIKE '%%' || $%d || '%%' AND (instr(';' || "
-			                  "replace(lower(a.software), '; ', ';'), ';' || $%d || ' ') > 0 OR "
-			                  "instr(';' || replace(lower(a.software), '; ', ';') || ';', ';' || "
-			                  "$%d || ';') > 0))",
-			                  p, p, p);
+			(void)fk_buf_addf(
+			    b,
+			    "(a.software LIKE '%%' || $%d || '%%' AND (instr(';' || "
+			    "replace(lower(a.software), '; ', ';'), ';' || $%d || ' ') > 0 OR "
+			    "instr(';' || replace(lower(a.software), '; ', ';') || ';', ';' || "
+			    "$%d || ';') > 0))",
+			    p, p, p);
 		break;
 	case FK_CRIT_TAG:
-		(void)fk_buf_addf(b,
-		                  "(a.tags LIKE '%%' || $%d || '%%' AND instr(';' || replace(a.tags, "
-		                  "'; ', ';') || ';', ';' || $%d || ';') > 0)",
-		                  p, p);
+		(void)fk_buf_addf(
+		    b,
+		    "(a.tags LIKE '%%' || $%d || '%%' AND instr(';' || replace(a.tags, "
+		    "'; ', ';') || ';', ';' || $%d || ';') > 0)",
+		    p, p);
 		break;
 	default:
 		(void)fk_buf_addf(b, "a.department = $%d", p);
@@ -437,8 +447,7 @@ static void criterion_sql(struct fk_buf *b, const struct fk_criterion *c, int p)
 }
 
 enum fk_code fk_store_sweep_match(struct fk_store *st, int64_t incident,
-                                  const struct fk_criterion *c, int64_t *added,
-                                  struct fk_err *err)
+                                  const struct fk_criterion *c, int64_t *added, struct fk_err *err)
 {
 	struct fk_buf sel = FK_BUF_INIT;
 	enum fk_code rc = need_tx(st, err);
@@ -446,7 +455,8 @@ enum fk_code fk_store_sweep_match(struct fk_store *st, int64_t incident,
 		return rc;
 	(void)fk_buf_adds(&sel, "SELECT a.id FROM assets a WHERE ");
 	criterion_sql(&sel, c, 3);
-	rc = add_entries(st, incident, c->text, sel.ptr, c->kind >= FK_CRIT_SOFTWARE ? c->name : NULL,
+	rc = add_entries(st, incident, c->text, sel.ptr,
+	                 c->kind >= FK_CRIT_SOFTWARE ? c->name : NULL,
 	                 c->kind == FK_CRIT_SOFTWARE ? c->version : NULL, added, err);
 	fk_buf_release(&sel);
 	return rc;
@@ -474,8 +484,8 @@ enum fk_code fk_store_sweep_first(struct fk_store *st, int64_t incident,
 		int p = 2 + 3 * (int)i;
 		struct fk_buf cond = FK_BUF_INIT;
 		criterion_sql(&cond, &crit[i], p + 1);
-		(void)fk_buf_addf(&reasons, " || CASE WHEN %s THEN ',' || $%d ELSE '' END", cond.ptr,
-		                  p);
+		(void)fk_buf_addf(&reasons, " || CASE WHEN %s THEN ',' || $%d ELSE '' END",
+		                  cond.ptr, p);
 		(void)fk_buf_addf(&where, " OR %s", cond.ptr);
 		fk_buf_release(&cond);
 	}
@@ -545,26 +555,28 @@ enum fk_code fk_store_sweep_entry_get(struct fk_store *st, int64_t incident, con
 		read_entry(s, out);
 	s->ops->reset(s);
 	if (!rc && !row)
-		rc = FK_ERR(err, FK_ENOTFOUND, "asset",
-		            "'%s' is not in the sweep of this incident: see 'fukkyu sweep status'",
-		            "'%s' はこのインシデントの調査対象にありません: 'fukkyu sweep status' で確認"
-		            "してください",
-		            asset);
+		rc = FK_ERR(
+		    err, FK_ENOTFOUND, "asset",
+		    "'%s' is not in the sweep of this incident: see 'fukkyu sweep status'",
+		    "'%s' はこのインシデントの調査対象にありません: 'fukkyu sweep status' で確認"
+		    "してください",
+		    asset);
 	return rc;
 }
 
 enum fk_code fk_store_sweep_entry_set(struct fk_store *st, int64_t incident,
-                                      const struct fk_sweep_entry *e, int state,
-                                      const char *note, struct fk_err *err)
+                                      const struct fk_sweep_entry *e, int state, const char *note,
+                                      struct fk_err *err)
 {
-	static const char sql[] = "UPDATE sweep_entries SET state = $3, note = $4, updated_at = $5, "
-	                          "updated_by = $6 WHERE incident_id = $1 AND asset_id = $2";
+	static const char sql[] =
+	    "UPDATE sweep_entries SET state = $3, note = $4, updated_at = $5, "
+	    "updated_by = $6 WHERE incident_id = $1 AND asset_id = $2";
 	const char *name = e->asset.col[FK_ACOL_NAME];
 	struct fk_stmt *s;
 	enum fk_code rc = need_tx(st, err);
 	if (!rc && state != e->state)
-		rc = fk_st_record(st, incident, "sweep", name, "state", fk_sweep_states[e->state].key,
-		                  fk_sweep_states[state].key, err);
+		rc = fk_st_record(st, incident, "sweep", name, "state",
+		                  fk_sweep_states[e->state].key, fk_sweep_states[state].key, err);
 	if (!rc && note)
 		rc = fk_st_diff_text(st, incident, "sweep", name, "note", e->note, note, err);
 	if (!rc)
@@ -644,8 +656,8 @@ enum fk_code fk_store_sweep_counts(struct fk_store *st, int64_t incident,
 
 /* ---- measures and rollout ------------------------------------------------------------- */
 
-#define MEASURE_COLS                                                                           \
-	"id, no, kind, title, target_level, cost, owner, due_at, approved_by, approved_at, "   \
+#define MEASURE_COLS                                                                               \
+	"id, no, kind, title, target_level, cost, owner, due_at, approved_by, approved_at, "       \
 	"created_at, created_by"
 
 enum fk_code fk_store_measure_insert(struct fk_store *st, int64_t incident, struct fk_measure *m,
@@ -655,12 +667,13 @@ enum fk_code fk_store_measure_insert(struct fk_store *st, int64_t incident, stru
 	bool row = false;
 	enum fk_code rc = need_tx(st, err);
 	if (!rc)
-		rc = prep(st,
-		          "INSERT INTO measures (incident_id, no, kind, title, target_level, cost, "
-		          "owner, due_at, created_at, created_by) SELECT $1, COALESCE(MAX(no), 0) + 1, "
-		          "$2, $3, $4, $5, $6, $7, $8, $9 FROM measures WHERE incident_id = $1 "
-		          "RETURNING id, no",
-		          &s, err);
+		rc = prep(
+		    st,
+		    "INSERT INTO measures (incident_id, no, kind, title, target_level, cost, "
+		    "owner, due_at, created_at, created_by) SELECT $1, COALESCE(MAX(no), 0) + 1, "
+		    "$2, $3, $4, $5, $6, $7, $8, $9 FROM measures WHERE incident_id = $1 "
+		    "RETURNING id, no",
+		    &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -742,8 +755,9 @@ enum fk_code fk_store_measure_approve(struct fk_store *st, int64_t incident,
 		rc = fk_st_record(st, incident, "measure", key, "approved_by", m->approved_by,
 		                  st->actor, err);
 	if (!rc)
-		rc = prep(st, "UPDATE measures SET approved_by = $2, approved_at = $3 WHERE id = $1",
-		          &s, err);
+		rc =
+		    prep(st, "UPDATE measures SET approved_by = $2, approved_at = $3 WHERE id = $1",
+		         &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, m->id);
@@ -782,8 +796,8 @@ static enum fk_code rollout_count(struct fk_store *st, int64_t measure, int64_t 
 {
 	struct fk_stmt *s;
 	bool row = false;
-	enum fk_code rc = prep(st, "SELECT COUNT(*) FROM rollout_entries WHERE measure_id = $1", &s,
-	                       err);
+	enum fk_code rc =
+	    prep(st, "SELECT COUNT(*) FROM rollout_entries WHERE measure_id = $1", &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, measure);
@@ -804,24 +818,27 @@ enum fk_code fk_store_rollout_create(struct fk_store *st, int64_t incident,
 	/* The first scope to add an asset names it: affected, then spares and backups (so they
 	 * show as such), then the rest of the sweep, then everything. */
 	if (!rc && (scope & FK_SCOPE_AFFECTED))
-		rc = add_rollout(st, "affected",
-		                 "SELECT asset_id AS id FROM incident_assets WHERE incident_id = $1",
-		                 incident, m->id, err);
+		rc =
+		    add_rollout(st, "affected",
+		                "SELECT asset_id AS id FROM incident_assets WHERE incident_id = $1",
+		                incident, m->id, err);
 	if (!rc && (scope & FK_SCOPE_SPARES))
 		/* Spares, standby and DR systems, backups and golden images of any system in the
 		 * incident or its sweep, and spares the sweep itself found. */
-		rc = add_rollout(st, "spare",
-		                 "SELECT b.id FROM assets b WHERE b.backup_of IN (SELECT a.name FROM "
-		                 "assets a WHERE a.id IN (SELECT asset_id FROM incident_assets WHERE "
-		                 "incident_id = $1) OR a.id IN (SELECT asset_id FROM sweep_entries WHERE "
-		                 "incident_id = $1)) UNION SELECT e.asset_id FROM sweep_entries e JOIN "
-		                 "assets c ON c.id = e.asset_id WHERE e.incident_id = $1 AND c.spare = 1",
-		                 incident, m->id, err);
+		rc = add_rollout(
+		    st, "spare",
+		    "SELECT b.id FROM assets b WHERE b.backup_of IN (SELECT a.name FROM "
+		    "assets a WHERE a.id IN (SELECT asset_id FROM incident_assets WHERE "
+		    "incident_id = $1) OR a.id IN (SELECT asset_id FROM sweep_entries WHERE "
+		    "incident_id = $1)) UNION SELECT e.asset_id FROM sweep_entries e JOIN "
+		    "assets c ON c.id = e.asset_id WHERE e.incident_id = $1 AND c.spare = 1",
+		    incident, m->id, err);
 	if (!rc && (scope & FK_SCOPE_SIMILAR))
-		rc = add_rollout(st, "similar",
-		                 "SELECT asset_id AS id FROM sweep_entries WHERE incident_id = $1 AND "
-		                 "state <> 'retired'",
-		                 incident, m->id, err);
+		rc = add_rollout(
+		    st, "similar",
+		    "SELECT asset_id AS id FROM sweep_entries WHERE incident_id = $1 AND "
+		    "state <> 'retired'",
+		    incident, m->id, err);
 	if (!rc && (scope & FK_SCOPE_ALL))
 		rc = add_rollout(st, "all", "SELECT id FROM assets WHERE $1 = $1", incident, m->id,
 		                 err);
@@ -837,7 +854,8 @@ enum fk_code fk_store_rollout_create(struct fk_store *st, int64_t incident,
 	return rc ? rc : fk_st_touch(st, incident, err);
 }
 
-#define ROLLOUT_COLS ASSET_COLS ", r.scope, r.state, r.reason, r.accepted_by, r.updated_at, r.updated_by"
+#define ROLLOUT_COLS                                                                               \
+	ASSET_COLS ", r.scope, r.state, r.reason, r.accepted_by, r.updated_at, r.updated_by"
 
 static void read_rollout(struct fk_stmt *s, struct fk_rollout_entry *e)
 {
@@ -870,7 +888,8 @@ enum fk_code fk_store_rollout_entry_get(struct fk_store *st, const struct fk_mea
 	if (!rc && !row)
 		rc = FK_ERR(err, FK_ENOTFOUND, "asset",
 		            "'%s' is not in the rollout of M%d: see 'fukkyu measure status'",
-		            "'%s' は M%d の展開対象にありません: 'fukkyu measure status' で確認してください",
+		            "'%s' は M%d の展開対象にありません: 'fukkyu measure status' "
+		            "で確認してください",
 		            asset, m->no);
 	return rc;
 }
@@ -881,18 +900,21 @@ enum fk_code fk_store_rollout_entry_set(struct fk_store *st, int64_t incident,
                                         const char *reason, const char *accepted_by,
                                         struct fk_err *err)
 {
-	static const char sql[] = "UPDATE rollout_entries SET state = $3, reason = $4, accepted_by = "
-	                          "$5, updated_at = $6, updated_by = $7 WHERE measure_id = $1 AND "
-	                          "asset_id = $2";
+	static const char sql[] =
+	    "UPDATE rollout_entries SET state = $3, reason = $4, accepted_by = "
+	    "$5, updated_at = $6, updated_by = $7 WHERE measure_id = $1 AND "
+	    "asset_id = $2";
 	char key[300];
 	struct fk_stmt *s;
 	snprintf(key, sizeof key, "M%d %s", m->no, e->asset.col[FK_ACOL_NAME]);
 	enum fk_code rc = need_tx(st, err);
 	if (!rc && state != e->state)
-		rc = fk_st_record(st, incident, "rollout", key, "state", fk_rollout_states[e->state].key,
-		                  fk_rollout_states[state].key, err);
+		rc = fk_st_record(st, incident, "rollout", key, "state",
+		                  fk_rollout_states[e->state].key, fk_rollout_states[state].key,
+		                  err);
 	if (!rc)
-		rc = fk_st_diff_text(st, incident, "rollout", key, "reason", e->reason, reason, err);
+		rc =
+		    fk_st_diff_text(st, incident, "rollout", key, "reason", e->reason, reason, err);
 	if (!rc)
 		rc = fk_st_diff_text(st, incident, "rollout", key, "accepted_by", e->accepted_by,
 		                     accepted_by, err);
@@ -915,11 +937,12 @@ enum fk_code fk_store_rollout_each(struct fk_store *st, const struct fk_measure 
 {
 	struct fk_stmt *s;
 	bool row;
-	enum fk_code rc = prep(st,
-	                       "SELECT " ROLLOUT_COLS " FROM rollout_entries r JOIN assets a ON a.id "
-	                       "= r.asset_id WHERE r.measure_id = $1 AND ($2 IS NULL OR r.state = "
-	                       "$2) ORDER BY a.name",
-	                       &s, err);
+	enum fk_code rc =
+	    prep(st,
+	         "SELECT " ROLLOUT_COLS " FROM rollout_entries r JOIN assets a ON a.id "
+	         "= r.asset_id WHERE r.measure_id = $1 AND ($2 IS NULL OR r.state = "
+	         "$2) ORDER BY a.name",
+	         &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, m->id);
@@ -961,11 +984,12 @@ enum fk_code fk_store_rollout_pending(struct fk_store *st, int64_t incident, siz
 	struct fk_stmt *s;
 	bool row;
 	*n = 0;
-	enum fk_code rc = prep(st,
-	                       "SELECT m.no, a.name FROM rollout_entries r JOIN measures m ON m.id = "
-	                       "r.measure_id JOIN assets a ON a.id = r.asset_id WHERE m.incident_id "
-	                       "= $1 AND r.state = 'pending' ORDER BY m.no, a.name",
-	                       &s, err);
+	enum fk_code rc =
+	    prep(st,
+	         "SELECT m.no, a.name FROM rollout_entries r JOIN measures m ON m.id = "
+	         "r.measure_id JOIN assets a ON a.id = r.asset_id WHERE m.incident_id "
+	         "= $1 AND r.state = 'pending' ORDER BY m.no, a.name",
+	         &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -977,8 +1001,8 @@ enum fk_code fk_store_rollout_pending(struct fk_store *st, int64_t incident, siz
 	return rc;
 }
 
-enum fk_code fk_store_sweep_summaries(struct fk_store *st, struct fk_sweep_summary **out,
-                                      size_t *n, struct fk_err *err)
+enum fk_code fk_store_sweep_summaries(struct fk_store *st, struct fk_sweep_summary **out, size_t *n,
+                                      struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row;
@@ -991,7 +1015,8 @@ enum fk_code fk_store_sweep_summaries(struct fk_store *st, struct fk_sweep_summa
 	    "SELECT incident_id, COUNT(*) AS t, SUM(CASE WHEN state IN ('unchecked', 'checking') "
 	    "THEN 0 ELSE 1 END) AS c, 0 AS rt, 0 AS rd FROM sweep_entries GROUP BY incident_id "
 	    "UNION ALL SELECT m.incident_id, 0, 0, COUNT(*), SUM(CASE WHEN r.state = 'pending' "
-	    "THEN 0 ELSE 1 END) FROM rollout_entries r JOIN measures m ON m.id = r.measure_id GROUP "
+	    "THEN 0 ELSE 1 END) FROM rollout_entries r JOIN measures m ON m.id = r.measure_id "
+	    "GROUP "
 	    "BY m.incident_id) x GROUP BY incident_id ORDER BY incident_id",
 	    &s, err);
 	if (rc)
@@ -1001,8 +1026,8 @@ enum fk_code fk_store_sweep_summaries(struct fk_store *st, struct fk_sweep_summa
 			cap = cap ? cap * 2 : 16;
 			*out = fk_xrealloc(*out, cap * sizeof **out);
 		}
-		(*out)[(*n)++] = (struct fk_sweep_summary){col_int(s, 0), col_int(s, 1), col_int(s, 2),
-		                                           col_int(s, 3), col_int(s, 4)};
+		(*out)[(*n)++] = (struct fk_sweep_summary){
+		    col_int(s, 0), col_int(s, 1), col_int(s, 2), col_int(s, 3), col_int(s, 4)};
 	}
 	finalize(s);
 	return rc;

@@ -32,7 +32,7 @@ struct fk_store {
 #define OPS(st) ((st)->db->ops)
 
 static inline enum fk_code prep(struct fk_store *st, const char *sql, struct fk_stmt **out,
-                         struct fk_err *err)
+                                struct fk_err *err)
 {
 	return OPS(st)->prepare(st->db, sql, out, err);
 }
@@ -130,8 +130,8 @@ enum fk_code fk_st_record(struct fk_store *st, int64_t incident, const char *ent
                           const char *key, const char *field, const char *old_value,
                           const char *new_value, struct fk_err *err) FK_WUR;
 /* Records a text field if it changed. */
-enum fk_code fk_st_diff_text(struct fk_store *st, int64_t inc, const char *entity,
-                             const char *key, const char *field, const char *a, const char *b,
+enum fk_code fk_st_diff_text(struct fk_store *st, int64_t inc, const char *entity, const char *key,
+                             const char *field, const char *a, const char *b,
                              struct fk_err *err) FK_WUR;
 /* Marks the incident as changed now. */
 enum fk_code fk_st_touch(struct fk_store *st, int64_t incident, struct fk_err *err) FK_WUR;

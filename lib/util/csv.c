@@ -79,8 +79,9 @@ enum fk_code fk_csv_next(struct fk_csv *c, bool *got, struct fk_err *err)
 	if (c->line == 1 && peek_byte(c) == 0xEF) { /* a byte-order mark */
 		next_byte(c);
 		if (next_byte(c) != 0xBB || next_byte(c) != 0xBF)
-			return fail(c, 1, 1, "the file starts with broken bytes: expected UTF-8 text",
-			            "ファイル先頭のバイトが不正です: UTF-8 のテキストが必要です", err);
+			return fail(
+			    c, 1, 1, "the file starts with broken bytes: expected UTF-8 text",
+			    "ファイル先頭のバイトが不正です: UTF-8 のテキストが必要です", err);
 	}
 	int b = next_byte(c);
 	if (b < 0)
@@ -93,7 +94,8 @@ enum fk_code fk_csv_next(struct fk_csv *c, bool *got, struct fk_err *err)
 			if (b < 0)
 				return fail(c, quote_line, quote_col,
 				            "a quoted field is never closed: expected a closing \"",
-				            "引用符で始まるフィールドが閉じられていません: 閉じる \" が必要です",
+				            "引用符で始まるフィールドが閉じられていません: 閉じる "
+				            "\" が必要です",
 				            err);
 			if (b == '"') {
 				if (peek_byte(c) == '"') {
@@ -129,17 +131,20 @@ enum fk_code fk_csv_next(struct fk_csv *c, bool *got, struct fk_err *err)
 			continue;
 		}
 		if (after_quote)
-			return fail(c, line, col,
-			            "text after a closing quote: expected a comma or the end of the line",
-			            "閉じ引用符の後に文字があります: カンマか行末が必要です", err);
+			return fail(
+			    c, line, col,
+			    "text after a closing quote: expected a comma or the end of the line",
+			    "閉じ引用符の後に文字があります: カンマか行末が必要です", err);
 		if (b == '"') {
 			if (c->rec.len != start)
-				return fail(c, line, col,
-				            "a quote inside an unquoted field: quote the whole field and "
-				            "double the quote (\"\")",
-				            "引用符で囲まれていないフィールドに \" があります: フィールド全体を"
-				            "引用符で囲み、\" は \"\" と書いてください",
-				            err);
+				return fail(
+				    c, line, col,
+				    "a quote inside an unquoted field: quote the whole field and "
+				    "double the quote (\"\")",
+				    "引用符で囲まれていないフィールドに \" があります: "
+				    "フィールド全体を"
+				    "引用符で囲み、\" は \"\" と書いてください",
+				    err);
 			quoted = true;
 			quote_line = line, quote_col = col;
 			continue;
@@ -150,7 +155,8 @@ enum fk_code fk_csv_next(struct fk_csv *c, bool *got, struct fk_err *err)
 		size_t run = 0;
 		const char *p = c->in + c->in_pos;
 		size_t left = c->in_len - c->in_pos;
-		while (run < left && p[run] != ',' && p[run] != '\n' && p[run] != '\r' && p[run] != '"')
+		while (run < left && p[run] != ',' && p[run] != '\n' && p[run] != '\r' &&
+		       p[run] != '"')
 			run++;
 		if (run) {
 			if (fk_buf_add(&c->rec, p, run))

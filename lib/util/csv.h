@@ -25,8 +25,8 @@ struct fk_csv {
 	struct fk_buf rec; /* the current record's field bytes, each NUL-terminated */
 	size_t off[FK_CSV_MAX_FIELDS];
 	size_t len[FK_CSV_MAX_FIELDS];
-	size_t n;   /* fields in the current record */
-	long line;  /* line the current record starts on (1-based) */
+	size_t n;  /* fields in the current record */
+	long line; /* line the current record starts on (1-based) */
 	long next_line;
 };
 

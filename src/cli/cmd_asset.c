@@ -24,7 +24,8 @@ void cli_print_report(struct cli *c, const struct fk_import_report *r)
 {
 	fputs(c->lang == FK_LANG_JA ? r->errors_ja.ptr : r->errors_en.ptr, stderr);
 	if (r->n_errors > FK_IMPORT_MAX_ERRORS)
-		fprintf(stderr, TR(c->lang, "... and %zu more errors\n", "... ほか %zu 件のエラー\n"),
+		fprintf(stderr,
+		        TR(c->lang, "... and %zu more errors\n", "... ほか %zu 件のエラー\n"),
 		        r->n_errors - FK_IMPORT_MAX_ERRORS);
 }
 
@@ -39,19 +40,21 @@ static enum fk_code asset_import(struct cli *c, int argc, char **argv)
 	char *pos[1];
 	int npos;
 	bool help;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, 1, "asset import FILE [--format csv|jsonl]",
-	                            1, 1, pos, &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, opts, 1, "asset import FILE [--format csv|jsonl]", 1, 1, pos,
+	              &npos, &help);
 	if (rc || help)
 		return rc;
 	const char *dot = strrchr(pos[0], '.');
 	int fmt = dot && (!strcmp(dot, ".jsonl") || !strcmp(dot, ".ndjson")) ? FK_IMPORT_JSONL
-	                                                                      : FK_IMPORT_CSV;
+	                                                                     : FK_IMPORT_CSV;
 	if (format && !strcmp(format, "jsonl"))
 		fmt = FK_IMPORT_JSONL;
 	else if (format && !strcmp(format, "csv"))
 		fmt = FK_IMPORT_CSV;
 	else if (format)
-		return FK_ERR(&c->err, FK_EUSAGE, "--format", "unknown --format '%s': expected csv or jsonl",
+		return FK_ERR(&c->err, FK_EUSAGE, "--format",
+		              "unknown --format '%s': expected csv or jsonl",
 		              "--format '%s' は不明です: csv か jsonl を指定してください", format);
 	FILE *f = cli_open_input(c, pos[0]);
 	if (!f)
@@ -63,8 +66,9 @@ static enum fk_code asset_import(struct cli *c, int argc, char **argv)
 	cli_print_report(c, &r);
 	if (!rc) {
 		if (c->json)
-			cli_json_out(json_pack("{s:I, s:I, s:I}", "rows", (json_int_t)r.rows, "inserted",
-			                       (json_int_t)r.inserted, "updated", (json_int_t)r.updated));
+			cli_json_out(json_pack("{s:I, s:I, s:I}", "rows", (json_int_t)r.rows,
+			                       "inserted", (json_int_t)r.inserted, "updated",
+			                       (json_int_t)r.updated));
 		else
 			printf(TR(c->lang, "imported %lld assets (%lld new, %lld updated)\n",
 			          "資産 %lld 件を取り込みました (新規 %lld、更新 %lld)\n"),
@@ -111,7 +115,8 @@ static enum fk_code list_one(void *vctx, const struct fk_asset *a)
 		fk_utf8_fput(stdout, v[i] ? v[i] : "-", (size_t)w[i]);
 		putchar(' ');
 	}
-	printf("%s%s\n", a->spare ? "spare " : "", a->col[FK_ACOL_BACKUP_OF] ? a->col[FK_ACOL_BACKUP_OF] : "");
+	printf("%s%s\n", a->spare ? "spare " : "",
+	       a->col[FK_ACOL_BACKUP_OF] ? a->col[FK_ACOL_BACKUP_OF] : "");
 	return FK_OK;
 }
 
@@ -127,17 +132,17 @@ static enum fk_code asset_list(struct cli *c, int argc, char **argv)
 	int npos;
 	bool help;
 	int64_t total = 0;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
-	                            "asset list [--department NAME] [--limit N]", 0, 0, pos, &npos,
-	                            &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
+	              "asset list [--department NAME] [--limit N]", 0, 0, pos, &npos, &help);
 	if (rc || help || (rc = fk_store_asset_count(c->st, &total, &c->err)))
 		return rc;
 	struct list_ctx l = {c, 0, limit};
 	if (c->json)
 		cli_jarr_begin(json_pack("{s:I}", "total", (json_int_t)total), "assets");
 	else
-		printf("%-20s %-16s %-14s %-10s %-16s %-8s\n", TR(c->lang, "NAME", "名前"), "IP", "OS",
-		       TR(c->lang, "VERSION", "版"), TR(c->lang, "DEPARTMENT", "部署"),
+		printf("%-20s %-16s %-14s %-10s %-16s %-8s\n", TR(c->lang, "NAME", "名前"), "IP",
+		       "OS", TR(c->lang, "VERSION", "版"), TR(c->lang, "DEPARTMENT", "部署"),
 		       TR(c->lang, "ROLE", "種類"));
 	rc = fk_store_asset_each(c->st, dept, list_one, &l, &c->err);
 	if (rc == STOP)
@@ -145,8 +150,8 @@ static enum fk_code asset_list(struct cli *c, int argc, char **argv)
 	if (c->json)
 		cli_jarr_end();
 	else if (!rc)
-		printf(TR(c->lang, "%lld of %lld assets\n", "%lld 件 (全 %lld 件)\n"), (long long)l.shown,
-		       (long long)total);
+		printf(TR(c->lang, "%lld of %lld assets\n", "%lld 件 (全 %lld 件)\n"),
+		       (long long)l.shown, (long long)total);
 	return rc;
 }
 
@@ -156,7 +161,8 @@ static enum fk_code asset_show(struct cli *c, int argc, char **argv)
 	int npos;
 	bool help;
 	struct fk_asset a;
-	enum fk_code rc = cli_parse(c, argc, argv, NULL, 0, "asset show NAME", 1, 1, pos, &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, NULL, 0, "asset show NAME", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = fk_store_asset_find(c->st, pos[0], &a, &c->err)))
 		return rc;
 	if (c->json) {
@@ -214,8 +220,8 @@ static enum fk_code asset_export(struct cli *c, int argc, char **argv)
 	char *pos[1];
 	int npos;
 	bool help;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, 1, "asset export [--out FILE]", 0, 0, pos,
-	                            &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, opts, 1, "asset export [--out FILE]", 0, 0, pos, &npos, &help);
 	if (rc || help)
 		return rc;
 	FILE *f = stdout;
@@ -232,7 +238,8 @@ static enum fk_code asset_export(struct cli *c, int argc, char **argv)
 		bool bad = fflush(f) || ferror(f);
 		fclose(f);
 		if (!rc && (bad || rename(tmp, out)))
-			rc = FK_ERR(&c->err, FK_EIO, out, "cannot write '%s'", "'%s' に書き込めません", out);
+			rc = FK_ERR(&c->err, FK_EIO, out, "cannot write '%s'",
+			            "'%s' に書き込めません", out);
 		if (rc)
 			remove(tmp);
 	}

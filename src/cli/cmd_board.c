@@ -44,12 +44,15 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 			json_object_set_new(o, "next_due", cli_json_time(c, r->next_due));
 			json_object_set_new(
 			    o, "sweep",
-			    json_pack("{s:I, s:I, s:f}", "total", (json_int_t)r->sweep_total, "checked",
-			              (json_int_t)r->sweep_checked,
-			              "coverage", r->sweep_total ? (double)r->sweep_checked / (double)r->sweep_total : 0.0));
+			    json_pack("{s:I, s:I, s:f}", "total", (json_int_t)r->sweep_total,
+			              "checked", (json_int_t)r->sweep_checked, "coverage",
+			              r->sweep_total
+			                  ? (double)r->sweep_checked / (double)r->sweep_total
+			                  : 0.0));
 			json_object_set_new(o, "rollout",
-			                    json_pack("{s:I, s:I}", "total", (json_int_t)r->rollout_total,
-			                              "done", (json_int_t)r->rollout_done));
+			                    json_pack("{s:I, s:I}", "total",
+			                              (json_int_t)r->rollout_total, "done",
+			                              (json_int_t)r->rollout_done));
 			cli_jarr_item(o);
 		}
 		cli_jarr_end();

@@ -418,9 +418,10 @@ static enum fk_code incident_assets(struct cli *c, int argc, char **argv)
 			rc = FK_ERR0(&c->err, FK_EUSAGE, "NAME", "name at least one asset to add",
 			             "追加する資産の名前を1つ以上指定してください");
 		else if (!(rc = fk_incident_assets_add(&c->ctx, pos[0], pos + 2, (size_t)npos - 2,
-		                                        &added, &c->err))) {
+		                                       &added, &c->err))) {
 			if (c->json)
-				cli_json_out(json_pack("{s:s, s:I}", "incident", pos[0], "added", (json_int_t)added));
+				cli_json_out(json_pack("{s:s, s:I}", "incident", pos[0], "added",
+				                       (json_int_t)added));
 			else
 				printf(TR(c->lang, "%s: %zu affected systems added\n",
 				          "%s: 被害システムを %zu 台追加しました\n"),
@@ -438,10 +439,13 @@ static enum fk_code incident_assets(struct cli *c, int argc, char **argv)
 					printf("%-24s %-16s %s %s\n", a[i].col[FK_ACOL_NAME],
 					       a[i].col[FK_ACOL_IP] ? a[i].col[FK_ACOL_IP] : "-",
 					       a[i].col[FK_ACOL_OS] ? a[i].col[FK_ACOL_OS] : "-",
-					       a[i].col[FK_ACOL_OS_VERSION] ? a[i].col[FK_ACOL_OS_VERSION] : "");
+					       a[i].col[FK_ACOL_OS_VERSION]
+					           ? a[i].col[FK_ACOL_OS_VERSION]
+					           : "");
 			}
 			if (c->json)
-				cli_json_out(json_pack("{s:s, s:O}", "incident", inc.ref, "assets", arr));
+				cli_json_out(
+				    json_pack("{s:s, s:O}", "incident", inc.ref, "assets", arr));
 			json_decref(arr);
 			FK_FREE_ARRAY(a, n, fk_asset_release);
 		}
@@ -465,7 +469,8 @@ enum fk_code cmd_incident(struct cli *c, int argc, char **argv)
 	     "次の状態へ進める (緊急対応を出るとき、封じ込め日時が未設定なら現在時刻を記録)"},
 	    {"close", incident_close, "close (every item done or not applicable)",
 	     "完了にする (全項目が完了か対象外)"},
-	    {"assets", incident_assets, "the systems the incident hit: assets ID add NAME...", "被害を受けたシステム: assets ID add NAME..."},
+	    {"assets", incident_assets, "the systems the incident hit: assets ID add NAME...",
+	     "被害を受けたシステム: assets ID add NAME..."},
 	    {"history", incident_history, "every change: who, when, old → new",
 	     "変更履歴 (誰が・いつ・旧→新)"},
 	};

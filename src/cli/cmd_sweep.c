@@ -25,7 +25,8 @@ static enum fk_code sweep_start(struct cli *c, int argc, char **argv)
 		const char *a = argv[i];
 		if (!strcmp(a, "--match") && i + 1 < argc) {
 			if (nmatch == FK_ARRAY_LEN(match))
-				rc = FK_ERR0(&c->err, FK_EUSAGE, "--match", "at most 64 --match criteria",
+				rc = FK_ERR0(&c->err, FK_EUSAGE, "--match",
+				             "at most 64 --match criteria",
 				             "--match は 64 個までです");
 			else
 				match[nmatch++] = argv[++i];
@@ -41,18 +42,22 @@ static enum fk_code sweep_start(struct cli *c, int argc, char **argv)
 	     "類似の条件: os, os_version, software:NAME[@VERSION], tag:T, department:D (複数可)"},
 	};
 	if (!rc)
-		rc = cli_parse(c, nrest, rest, opts, 1, "sweep start ID --match CRITERION ...", 1, 1, pos,
-		               &npos, &help);
+		rc = cli_parse(c, nrest, rest, opts, 1, "sweep start ID --match CRITERION ...", 1,
+		               1, pos, &npos, &help);
 	int64_t added = 0;
 	if (!rc && !help)
 		rc = fk_sweep_start(&c->ctx, pos[0], match, nmatch, &added, &c->err);
 	if (!rc && !help) {
 		if (c->json)
-			cli_json_out(json_pack("{s:s, s:I}", "incident", pos[0], "added", (json_int_t)added));
+			cli_json_out(json_pack("{s:s, s:I}", "incident", pos[0], "added",
+			                       (json_int_t)added));
 		else
-			printf(TR(c->lang, "sweep of %s: %lld systems added (see 'fukkyu sweep status %s')\n",
-			          "%s の調査: %lld 台を追加しました ('fukkyu sweep status %s' で確認)\n"),
-			       pos[0], (long long)added, pos[0]);
+			printf(
+			    TR(c->lang,
+			       "sweep of %s: %lld systems added (see 'fukkyu sweep status %s')\n",
+			       "%s の調査: %lld 台を追加しました ('fukkyu sweep status %s' "
+			       "で確認)\n"),
+			    pos[0], (long long)added, pos[0]);
 	}
 	free(rest);
 	return rc;
@@ -72,15 +77,17 @@ static enum fk_code unchecked_one(void *vctx, const struct fk_sweep_entry *e)
 	if (u->shown++ >= u->limit)
 		return STOP;
 	if (u->arr) {
-		json_array_append_new(u->arr, json_pack("{s:s, s:o, s:s}", "name",
-		                                        e->asset.col[FK_ACOL_NAME], "department",
-		                                        cli_json_str(e->asset.col[FK_ACOL_DEPARTMENT]),
-		                                        "reasons", e->reasons));
+		json_array_append_new(
+		    u->arr, json_pack("{s:s, s:o, s:s}", "name", e->asset.col[FK_ACOL_NAME],
+		                      "department", cli_json_str(e->asset.col[FK_ACOL_DEPARTMENT]),
+		                      "reasons", e->reasons));
 	} else {
 		printf("    ");
 		fk_utf8_fput(stdout, e->asset.col[FK_ACOL_NAME], 24);
 		printf(" ");
-		fk_utf8_fput(stdout, e->asset.col[FK_ACOL_DEPARTMENT] ? e->asset.col[FK_ACOL_DEPARTMENT] : "-", 20);
+		fk_utf8_fput(
+		    stdout,
+		    e->asset.col[FK_ACOL_DEPARTMENT] ? e->asset.col[FK_ACOL_DEPARTMENT] : "-", 20);
 		printf(" %s\n", e->reasons);
 	}
 	return FK_OK;
@@ -90,7 +97,8 @@ static enum fk_code sweep_status(struct cli *c, int argc, char **argv)
 {
 	int64_t limit = 20;
 	const struct opt opts[] = {
-	    {"unchecked", "N", OPT_INT, &limit, NULL, 0, "list at most N unchecked systems (default 20)",
+	    {"unchecked", "N", OPT_INT, &limit, NULL, 0,
+	     "list at most N unchecked systems (default 20)",
 	     "未確認のシステムを最大 N 件表示 (既定 20)"},
 	};
 	char *pos[1];
@@ -120,35 +128,42 @@ static enum fk_code sweep_status(struct cli *c, int argc, char **argv)
 	if (c->json) {
 		json_t *states = json_object(), *depts = json_array();
 		for (int s = 0; s < FK_SW_COUNT; s++)
-			json_object_set_new(states, fk_sweep_states[s].key, json_integer(by_state[s]));
+			json_object_set_new(states, fk_sweep_states[s].key,
+			                    json_integer(by_state[s]));
 		for (size_t i = 0; i < n; i++) {
 			int64_t t = 0, k = 0;
 			json_t *ds = json_object();
 			for (int s = 0; s < FK_SW_COUNT; s++) {
 				t += cnt[i].by_state[s];
 				k += FK_SWEEP_CHECKED(s) ? cnt[i].by_state[s] : 0;
-				json_object_set_new(ds, fk_sweep_states[s].key, json_integer(cnt[i].by_state[s]));
+				json_object_set_new(ds, fk_sweep_states[s].key,
+				                    json_integer(cnt[i].by_state[s]));
 			}
-			json_array_append_new(depts, json_pack("{s:s, s:I, s:I, s:f, s:o}", "department",
-			                                       cnt[i].department, "total", (json_int_t)t,
-			                                       "checked", (json_int_t)k, "coverage",
-			                                       t ? (double)k / (double)t : 0.0, "by_state", ds));
+			json_array_append_new(
+			    depts,
+			    json_pack("{s:s, s:I, s:I, s:f, s:o}", "department", cnt[i].department,
+			              "total", (json_int_t)t, "checked", (json_int_t)k, "coverage",
+			              t ? (double)k / (double)t : 0.0, "by_state", ds));
 		}
 		u.arr = json_array();
-		rc = fk_store_sweep_each(c->st, inc.id, FK_SW_UNCHECKED, NULL, unchecked_one, &u, &c->err);
+		rc = fk_store_sweep_each(c->st, inc.id, FK_SW_UNCHECKED, NULL, unchecked_one, &u,
+		                         &c->err);
 		if (rc == STOP)
 			rc = FK_OK;
-		cli_json_out(json_pack("{s:s, s:o, s:I, s:I, s:f, s:o, s:o, s:o}", "incident", inc.ref,
-		                       "criteria", cli_json_str(exists ? sw.criteria : NULL), "total",
-		                       (json_int_t)total, "checked", (json_int_t)checked, "coverage",
-		                       coverage, "by_state", states, "by_department", depts, "unchecked",
-		                       u.arr));
+		cli_json_out(json_pack(
+		    "{s:s, s:o, s:I, s:I, s:f, s:o, s:o, s:o}", "incident", inc.ref, "criteria",
+		    cli_json_str(exists ? sw.criteria : NULL), "total", (json_int_t)total,
+		    "checked", (json_int_t)checked, "coverage", coverage, "by_state", states,
+		    "by_department", depts, "unchecked", u.arr));
 		goto out;
 	}
 	if (!exists) {
-		printf(TR(c->lang, "%s has no sweep yet: start one with 'fukkyu sweep start %s --match ...'\n",
-		          "%s の調査はまだありません: 'fukkyu sweep start %s --match ...' で開始してください\n"),
-		       inc.ref, inc.ref);
+		printf(
+		    TR(c->lang,
+		       "%s has no sweep yet: start one with 'fukkyu sweep start %s --match ...'\n",
+		       "%s の調査はまだありません: 'fukkyu sweep start %s --match ...' "
+		       "で開始してください\n"),
+		    inc.ref, inc.ref);
 		goto out;
 	}
 	printf("%s  %s\n", inc.ref, inc.title);
@@ -159,11 +174,13 @@ static enum fk_code sweep_status(struct cli *c, int argc, char **argv)
 	printf("\n  ");
 	for (int s = 0; s < FK_SW_COUNT; s++)
 		if (by_state[s])
-			printf("%s %lld  ", cli_pick(c, fk_sweep_states[s].ja, fk_sweep_states[s].key),
+			printf("%s %lld  ",
+			       cli_pick(c, fk_sweep_states[s].ja, fk_sweep_states[s].key),
 			       (long long)by_state[s]);
 	printf("\n\n  ");
 	fk_utf8_fput(stdout, TR(c->lang, "DEPARTMENT", "部署"), 24);
-	printf(" %8s %8s %7s\n", TR(c->lang, "TOTAL", "台数"), TR(c->lang, "CHECKED", "確認済"), "%");
+	printf(" %8s %8s %7s\n", TR(c->lang, "TOTAL", "台数"), TR(c->lang, "CHECKED", "確認済"),
+	       "%");
 	for (size_t i = 0; i < n; i++) {
 		int64_t t = 0, k = 0;
 		for (int s = 0; s < FK_SW_COUNT; s++) {
@@ -171,12 +188,16 @@ static enum fk_code sweep_status(struct cli *c, int argc, char **argv)
 			k += FK_SWEEP_CHECKED(s) ? cnt[i].by_state[s] : 0;
 		}
 		printf("  ");
-		fk_utf8_fput(stdout, *cnt[i].department ? cnt[i].department : TR(c->lang, "(none)", "(なし)"), 24);
-		printf(" %8lld %8lld %6.1f%%\n", (long long)t, (long long)k, t ? 100.0 * (double)k / (double)t : 0.0);
+		fk_utf8_fput(
+		    stdout,
+		    *cnt[i].department ? cnt[i].department : TR(c->lang, "(none)", "(なし)"), 24);
+		printf(" %8lld %8lld %6.1f%%\n", (long long)t, (long long)k,
+		       t ? 100.0 * (double)k / (double)t : 0.0);
 	}
 	if (by_state[FK_SW_UNCHECKED]) {
 		printf("\n  %s\n", TR(c->lang, "unchecked:", "未確認:"));
-		rc = fk_store_sweep_each(c->st, inc.id, FK_SW_UNCHECKED, NULL, unchecked_one, &u, &c->err);
+		rc = fk_store_sweep_each(c->st, inc.id, FK_SW_UNCHECKED, NULL, unchecked_one, &u,
+		                         &c->err);
 		if (rc == STOP) {
 			rc = FK_OK;
 			printf(TR(c->lang, "    ... %lld more\n", "    ... ほか %lld 台\n"),
@@ -198,25 +219,29 @@ static enum fk_code sweep_set(struct cli *c, int argc, char **argv)
 	int state = FK_UNSET;
 	const char *note = NULL;
 	const struct opt opts[] = {
-	    {"state", NULL, OPT_ENUM, &state, fk_sweep_states, FK_SW_COUNT, "the system's new state", "システムの新しい状態"},
+	    {"state", NULL, OPT_ENUM, &state, fk_sweep_states, FK_SW_COUNT,
+	     "the system's new state", "システムの新しい状態"},
 	    {"note", "TEXT", OPT_STR, &note, NULL, 0, "what was found or done", "確認・対処の内容"},
 	};
 	char *pos[2];
 	int npos;
 	bool help;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
-	                            "sweep set ID ASSET --state STATE [--note TEXT]", 2, 2, pos, &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
+	              "sweep set ID ASSET --state STATE [--note TEXT]", 2, 2, pos, &npos, &help);
 	if (rc || help)
 		return rc;
 	if (state == FK_UNSET)
-		return FK_ERR0(&c->err, FK_EUSAGE, "--state", "missing --state", "--state がありません");
+		return FK_ERR0(&c->err, FK_EUSAGE, "--state", "missing --state",
+		               "--state がありません");
 	if ((rc = fk_sweep_set(&c->ctx, pos[0], pos[1], state, note, &c->err)))
 		return rc;
 	if (c->json)
-		cli_json_out(json_pack("{s:s, s:s, s:s}", "incident", pos[0], "asset", pos[1], "state",
-		                       fk_sweep_states[state].key));
+		cli_json_out(json_pack("{s:s, s:s, s:s}", "incident", pos[0], "asset", pos[1],
+		                       "state", fk_sweep_states[state].key));
 	else
-		printf("%s %s: %s\n", pos[0], pos[1], cli_pick(c, fk_sweep_states[state].ja, fk_sweep_states[state].key));
+		printf("%s %s: %s\n", pos[0], pos[1],
+		       cli_pick(c, fk_sweep_states[state].ja, fk_sweep_states[state].key));
 	return FK_OK;
 }
 
@@ -235,9 +260,11 @@ static enum fk_code list_one(void *vctx, const struct fk_sweep_entry *e)
 	}
 	fk_utf8_fput(stdout, e->asset.col[FK_ACOL_NAME], 24);
 	printf(" ");
-	fk_utf8_fput(stdout, e->asset.col[FK_ACOL_DEPARTMENT] ? e->asset.col[FK_ACOL_DEPARTMENT] : "-", 18);
+	fk_utf8_fput(stdout,
+	             e->asset.col[FK_ACOL_DEPARTMENT] ? e->asset.col[FK_ACOL_DEPARTMENT] : "-", 18);
 	printf(" ");
-	fk_utf8_fput(stdout, cli_pick(c, fk_sweep_states[e->state].ja, fk_sweep_states[e->state].key), 12);
+	fk_utf8_fput(stdout,
+	             cli_pick(c, fk_sweep_states[e->state].ja, fk_sweep_states[e->state].key), 12);
 	printf(" %s%s%s\n", e->reasons, e->note ? "  " : "", e->note ? e->note : "");
 	return FK_OK;
 }
@@ -247,15 +274,17 @@ static enum fk_code sweep_list(struct cli *c, int argc, char **argv)
 	int state = FK_UNSET;
 	const char *dept = NULL;
 	const struct opt opts[] = {
-	    {"state", NULL, OPT_ENUM, &state, fk_sweep_states, FK_SW_COUNT, "only systems in this state", "この状態のシステムのみ"},
+	    {"state", NULL, OPT_ENUM, &state, fk_sweep_states, FK_SW_COUNT,
+	     "only systems in this state", "この状態のシステムのみ"},
 	    {"department", "NAME", OPT_STR, &dept, NULL, 0, "only this department", "この部署のみ"},
 	};
 	char *pos[1];
 	int npos;
 	bool help;
 	struct fk_incident inc;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
-	                            "sweep list ID [--state S] [--department NAME]", 1, 1, pos, &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
+	              "sweep list ID [--state S] [--department NAME]", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
 		return rc;
 	if (c->json)
@@ -303,10 +332,14 @@ static enum fk_code sheet_row(void *vctx, const struct fk_sweep_entry *e)
 {
 	struct sheet_ctx *s = vctx;
 	const struct fk_asset *a = &e->asset;
-	const char *v[] = {a->col[FK_ACOL_NAME],       a->col[FK_ACOL_IP],
-	                   a->col[FK_ACOL_OS],         a->col[FK_ACOL_OS_VERSION],
-	                   a->col[FK_ACOL_DEPARTMENT], a->col[FK_ACOL_OWNER],
-	                   a->col[FK_ACOL_LOCATION],   e->reasons,
+	const char *v[] = {a->col[FK_ACOL_NAME],
+	                   a->col[FK_ACOL_IP],
+	                   a->col[FK_ACOL_OS],
+	                   a->col[FK_ACOL_OS_VERSION],
+	                   a->col[FK_ACOL_DEPARTMENT],
+	                   a->col[FK_ACOL_OWNER],
+	                   a->col[FK_ACOL_LOCATION],
+	                   e->reasons,
 	                   e->state == FK_SW_UNCHECKED ? "" : fk_sweep_states[e->state].key,
 	                   e->note};
 	cli_csv_row(s->csv, v, FK_ARRAY_LEN(v));
@@ -343,16 +376,21 @@ static void sheet_head(FILE *f, bool ja, const struct fk_incident *inc, const ch
 {
 	if (ja) {
 		fprintf(f, "# 調査と緊急対処の指示 — %s\n\n", inc->ref);
-		fprintf(f, "- インシデント: %s\n- 部署: %s\n- 対象: %lld 台\n- 期限: %s\n\n", inc->title,
-		        *dept ? dept : "(部署なし)", (long long)count, deadline);
+		fprintf(f, "- インシデント: %s\n- 部署: %s\n- 対象: %lld 台\n- 期限: %s\n\n",
+		        inc->title, *dept ? dept : "(部署なし)", (long long)count, deadline);
 		fprintf(f, "## 確認の手順\n\n%s\n\n", or_dash(sw->procedure));
-		fprintf(f, "## 緊急対処 (発生システムと同等の対策)\n\n%s\n\n", or_dash(sw->countermeasure));
+		fprintf(f, "## 緊急対処 (発生システムと同等の対策)\n\n%s\n\n",
+		        or_dash(sw->countermeasure));
 		fprintf(f, "## 再接続のルール\n\n%s\n\n", or_dash(sw->reconnect));
-		fprintf(f, "## 結果の返送\n\n同梱の `%s` の state 列に clean (被害なし) / damaged (被害あり) "
-		           "などを記入し、note 列に所見を書いて、期限までに次へ返送してください: %s\n\n"
-		           "全社復旧プログラムからの指示があるまで、監視体制の強化を続けてください。\n\n",
-		        csv_name, or_dash(sw->reply_to));
-		fprintf(f, "## 対象システム\n\n| 名前 | IP | OS | 管理者 | 理由 | 状態 |\n|---|---|---|---|---|---|\n");
+		fprintf(
+		    f,
+		    "## 結果の返送\n\n同梱の `%s` の state 列に clean (被害なし) / damaged "
+		    "(被害あり) "
+		    "などを記入し、note 列に所見を書いて、期限までに次へ返送してください: %s\n\n"
+		    "全社復旧プログラムからの指示があるまで、監視体制の強化を続けてください。\n\n",
+		    csv_name, or_dash(sw->reply_to));
+		fprintf(f, "## 対象システム\n\n| 名前 | IP | OS | 管理者 | 理由 | 状態 "
+		           "|\n|---|---|---|---|---|---|\n");
 	} else {
 		fprintf(f, "# Sweep and emergency countermeasure instructions — %s\n\n", inc->ref);
 		fprintf(f, "- Incident: %s\n- Department: %s\n- Systems: %lld\n- Deadline: %s\n\n",
@@ -361,12 +399,15 @@ static void sheet_head(FILE *f, bool ja, const struct fk_incident *inc, const ch
 		fprintf(f, "## Emergency countermeasure (as on the affected system)\n\n%s\n\n",
 		        or_dash(sw->countermeasure));
 		fprintf(f, "## Reconnection rule\n\n%s\n\n", or_dash(sw->reconnect));
-		fprintf(f, "## Sending the results back\n\nFill in the state column of the enclosed `%s` "
-		           "(clean, damaged, ...) and your findings in the note column, and send it "
-		           "before the deadline to: %s\n\nKeep the heightened monitoring until the "
-		           "company-wide recovery programme says otherwise.\n\n",
-		        csv_name, or_dash(sw->reply_to));
-		fprintf(f, "## Systems\n\n| Name | IP | OS | Owner | Reason | State |\n|---|---|---|---|---|---|\n");
+		fprintf(
+		    f,
+		    "## Sending the results back\n\nFill in the state column of the enclosed `%s` "
+		    "(clean, damaged, ...) and your findings in the note column, and send it "
+		    "before the deadline to: %s\n\nKeep the heightened monitoring until the "
+		    "company-wide recovery programme says otherwise.\n\n",
+		    csv_name, or_dash(sw->reply_to));
+		fprintf(f, "## Systems\n\n| Name | IP | OS | Owner | Reason | State "
+		           "|\n|---|---|---|---|---|---|\n");
 	}
 }
 
@@ -375,12 +416,18 @@ static enum fk_code sweep_instructions(struct cli *c, int argc, char **argv)
 	struct fk_sweep in = {.deadline = FK_TIME_NONE};
 	const char *dir = NULL;
 	const struct opt opts[] = {
-	    {"out", "DIR", OPT_STR, &dir, NULL, 0, "folder to write the sheets to (required)", "シートを書き出すフォルダ (必須)"},
-	    {"procedure", "TEXT", OPT_STR, &in.procedure, NULL, 0, "how to check a system", "確認の手順"},
-	    {"countermeasure", "TEXT", OPT_STR, &in.countermeasure, NULL, 0, "the emergency countermeasure to apply", "実施する緊急対処"},
-	    {"reconnect", "TEXT", OPT_STR, &in.reconnect, NULL, 0, "when a system may be reconnected", "再接続のルール"},
-	    {"deadline", NULL, OPT_TIME, &in.deadline, NULL, 0, "when results are due", "結果の期限"},
-	    {"reply-to", "TEXT", OPT_STR, &in.reply_to, NULL, 0, "where results go", "結果の返送先"},
+	    {"out", "DIR", OPT_STR, &dir, NULL, 0, "folder to write the sheets to (required)",
+	     "シートを書き出すフォルダ (必須)"},
+	    {"procedure", "TEXT", OPT_STR, &in.procedure, NULL, 0, "how to check a system",
+	     "確認の手順"},
+	    {"countermeasure", "TEXT", OPT_STR, &in.countermeasure, NULL, 0,
+	     "the emergency countermeasure to apply", "実施する緊急対処"},
+	    {"reconnect", "TEXT", OPT_STR, &in.reconnect, NULL, 0,
+	     "when a system may be reconnected", "再接続のルール"},
+	    {"deadline", NULL, OPT_TIME, &in.deadline, NULL, 0, "when results are due",
+	     "結果の期限"},
+	    {"reply-to", "TEXT", OPT_STR, &in.reply_to, NULL, 0, "where results go",
+	     "結果の返送先"},
 	};
 	char *pos[1];
 	int npos;
@@ -389,14 +436,16 @@ static enum fk_code sweep_instructions(struct cli *c, int argc, char **argv)
 	struct fk_sweep sw;
 	struct fk_sweep_count *cnt = NULL;
 	size_t n = 0;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
-	                            "sweep instructions ID --out DIR [--procedure T] [--countermeasure T] "
-	                            "[--reconnect T] [--deadline TIME] [--reply-to T]",
-	                            1, 1, pos, &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
+	              "sweep instructions ID --out DIR [--procedure T] [--countermeasure T] "
+	              "[--reconnect T] [--deadline TIME] [--reply-to T]",
+	              1, 1, pos, &npos, &help);
 	if (rc || help)
 		return rc;
 	if (!dir)
-		return FK_ERR0(&c->err, FK_EUSAGE, "--out", "missing --out DIR: where to write the sheets",
+		return FK_ERR0(&c->err, FK_EUSAGE, "--out",
+		               "missing --out DIR: where to write the sheets",
 		               "--out DIR がありません: シートの書き出し先を指定してください");
 	if (strlen(dir) > 700)
 		return FK_ERR0(&c->err, FK_EUSAGE, "--out", "--out: the folder name is too long",
@@ -434,14 +483,17 @@ static enum fk_code sweep_instructions(struct cli *c, int argc, char **argv)
 		for (int s = 0; s < FK_SW_COUNT; s++)
 			count += cnt[i].by_state[s];
 		if (!rc) {
-			static const char *const head[] = {"name", "ip", "os", "os_version", "department",
-			                                   "owner", "location", "reasons", "state", "note"};
+			static const char *const head[] = {
+			    "name",  "ip",       "os",      "os_version", "department",
+			    "owner", "location", "reasons", "state",      "note"};
 			cli_csv_row(f[0], head, FK_ARRAY_LEN(head));
-			sheet_head(f[1], true, &inc, cnt[i].department, &sw, deadline, csv_name, count);
-			sheet_head(f[2], false, &inc, cnt[i].department, &sw, deadline, csv_name, count);
+			sheet_head(f[1], true, &inc, cnt[i].department, &sw, deadline, csv_name,
+			           count);
+			sheet_head(f[2], false, &inc, cnt[i].department, &sw, deadline, csv_name,
+			           count);
 			struct sheet_ctx sc = {f[0], f[1], f[2], 0};
-			rc = fk_store_sweep_each(c->st, inc.id, FK_UNSET, cnt[i].department, sheet_row, &sc,
-			                         &c->err);
+			rc = fk_store_sweep_each(c->st, inc.id, FK_UNSET, cnt[i].department,
+			                         sheet_row, &sc, &c->err);
 		}
 		for (int k = 0; k < 3; k++) {
 			if (!f[k])
@@ -459,11 +511,13 @@ static enum fk_code sweep_instructions(struct cli *c, int argc, char **argv)
 	}
 	if (!rc) {
 		if (c->json) {
-			cli_json_out(json_pack("{s:s, s:I, s:O}", "incident", inc.ref, "departments",
-			                       (json_int_t)n, "files", files));
+			cli_json_out(json_pack("{s:s, s:I, s:O}", "incident", inc.ref,
+			                       "departments", (json_int_t)n, "files", files));
 		} else {
-			printf(TR(c->lang, "%zu departments: sheets written to %s (Markdown ja/en + CSV)\n",
-			          "%zu 部署分のシートを %s に書き出しました (Markdown 日本語/英語 + CSV)\n"),
+			printf(TR(c->lang,
+			          "%zu departments: sheets written to %s (Markdown ja/en + CSV)\n",
+			          "%zu 部署分のシートを %s に書き出しました (Markdown 日本語/英語 "
+			          "+ CSV)\n"),
 			       n, dir);
 		}
 	}
@@ -482,7 +536,8 @@ static enum fk_code sweep_import(struct cli *c, int argc, char **argv)
 	char *pos[2];
 	int npos;
 	bool help;
-	enum fk_code rc = cli_parse(c, argc, argv, NULL, 0, "sweep import ID FILE", 2, 2, pos, &npos, &help);
+	enum fk_code rc =
+	    cli_parse(c, argc, argv, NULL, 0, "sweep import ID FILE", 2, 2, pos, &npos, &help);
 	if (rc || help)
 		return rc;
 	FILE *f = cli_open_input(c, pos[1]);
@@ -498,7 +553,8 @@ static enum fk_code sweep_import(struct cli *c, int argc, char **argv)
 			cli_json_out(json_pack("{s:I, s:I}", "rows", (json_int_t)r.rows, "updated",
 			                       (json_int_t)r.updated));
 		else
-			printf(TR(c->lang, "%s: %lld systems recorded\n", "%s: %lld 台の結果を記録しました\n"),
+			printf(TR(c->lang, "%s: %lld systems recorded\n",
+			          "%s: %lld 台の結果を記録しました\n"),
 			       pos[1], (long long)r.updated);
 	}
 	fk_import_report_release(&r);
@@ -508,12 +564,16 @@ static enum fk_code sweep_import(struct cli *c, int argc, char **argv)
 enum fk_code cmd_sweep(struct cli *c, int argc, char **argv)
 {
 	static const struct subcmd subs[] = {
-	    {"start", sweep_start, "find similar systems company-wide (re-run adds, never resets)", "全社の類似システムを洗い出す (再実行は追加のみ)"},
-	    {"status", sweep_status, "coverage overall and per department", "全体・部署別の確認状況"},
+	    {"start", sweep_start, "find similar systems company-wide (re-run adds, never resets)",
+	     "全社の類似システムを洗い出す (再実行は追加のみ)"},
+	    {"status", sweep_status, "coverage overall and per department",
+	     "全体・部署別の確認状況"},
 	    {"list", sweep_list, "the systems of the sweep", "調査対象のシステム一覧"},
 	    {"set", sweep_set, "one system's recovery state", "システムの復旧状態を変更"},
-	    {"instructions", sweep_instructions, "one sheet per department, all at once", "部署ごとの指示シートを一斉に作成"},
-	    {"import", sweep_import, "a department's returned sheet", "部署から返送されたシートを取り込む"},
+	    {"instructions", sweep_instructions, "one sheet per department, all at once",
+	     "部署ごとの指示シートを一斉に作成"},
+	    {"import", sweep_import, "a department's returned sheet",
+	     "部署から返送されたシートを取り込む"},
 	};
 	return cli_dispatch(c, argc, argv, subs, FK_ARRAY_LEN(subs));
 }
