@@ -53,6 +53,7 @@ struct name_set {
 		long line;
 	} * slot;
 	size_t cap, n;
+	int backup_col; /* the file's backup_of column, for errors found after the rows */
 };
 
 /* 64-bit hash, eight bytes at a time (multiply and fold, after wyhash's mixing). */
@@ -74,6 +75,17 @@ static uint64_t hash_name(const char *s)
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 32;
 	return h ? h : 1;
+}
+
+/* The line name was seen on, or 0. */
+static long name_set_find(const struct name_set *s, const char *name)
+{
+	uint64_t h = hash_name(name);
+	for (size_t j = s->cap ? h & (s->cap - 1) : 0; s->cap && s->slot[j].hash;
+	     j = (j + 1) & (s->cap - 1))
+		if (s->slot[j].hash == h)
+			return s->slot[j].line;
+	return 0;
 }
 
 /* Returns the line the name was first seen on, or 0 after adding it. A 64-bit hash: two
@@ -156,11 +168,12 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 		}
 		a->col[i] = (char *)v;
 	}
-	if (!a->col[FK_ACOL_NAME]) {
+	/* A missing name column was reported once at the header; a bad name above already. */
+	bool name_given = vals[FK_ACOL_NAME] && *vals[FK_ACOL_NAME];
+	if (!a->col[FK_ACOL_NAME] && colno[FK_ACOL_NAME] && !name_given)
 		report_error(r, origin, line, colno[FK_ACOL_NAME],
 		             "name: missing: every asset needs a unique name",
 		             "name: ありません: 資産には一意の名前が必要です");
-	}
 	const char *ip = a->col[FK_ACOL_IP];
 	unsigned char addr[16];
 	if (ip && inet_pton(AF_INET, ip, addr) != 1 && inet_pton(AF_INET6, ip, addr) != 1) {
@@ -283,8 +296,11 @@ static enum fk_code import_csv(struct fk_ctx *c, FILE *f, const char *origin, st
 		if (!colno[FK_ACOL_NAME])
 			report_error(r, origin, 1, 1, "no 'name' column: it is required",
 			             "'name' 列がありません: 必須です");
+		seen->backup_col = colno[FK_ACOL_BACKUP_OF];
 	}
-	while (!rc && !r->n_errors && !(rc = fk_csv_next(&csv, &got, err)) && got) {
+	/* One loop: rows are written while the file is clean; after the first error they are
+	 * only checked, so that every error is counted (and the first 50 listed). */
+	while (!rc && !(rc = fk_csv_next(&csv, &got, err)) && got) {
 		if (csv.n == 1 && !fk_csv_len(&csv, 0))
 			continue; /* a blank line */
 		const char *vals[FK_ACOL_COUNT] = {0};
@@ -313,22 +329,6 @@ static enum fk_code import_csv(struct fk_ctx *c, FILE *f, const char *origin, st
 		}
 		rc = take_row(c, origin, csv.line, vals, colno, seen, r, err);
 	}
-	/* Keep validating after the first error so every error is listed (up to the limit). */
-	while (!rc && r->n_errors && r->n_errors <= FK_IMPORT_MAX_ERRORS &&
-	       !(rc = fk_csv_next(&csv, &got, err)) && got) {
-		if (csv.n == 1 && !fk_csv_len(&csv, 0))
-			continue;
-		const char *vals[FK_ACOL_COUNT] = {0};
-		if (csv.n != ncols) {
-			report_error(r, origin, csv.line, 1, "wrong number of fields",
-			             "フィールドの数が違います");
-			continue;
-		}
-		for (size_t i = 0; i < csv.n; i++)
-			if (map[i] >= 0)
-				vals[map[i]] = fk_csv_field(&csv, i);
-		rc = take_row(c, origin, csv.line, vals, colno, seen, r, err);
-	}
 	fk_csv_release(&csv);
 	return rc;
 }
@@ -343,7 +343,7 @@ static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
 	long lineno = 0;
 	enum fk_code rc = FK_OK;
 	static const int colno[FK_ACOL_COUNT] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
-	while (!rc && r->n_errors <= FK_IMPORT_MAX_ERRORS && (len = getline(&line, &cap, f)) >= 0) {
+	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (len == 0 || (len == 1 && line[0] == '\n'))
 			continue;
@@ -355,7 +355,7 @@ static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
 			         o ? "another JSON value" : je.text);
 			snprintf(ja, sizeof ja, "JSON オブジェクトではありません: %s",
 			         o ? "別の JSON 値" : je.text);
-			report_error(r, origin, lineno, o ? 1 : je.column, en, ja);
+			report_error(r, origin, lineno, o || je.column < 1 ? 1 : je.column, en, ja);
 			json_decref(o);
 			continue;
 		}
@@ -409,6 +409,30 @@ static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
 	return rc;
 }
 
+struct dangling_ctx {
+	const struct name_set *seen;
+	struct fk_import_report *r;
+	const char *origin;
+};
+
+/* Reports a backup_of naming no asset at the row that wrote it. */
+static void report_dangling(void *vctx, const char *name, const char *backup_of)
+{
+	struct dangling_ctx *d = vctx;
+	char en[512], ja[512];
+	long line = name_set_find(d->seen, name);
+	snprintf(en, sizeof en,
+	         "backup_of: '%.200s' (of '%.100s') names no asset of the inventory: expected the "
+	         "name of an asset in this file or already imported",
+	         backup_of, name);
+	snprintf(ja, sizeof ja,
+	         "backup_of: '%.200s' ('%.100s' の) は資産台帳にありません: このファイルか取り込み済み"
+	         "の資産の名前が必要です",
+	         backup_of, name);
+	report_error(d->r, d->origin, line ? line : 1, d->seen->backup_col ? d->seen->backup_col : 1,
+	             en, ja);
+}
+
 enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int format,
                              struct fk_import_report *r, struct fk_err *err)
 {
@@ -433,24 +457,12 @@ enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int 
 		             "ファイルに資産がありません");
 	if (!rc && !r->n_errors) {
 		/* backup_of must name an asset of the inventory (this file or earlier ones). */
-		struct fk_buf list = FK_BUF_INIT;
-		size_t n;
-		rc = fk_store_asset_dangling(c->st, 10, &list, &n, err);
-		if (!rc && n) {
-			char en[768], ja[768];
-			snprintf(en, sizeof en,
-			         "backup_of names no asset of the inventory for %zu assets: %s", n,
-			         list.ptr);
-			snprintf(ja, sizeof ja,
-			         "backup_of が資産台帳にない資産を指しています (%zu 件): %s", n,
-			         list.ptr);
-			report_error(r, origin, 1, 1, en, ja);
-		}
-		fk_buf_release(&list);
+		struct dangling_ctx d = {&seen, r, origin};
+		rc = fk_store_asset_dangling(c->st, report_dangling, &d, err);
 	}
 	if (!rc && r->n_errors)
 		rc = FK_ERR(err, FK_EINVAL, origin,
-		            "%s: %zu errors, nothing was imported (the errors are listed above)",
+		            "%s: %zu error(s), nothing was imported (the errors are listed above)",
 		            "%s: エラー %zu 件のため何も取り込んでいません (エラーは上に表示)",
 		            origin, r->n_errors);
 	if (!rc && r->updated)
@@ -579,6 +591,8 @@ static enum fk_code move_entry(struct fk_ctx *c, int64_t incident, const struct 
 			if (fk_sweep_allowed(e->state, s))
 				(void)fk_buf_addf(&list, "%s%s", list.len ? ", " : "",
 				                  fk_sweep_states[s].key);
+		if (!list.len)
+			(void)fk_buf_adds(&list, "none (retired is final)");
 		enum fk_code rc = FK_ERR(err, FK_EREFUSED, "--state",
 		                         "'%s' cannot go from %s to %s: allowed are %s",
 		                         "'%s' は %s から %s へ移れません: 移れる状態は %s です",
@@ -713,7 +727,7 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 	if (!rc && got && (col_name < 0 || col_state < 0))
 		report_error(r, origin, 1, 1, "the sheet needs the columns name and state",
 		             "シートには name 列と state 列が必要です");
-	while (!rc && r->n_errors <= FK_IMPORT_MAX_ERRORS && !(rc = fk_csv_next(&csv, &got, err)) &&
+	while (!rc && !(rc = fk_csv_next(&csv, &got, err)) &&
 	       got && col_name >= 0 && col_state >= 0) {
 		if (csv.n == 1 && !fk_csv_len(&csv, 0))
 			continue;
@@ -763,7 +777,7 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 	free(seen.slot);
 	if (!rc && r->n_errors)
 		rc = FK_ERR(err, FK_EINVAL, origin,
-		            "%s: %zu errors, nothing was recorded (the errors are listed above)",
+		            "%s: %zu error(s), nothing was recorded (the errors are listed above)",
 		            "%s: エラー %zu 件のため何も記録していません (エラーは上に表示)",
 		            origin, r->n_errors);
 	if (!rc) {

@@ -135,9 +135,10 @@ typedef enum fk_code (*fk_asset_cb)(void *ctx, const struct fk_asset *a);
 enum fk_code fk_store_asset_each(struct fk_store *st, const char *department, fk_asset_cb cb,
                                  void *ctx, struct fk_err *err) FK_WUR;
 enum fk_code fk_store_asset_count(struct fk_store *st, int64_t *n, struct fk_err *err) FK_WUR;
-/* Names of assets whose backup_of names no asset (at most max, into list). */
-enum fk_code fk_store_asset_dangling(struct fk_store *st, size_t max, struct fk_buf *list,
-                                     size_t *n, struct fk_err *err) FK_WUR;
+/* Calls cb for every asset whose backup_of names no asset, by name. */
+typedef void (*fk_dangling_cb)(void *ctx, const char *name, const char *backup_of);
+enum fk_code fk_store_asset_dangling(struct fk_store *st, fk_dangling_cb cb, void *ctx,
+                                     struct fk_err *err) FK_WUR;
 
 /* The systems an incident hit. */
 enum fk_code fk_store_incident_asset_add(struct fk_store *st, int64_t incident,

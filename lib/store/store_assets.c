@@ -183,12 +183,11 @@ enum fk_code fk_store_asset_count(struct fk_store *st, int64_t *n, struct fk_err
 	return rc;
 }
 
-enum fk_code fk_store_asset_dangling(struct fk_store *st, size_t max, struct fk_buf *list,
-                                     size_t *n, struct fk_err *err)
+enum fk_code fk_store_asset_dangling(struct fk_store *st, fk_dangling_cb cb, void *ctx,
+                                     struct fk_err *err)
 {
 	struct fk_stmt *s;
 	bool row;
-	*n = 0;
 	enum fk_code rc = prep(st,
 	                       "SELECT a.name, a.backup_of FROM assets a WHERE a.backup_of IS NOT "
 	                       "NULL AND NOT EXISTS (SELECT 1 FROM assets b WHERE b.name = "
@@ -197,9 +196,7 @@ enum fk_code fk_store_asset_dangling(struct fk_store *st, size_t max, struct fk_
 	if (rc)
 		return rc;
 	while (!(rc = step(s, &row, err)) && row)
-		if ((*n)++ < max)
-			(void)fk_buf_addf(list, "%s%s → %s", list->len ? ", " : "", col_text(s, 0),
-			                  col_text(s, 1));
+		cb(ctx, col_text(s, 0), col_text(s, 1));
 	finalize(s);
 	return rc;
 }
