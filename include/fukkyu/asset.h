@@ -48,6 +48,9 @@ struct fk_asset {
 	char *col[FK_ACOL_COUNT];
 	int role;
 	bool spare;
+	/* The columns the import file has (bit 1 << column); 0 means all. An update leaves
+	 * the other columns as they are: a sheet of names and owners does not wipe OS data. */
+	unsigned present;
 	int64_t updated_at;
 };
 void fk_asset_release(struct fk_asset *a);

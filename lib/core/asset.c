@@ -4,6 +4,7 @@
 #include "fukkyu/common.h"
 #include "fukkyu/asset.h"
 #include "store/store.h"
+#include "util/utf8.h"
 
 const struct fk_enum fk_asset_roles[FK_AROLE_COUNT] = {
     {"server", "server", "サーバ"},
@@ -119,6 +120,17 @@ enum fk_code fk_scope_parse(const char *s, unsigned *out, struct fk_err *err)
 enum fk_code fk_criterion_parse(const char *s, struct fk_criterion *out, struct fk_err *err)
 {
 	memset(out, 0, sizeof *out);
+	/* Criteria are stored comma-separated and shown everywhere: one line of text, no comma. */
+	if (strlen(s) > 200 || strchr(s, ',') || strpbrk(s, "\n\t"))
+		return FK_ERR0(
+		    err, FK_EUSAGE, "--match",
+		    "a criterion is one line of at most 200 bytes without commas (give "
+		    "several --match instead)",
+		    "条件は 200 バイト以内の1行で、カンマは使えません (複数の --match を指定"
+		    "してください)");
+	enum fk_code rc = fk_text_check(s, "--match", err);
+	if (rc)
+		return rc == FK_EINVAL ? FK_EUSAGE : rc;
 	const char *colon = strchr(s, ':');
 	if (!strcmp(s, "os")) {
 		out->kind = FK_CRIT_OS;
@@ -132,6 +144,8 @@ enum fk_code fk_criterion_parse(const char *s, struct fk_criterion *out, struct 
 		for (char *q = out->name; *q; q++)
 			*q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
 		out->version = at ? fk_xstrdup(at + 1) : NULL;
+		for (char *q = out->version; q && *q; q++)
+			*q = (char)(*q >= 'A' && *q <= 'Z' ? *q + 32 : *q);
 		if (!*out->name || (at && !at[1])) {
 			fk_criterion_release(out);
 			goto bad;

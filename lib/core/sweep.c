@@ -147,6 +147,8 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 	char en[512], ja[512];
 	memset(a, 0, sizeof *a);
 	a->role = FK_AROLE_OTHER;
+	for (int i = 0; i < FK_ACOL_COUNT; i++)
+		a->present |= colno[i] ? 1u << i : 0;
 	for (int i = 0; i < FK_ACOL_COUNT; i++) {
 		const char *v = vals[i];
 		if (!v || !*v)
@@ -200,7 +202,7 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 		         crit);
 		report_error(r, origin, line, colno[FK_ACOL_CRITICALITY], en, ja);
 	}
-	const char *spare = vals[FK_ACOL_SPARE] ? vals[FK_ACOL_SPARE] : "";
+	const char *spare = a->col[FK_ACOL_SPARE] ? a->col[FK_ACOL_SPARE] : "";
 	if (!parse_bool(spare, &a->spare)) {
 		snprintf(en, sizeof en,
 		         "spare: '%.200s' is not a boolean: expected true/false, "
@@ -342,11 +344,16 @@ static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
 	ssize_t len;
 	long lineno = 0;
 	enum fk_code rc = FK_OK;
-	static const int colno[FK_ACOL_COUNT] = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+	int colno[FK_ACOL_COUNT]; /* per line: 1 for the keys it has (errors say column 1) */
 	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (len == 0 || (len == 1 && line[0] == '\n'))
 			continue;
+		if ((size_t)len > FK_CSV_MAX_RECORD) {
+			report_error(r, origin, lineno, 1, "the line is longer than 1 MiB",
+			             "行が 1 MiB を超えています");
+			continue;
+		}
 		json_error_t je;
 		json_t *o = json_loadb(line, (size_t)len, JSON_REJECT_DUPLICATES, &je);
 		char en[512], ja[512];
@@ -361,6 +368,8 @@ static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
 		}
 		const char *vals[FK_ACOL_COUNT] = {0};
 		char *owned[FK_ACOL_COUNT] = {0};
+		memset(colno, 0, sizeof colno);
+		colno[FK_ACOL_NAME] = 1;
 		const char *k;
 		json_t *v;
 		bool ok = true;
@@ -387,6 +396,7 @@ static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
 				ok = false;
 				continue;
 			}
+			colno[col] = 1;
 			if (json_is_string(v))
 				vals[col] = json_string_value(v);
 			else if (json_is_boolean(v))
@@ -425,12 +435,13 @@ static void report_dangling(void *vctx, const char *name, const char *backup_of)
 	         "backup_of: '%.200s' (of '%.100s') names no asset of the inventory: expected the "
 	         "name of an asset in this file or already imported",
 	         backup_of, name);
-	snprintf(ja, sizeof ja,
-	         "backup_of: '%.200s' ('%.100s' の) は資産台帳にありません: このファイルか取り込み済み"
-	         "の資産の名前が必要です",
-	         backup_of, name);
-	report_error(d->r, d->origin, line ? line : 1, d->seen->backup_col ? d->seen->backup_col : 1,
-	             en, ja);
+	snprintf(
+	    ja, sizeof ja,
+	    "backup_of: '%.200s' ('%.100s' の) は資産台帳にありません: このファイルか取り込み済み"
+	    "の資産の名前が必要です",
+	    backup_of, name);
+	report_error(d->r, d->origin, line ? line : 1,
+	             d->seen->backup_col ? d->seen->backup_col : 1, en, ja);
 }
 
 enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int format,
@@ -478,12 +489,24 @@ enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int 
 
 /* ---- incident assets and the sweep ------------------------------------------------------ */
 
+/* Begins a transaction on an incident that is not closed (a closed incident's sweep and
+ * rollout are its record: reopen it to change them). */
 static enum fk_code begin_on(struct fk_ctx *c, const char *id, struct fk_incident *inc,
                              struct fk_err *err)
 {
 	enum fk_code rc = fk_store_begin(c->st, c->actor, c->now, err);
 	if (!rc && (rc = fk_store_incident_find(c->st, id, inc, err)))
 		fk_store_rollback(c->st);
+	else if (!rc && inc->state == FK_STATE_CLOSED) {
+		rc = FK_ERR(
+		    err, FK_EREFUSED, "state",
+		    "%s is closed: reopen it first ('fukkyu incident advance %s --to reopened')",
+		    "%s は完了しています: 先に再開してください ('fukkyu incident advance %s --to "
+		    "reopened')",
+		    inc->ref, inc->ref);
+		fk_store_rollback(c->st);
+		fk_incident_release(inc);
+	}
 	return rc;
 }
 
@@ -559,12 +582,24 @@ enum fk_code fk_sweep_start(struct fk_ctx *c, const char *id, char *const *crite
 			/* First run: one pass over the inventory for every criterion. */
 			rc = fk_store_sweep_first(c->st, inc.id, crit, n, added, err);
 		} else {
-			/* A re-run adds new matches and appends reasons, never resets a state. */
+			/* A re-run applies every criterion so far (systems imported or marked
+			 * affected since are caught too), adds new matches and appends reasons;
+			 * it never resets a state. */
 			if (!rc && !(rc = fk_store_sweep_add_affected(c->st, inc.id, &k, err)))
 				*added += k;
-			for (size_t i = 0; !rc && i < n; i++)
-				if (!(rc = fk_store_sweep_match(c->st, inc.id, &crit[i], &k, err)))
-					*added += k;
+			for (const char *p = all.ptr; !rc && *p;) {
+				const char *e = strchr(p, ',');
+				char *text = fk_xstrndup(p, e ? (size_t)(e - p) : strlen(p));
+				struct fk_criterion one;
+				if (!(rc = fk_criterion_parse(text, &one, err))) {
+					if (!(rc = fk_store_sweep_match(c->st, inc.id, &one, &k,
+					                                err)))
+						*added += k;
+					fk_criterion_release(&one);
+				}
+				free(text);
+				p = e ? e + 1 : p + strlen(p);
+			}
 		}
 		if (!rc) {
 			char what[64];
@@ -579,6 +614,27 @@ enum fk_code fk_sweep_start(struct fk_ctx *c, const char *id, char *const *crite
 	free(crit);
 	fk_buf_release(&all);
 	return rc;
+}
+
+/* True if to can be reached from from by allowed transitions (retired aside). */
+static bool sweep_reachable(int from, int to)
+{
+	bool seen[FK_SW_COUNT] = {false};
+	int queue[FK_SW_COUNT], head = 0, tail = 0;
+	queue[tail++] = from;
+	seen[from] = true;
+	while (head < tail) {
+		int s = queue[head++];
+		for (int t = 0; t < FK_SW_COUNT; t++) {
+			if (seen[t] || t == FK_SW_RETIRED || !fk_sweep_allowed(s, t))
+				continue;
+			if (t == to)
+				return true;
+			seen[t] = true;
+			queue[tail++] = t;
+		}
+	}
+	return false;
 }
 
 /* Moves entry e to state, refusing transitions the state machine does not allow. */
@@ -674,11 +730,17 @@ enum fk_code fk_sweep_instruct(struct fk_ctx *c, const char *id, const struct fk
 			out->deadline = in->deadline;
 		rc = fk_store_sweep_put(c->st, inc.id, out, err);
 	}
-	if (rc && exists)
-		fk_sweep_release(out);
 	rc = finish(c, rc, err);
+	if (rc)
+		fk_sweep_release(out);
 	fk_incident_release(&inc);
 	return rc;
+}
+
+/* Sheets neutralise spreadsheet formulas with a leading apostrophe: take it off again. */
+static const char *unformula(const char *v)
+{
+	return v[0] == '\'' && v[1] && strchr("=+-@\t\r", v[1]) ? v + 1 : v;
 }
 
 /* Columns a returned sheet may hold: the ones fukkyu wrote, of which state and note are read. */
@@ -727,8 +789,8 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 	if (!rc && got && (col_name < 0 || col_state < 0))
 		report_error(r, origin, 1, 1, "the sheet needs the columns name and state",
 		             "シートには name 列と state 列が必要です");
-	while (!rc && !(rc = fk_csv_next(&csv, &got, err)) &&
-	       got && col_name >= 0 && col_state >= 0) {
+	while (!rc && !(rc = fk_csv_next(&csv, &got, err)) && got && col_name >= 0 &&
+	       col_state >= 0) {
 		if (csv.n == 1 && !fk_csv_len(&csv, 0))
 			continue;
 		r->rows++;
@@ -738,14 +800,21 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 			             "フィールドの数が見出しと違います");
 			continue;
 		}
-		const char *name = fk_csv_field(&csv, (size_t)col_name);
+		const char *name = unformula(fk_csv_field(&csv, (size_t)col_name));
 		const char *st = fk_csv_field(&csv, (size_t)col_state);
-		const char *note = col_note >= 0 ? fk_csv_field(&csv, (size_t)col_note) : NULL;
+		const char *note =
+		    col_note >= 0 ? unformula(fk_csv_field(&csv, (size_t)col_note)) : NULL;
 		if (!*st)
 			continue; /* not checked yet: the department left it blank */
 		int state;
 		struct fk_err e;
 		struct fk_sweep_entry entry;
+		/* Check the text before it reaches a message (a hostile sheet must not put
+		 * terminal escapes into our errors). */
+		if (fk_text_check(name, "name", &e) || fk_text_check(st, "state", &e)) {
+			report_error(r, origin, csv.line, 1, e.en, e.ja);
+			continue;
+		}
 		long first = name_set_add(&seen, name, csv.line);
 		if (first) {
 			report_error(r, origin, csv.line, col_name + 1,
@@ -760,6 +829,10 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 				rc = fk_err_set(err, e.code, e.field, e.en, e.ja);
 			else
 				report_error(r, origin, csv.line, col_name + 1, e.en, e.ja);
+		} else if (state != entry.state && !fk_sweep_allowed(entry.state, state) &&
+		           sweep_reachable(state, entry.state)) {
+			/* The sheet is behind: the system moved on since it was written. */
+			fk_sweep_entry_release(&entry);
 		} else {
 			if (move_entry(c, inc.id, &entry, state, note && *note ? note : NULL, &e)) {
 				if (e.code != FK_EREFUSED)

@@ -135,6 +135,9 @@ typedef enum fk_code (*fk_asset_cb)(void *ctx, const struct fk_asset *a);
 enum fk_code fk_store_asset_each(struct fk_store *st, const char *department, fk_asset_cb cb,
                                  void *ctx, struct fk_err *err) FK_WUR;
 enum fk_code fk_store_asset_count(struct fk_store *st, int64_t *n, struct fk_err *err) FK_WUR;
+/* Assets of department (all when NULL). */
+enum fk_code fk_store_asset_count_in(struct fk_store *st, const char *department, int64_t *n,
+                                     struct fk_err *err) FK_WUR;
 /* Calls cb for every asset whose backup_of names no asset, by name. */
 typedef void (*fk_dangling_cb)(void *ctx, const char *name, const char *backup_of);
 enum fk_code fk_store_asset_dangling(struct fk_store *st, fk_dangling_cb cb, void *ctx,

@@ -49,10 +49,22 @@ static const char SQL_ASSET_APPEND[] =
     "criticality, location, spare, backup_of, tags, updated_at) VALUES ($1, $2, $3, $4, $5, "
     "$6, $7, $8, $9, $10, $11, $12, $13, $14)";
 
+/* Each column is set only when its bit is in $15 (the columns the file has). */
 static const char SQL_ASSET_UPDATE[] =
-    "UPDATE assets SET ip = $2, os = $3, os_version = $4, software = $5, department = $6, "
-    "owner = $7, role = $8, criticality = $9, location = $10, spare = $11, backup_of = $12, "
-    "tags = $13, updated_at = $14 WHERE name = $1";
+    "UPDATE assets SET "
+    "ip = CASE WHEN ($15 & 2) <> 0 THEN $2 ELSE ip END, "
+    "os = CASE WHEN ($15 & 4) <> 0 THEN $3 ELSE os END, "
+    "os_version = CASE WHEN ($15 & 8) <> 0 THEN $4 ELSE os_version END, "
+    "software = CASE WHEN ($15 & 16) <> 0 THEN $5 ELSE software END, "
+    "department = CASE WHEN ($15 & 32) <> 0 THEN $6 ELSE department END, "
+    "owner = CASE WHEN ($15 & 64) <> 0 THEN $7 ELSE owner END, "
+    "role = CASE WHEN ($15 & 128) <> 0 THEN $8 ELSE role END, "
+    "criticality = CASE WHEN ($15 & 256) <> 0 THEN $9 ELSE criticality END, "
+    "location = CASE WHEN ($15 & 512) <> 0 THEN $10 ELSE location END, "
+    "spare = CASE WHEN ($15 & 1024) <> 0 THEN $11 ELSE spare END, "
+    "backup_of = CASE WHEN ($15 & 2048) <> 0 THEN $12 ELSE backup_of END, "
+    "tags = CASE WHEN ($15 & 4096) <> 0 THEN $13 ELSE tags END, "
+    "updated_at = $14 WHERE name = $1";
 static void bind_asset(struct fk_store *st, struct fk_stmt *s, const struct fk_asset *a)
 {
 	/* a and st->now_text outlive the step that follows: bind without copying. */
@@ -80,6 +92,7 @@ enum fk_code fk_store_asset_upsert(struct fk_store *st, struct fk_asset *a, bool
 	*inserted = !rc && OPS(st)->changes(st->db) > 0;
 	if (!rc && !*inserted && !(rc = fk_st_cached(st, SQL_ASSET_UPDATE, &s, err))) {
 		bind_asset(st, s, a);
+		bind_int(s, 15, a->present ? a->present : (1u << FK_ACOL_COUNT) - 1);
 		rc = step_done(s, err);
 	}
 	return rc;
@@ -174,10 +187,20 @@ enum fk_code fk_store_sweep_sync(struct fk_store *st, struct fk_err *err)
 
 enum fk_code fk_store_asset_count(struct fk_store *st, int64_t *n, struct fk_err *err)
 {
+	return fk_store_asset_count_in(st, NULL, n, err);
+}
+
+enum fk_code fk_store_asset_count_in(struct fk_store *st, const char *department, int64_t *n,
+                                     struct fk_err *err)
+{
 	struct fk_stmt *s;
 	bool row = false;
-	enum fk_code rc = prep(st, "SELECT COUNT(*) FROM assets", &s, err);
-	if (!rc && !(rc = step(s, &row, err)) && row)
+	enum fk_code rc =
+	    prep(st, "SELECT COUNT(*) FROM assets WHERE $1 IS NULL OR department = $1", &s, err);
+	if (rc)
+		return rc;
+	bind_text(s, 1, department);
+	if (!(rc = step(s, &row, err)) && row)
 		*n = col_int(s, 0);
 	finalize(s);
 	return rc;
@@ -773,8 +796,9 @@ static enum fk_code add_rollout(struct fk_store *st, const char *scope, const ch
 	struct fk_stmt *s;
 	(void)fk_buf_addf(&sql,
 	                  "INSERT INTO rollout_entries (measure_id, asset_id, scope, state) SELECT "
-	                  "$2, x.id, $3, 'pending' FROM (%s) x WHERE true ON CONFLICT (measure_id, "
-	                  "asset_id) DO NOTHING",
+	                  "$2, x.id, $3, 'pending' FROM (%s) x WHERE x.id NOT IN (SELECT asset_id "
+	                  "FROM sweep_entries WHERE incident_id = $1 AND state = 'retired') ON "
+	                  "CONFLICT (measure_id, asset_id) DO NOTHING",
 	                  select_sql);
 	enum fk_code rc = prep(st, sql.ptr, &s, err);
 	fk_buf_release(&sql);

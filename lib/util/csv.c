@@ -33,6 +33,7 @@ static int next_byte(struct fk_csv *c)
 		c->in_pos = 0;
 		if (c->in_len == 0) {
 			c->eof = true;
+			c->read_error = ferror(c->f) != 0;
 			return -1;
 		}
 	}
@@ -50,8 +51,8 @@ static int peek_byte(struct fk_csv *c)
 static enum fk_code fail(struct fk_csv *c, long line, long col, const char *en, const char *ja,
                          struct fk_err *err)
 {
-	char where[64], m_en[512], m_ja[512];
-	snprintf(where, sizeof where, "%s:%ld:%ld", c->origin, line, col);
+	char where[640], m_en[768], m_ja[768];
+	snprintf(where, sizeof where, "%.600s:%ld:%ld", c->origin, line, col);
 	snprintf(m_en, sizeof m_en, "%s: %s", where, en);
 	snprintf(m_ja, sizeof m_ja, "%s: %s", where, ja);
 	return fk_err_set(err, FK_EINVAL, where, m_en, m_ja);
@@ -76,20 +77,25 @@ enum fk_code fk_csv_next(struct fk_csv *c, bool *got, struct fk_err *err)
 	c->n = 0;
 	c->line = c->next_line;
 	*got = false;
-	if (c->line == 1 && peek_byte(c) == 0xEF) { /* a byte-order mark */
-		next_byte(c);
-		if (next_byte(c) != 0xBB || next_byte(c) != 0xBF)
-			return fail(
-			    c, 1, 1, "the file starts with broken bytes: expected UTF-8 text",
-			    "ファイル先頭のバイトが不正です: UTF-8 のテキストが必要です", err);
-	}
+	/* A UTF-8 byte-order mark before the first record is skipped (the first read fills
+	 * the buffer, so its three bytes are there if the file has them). */
+	if (c->line == 1 && peek_byte(c) == 0xEF && c->in_len - c->in_pos >= 3 &&
+	    !memcmp(c->in + c->in_pos, "\xEF\xBB\xBF", 3))
+		c->in_pos += 3;
 	int b = next_byte(c);
+	if (b < 0 && c->read_error)
+		return FK_ERR(err, FK_EIO, c->origin, "%s: read error: nothing was imported",
+		              "%s: 読み込みエラー: 何も取り込んでいません", c->origin);
 	if (b < 0)
 		return FK_OK;
 	long line = c->line, col = 1, quote_line = 0, quote_col = 0;
 	size_t start = 0;
 	bool quoted = false, after_quote = false;
 	for (;; b = next_byte(c), col++) {
+		if (b < 0 && c->read_error)
+			return FK_ERR(err, FK_EIO, c->origin,
+			              "%s: read error: nothing was imported",
+			              "%s: 読み込みエラー: 何も取り込んでいません", c->origin);
 		if (quoted) {
 			if (b < 0)
 				return fail(c, quote_line, quote_col,

@@ -22,6 +22,7 @@ struct fk_csv {
 	char *in; /* read buffer */
 	size_t in_len, in_pos;
 	bool eof;
+	bool read_error;   /* the input failed: not an end of file */
 	struct fk_buf rec; /* the current record's field bytes, each NUL-terminated */
 	size_t off[FK_CSV_MAX_FIELDS];
 	size_t len[FK_CSV_MAX_FIELDS];

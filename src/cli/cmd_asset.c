@@ -135,7 +135,7 @@ static enum fk_code asset_list(struct cli *c, int argc, char **argv)
 	enum fk_code rc =
 	    cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
 	              "asset list [--department NAME] [--limit N]", 0, 0, pos, &npos, &help);
-	if (rc || help || (rc = fk_store_asset_count(c->st, &total, &c->err)))
+	if (rc || help || (rc = fk_store_asset_count_in(c->st, dept, &total, &c->err)))
 		return rc;
 	struct list_ctx l = {c, 0, limit};
 	if (c->json)

@@ -9,10 +9,12 @@
 
 #include <errno.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <strings.h>
 
 static enum fk_code sweep_start(struct cli *c, int argc, char **argv)
 {
-	char *match[64];
+	char *match[10]; /* criteria per run: one pass over the inventory takes up to ten */
 	size_t nmatch = 0;
 	char *pos[1];
 	int npos;
@@ -30,8 +32,14 @@ static enum fk_code sweep_start(struct cli *c, int argc, char **argv)
 				             "--match は 64 個までです");
 			else
 				match[nmatch++] = argv[++i];
-		} else if (!strncmp(a, "--match=", 8) && nmatch < FK_ARRAY_LEN(match)) {
-			match[nmatch++] = argv[i] + 8;
+		} else if (!strncmp(a, "--match=", 8)) {
+			if (nmatch == FK_ARRAY_LEN(match))
+				rc = FK_ERR0(
+				    &c->err, FK_EUSAGE, "--match",
+				    "at most 10 --match criteria per run (run again to add more)",
+				    "--match は1回に 10 個までです (追加は再実行で)");
+			else
+				match[nmatch++] = argv[i] + 8;
 		} else {
 			rest[nrest++] = argv[i];
 		}
@@ -141,7 +149,9 @@ static enum fk_code sweep_status(struct cli *c, int argc, char **argv)
 			}
 			json_array_append_new(
 			    depts,
-			    json_pack("{s:s, s:I, s:I, s:f, s:o}", "department", cnt[i].department,
+			    json_pack("{s:o, s:I, s:I, s:f, s:o}", "department",
+			              *cnt[i].department ? json_string(cnt[i].department)
+			                                 : json_null(),
 			              "total", (json_int_t)t, "checked", (json_int_t)k, "coverage",
 			              t ? (double)k / (double)t : 0.0, "by_state", ds));
 		}
@@ -298,19 +308,44 @@ static enum fk_code sweep_list(struct cli *c, int argc, char **argv)
 
 /* ---- instruction sheets ---------------------------------------------------------------- */
 
-/* A file name for a department: path separators and control bytes become '_'. */
-static void slug(const char *dept, char *out, size_t n)
+/* A file name for a department: path separators and control bytes become '_', the name is
+ * cut (at a character boundary) to 150 bytes, and a name already used in this run (two
+ * departments that clean to the same name, also ignoring ASCII case) gets "-2", "-3" ... */
+static void slug(const char *dept, char *out, size_t n, char (*used)[200], size_t nused)
 {
 	size_t k = 0;
 	if (!*dept)
 		dept = "_unassigned";
-	for (const char *p = dept; *p && k + 1 < n; p++) {
+	for (const char *p = dept; *p && k + 1 < n && k < 150; p++) {
 		unsigned char b = (unsigned char)*p;
+		if (b >= 0xC0) { /* the start of a character: does all of it fit? */
+			size_t len = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2;
+			if (k + len > 150 || k + len + 1 >= n)
+				break;
+		}
 		bool bad = b < 0x20 || strchr("/\\:*?\"<>|", b) || (k == 0 && b == '.');
 		out[k] = bad ? '_' : (char)b;
 		k++;
 	}
 	out[k] = '\0';
+	size_t base = k;
+	for (int suffix = 2;; suffix++) {
+		bool taken = false;
+		for (size_t i = 0; i < nused && !taken; i++)
+			taken = !strcasecmp(used[i], out);
+		if (!taken)
+			break;
+		snprintf(out + base, n - base, "-%d", suffix);
+	}
+}
+
+/* A CSV cell a spreadsheet would run as a formula gets a leading apostrophe. */
+static const char *sheet_cell(const char *v, char *buf, size_t n)
+{
+	if (!v || !v[0] || !strchr("=+-@\t\r", v[0]))
+		return v;
+	snprintf(buf, n, "'%s", v);
+	return buf;
 }
 
 struct sheet_ctx {
@@ -332,16 +367,22 @@ static enum fk_code sheet_row(void *vctx, const struct fk_sweep_entry *e)
 {
 	struct sheet_ctx *s = vctx;
 	const struct fk_asset *a = &e->asset;
-	const char *v[] = {a->col[FK_ACOL_NAME],
-	                   a->col[FK_ACOL_IP],
-	                   a->col[FK_ACOL_OS],
-	                   a->col[FK_ACOL_OS_VERSION],
-	                   a->col[FK_ACOL_DEPARTMENT],
-	                   a->col[FK_ACOL_OWNER],
-	                   a->col[FK_ACOL_LOCATION],
-	                   e->reasons,
-	                   e->state == FK_SW_UNCHECKED ? "" : fk_sweep_states[e->state].key,
-	                   e->note};
+	const char *raw[] = {a->col[FK_ACOL_NAME],
+	                     a->col[FK_ACOL_IP],
+	                     a->col[FK_ACOL_OS],
+	                     a->col[FK_ACOL_OS_VERSION],
+	                     a->col[FK_ACOL_DEPARTMENT],
+	                     a->col[FK_ACOL_OWNER],
+	                     a->col[FK_ACOL_LOCATION],
+	                     e->reasons,
+	                     e->state == FK_SW_UNCHECKED ? "" : fk_sweep_states[e->state].key,
+	                     e->note};
+	/* Sheets are opened in spreadsheets: neutralise cells that would run as formulas
+	 * (sweep import strips the apostrophe again). */
+	static char bufs[FK_ARRAY_LEN(raw)][1100];
+	const char *v[FK_ARRAY_LEN(raw)];
+	for (size_t i = 0; i < FK_ARRAY_LEN(raw); i++)
+		v[i] = sheet_cell(raw[i], bufs[i], sizeof bufs[i]);
 	cli_csv_row(s->csv, v, FK_ARRAY_LEN(v));
 	FILE *md[] = {s->md_ja, s->md_en};
 	for (int i = 0; i < 2; i++) {
@@ -464,24 +505,38 @@ static enum fk_code sweep_instructions(struct cli *c, int argc, char **argv)
 	json_t *files = json_array();
 	if ((rc = fk_store_sweep_counts(c->st, inc.id, &cnt, &n, &c->err)))
 		goto out;
-	/* Every department's sheet is written before any is announced: all at the same moment. */
+	/* Every department's sheets are written to temporary files first and put in place
+	 * together at the end: all departments get their instructions at the same moment, or
+	 * none does. Temporary files are created exclusively (mkstemp), never followed links. */
+	char(*used)[200] = fk_xcalloc(n ? n : 1, sizeof *used);
+	char(*tmp)[1100] = fk_xcalloc(3 * (n ? n : 1), sizeof *tmp);
+	char(*path)[1100] = fk_xcalloc(3 * (n ? n : 1), sizeof *path);
+	size_t made = 0;
 	for (size_t i = 0; !rc && i < n; i++) {
-		char base[200], path[3][1024], tmp[3][1100], csv_name[220];
-		slug(cnt[i].department, base, sizeof base);
+		char base[200], csv_name[220];
+		slug(cnt[i].department, base, sizeof base, used, i);
+		snprintf(used[i], sizeof used[i], "%s", base);
 		snprintf(csv_name, sizeof csv_name, "%s.csv", base);
 		static const char *const suffix[3] = {".csv", ".ja.md", ".en.md"};
 		FILE *f[3] = {0};
-		for (int k = 0; k < 3; k++) {
-			snprintf(path[k], sizeof path[k], "%s/%s%s", dir, base, suffix[k]);
-			snprintf(tmp[k], sizeof tmp[k], "%s/%s%s.tmp", dir, base, suffix[k]);
-			f[k] = fopen(tmp[k], "wb");
-			if (!f[k] && !rc)
-				rc = FK_ERR(&c->err, FK_EIO, tmp[k], "cannot write '%s': %s",
-				            "'%s' に書き込めません: %s", tmp[k], strerror(errno));
+		for (int k = 0; k < 3 && !rc; k++) {
+			size_t j = 3 * i + (size_t)k;
+			snprintf(path[j], sizeof path[j], "%s/%s%s", dir, base, suffix[k]);
+			snprintf(tmp[j], sizeof tmp[j], "%s/.%s%s.XXXXXX", dir, base, suffix[k]);
+			int fd = mkstemp(tmp[j]);
+			f[k] = fd >= 0 ? fdopen(fd, "wb") : NULL;
+			if (!f[k]) {
+				rc = FK_ERR(&c->err, FK_EIO, tmp[j], "cannot write '%s': %s",
+				            "'%s' に書き込めません: %s", tmp[j], strerror(errno));
+				if (fd >= 0)
+					close(fd);
+				tmp[j][0] = '\0';
+			}
+			made = j + 1;
 		}
 		int64_t count = 0;
-		for (int s = 0; s < FK_SW_COUNT; s++)
-			count += cnt[i].by_state[s];
+		for (int st = 0; st < FK_SW_COUNT; st++)
+			count += cnt[i].by_state[st];
 		if (!rc) {
 			static const char *const head[] = {
 			    "name",  "ip",       "os",      "os_version", "department",
@@ -498,17 +553,28 @@ static enum fk_code sweep_instructions(struct cli *c, int argc, char **argv)
 		for (int k = 0; k < 3; k++) {
 			if (!f[k])
 				continue;
-			bool bad = fflush(f[k]) || ferror(f[k]);
+			bool bad = fflush(f[k]) || ferror(f[k]) || fsync(fileno(f[k]));
 			fclose(f[k]);
-			if (!rc && (bad || rename(tmp[k], path[k])))
-				rc = FK_ERR(&c->err, FK_EIO, path[k], "cannot write '%s'",
-				            "'%s' に書き込めません", path[k]);
-			if (rc)
-				remove(tmp[k]);
-			else
-				json_array_append_new(files, json_string(path[k]));
+			if (!rc && bad)
+				rc = FK_ERR(&c->err, FK_EIO, path[3 * i + (size_t)k],
+				            "cannot write '%s'", "'%s' に書き込めません",
+				            path[3 * i + (size_t)k]);
 		}
 	}
+	for (size_t j = 0; j < made; j++) {
+		if (!tmp[j][0])
+			continue;
+		if (!rc && rename(tmp[j], path[j]))
+			rc = FK_ERR(&c->err, FK_EIO, path[j], "cannot write '%s'",
+			            "'%s' に書き込めません", path[j]);
+		if (rc)
+			remove(tmp[j]);
+		else
+			json_array_append_new(files, json_string(path[j]));
+	}
+	free(used);
+	free(tmp);
+	free(path);
 	if (!rc) {
 		if (c->json) {
 			cli_json_out(json_pack("{s:s, s:I, s:O}", "incident", inc.ref,
