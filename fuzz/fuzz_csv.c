@@ -11,17 +11,6 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static struct fk_store *store(void)
-{
-	static struct fk_store *st;
-	struct fk_err err;
-	int from, to;
-	if (!st &&
-	    (fk_store_open(":memory:", true, &st, &err) || fk_store_migrate(st, &from, &to, &err)))
-		abort();
-	return st;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char empty[1];
@@ -40,12 +29,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	fk_csv_release(&csv);
 	rewind(f);
-	struct fk_ctx c = {store(), "fuzz", "UTC", 1700000000};
+	/* A fresh in-memory store per input, so that every input replays on its own. */
+	struct fk_store *st;
+	int from, to;
+	if (fk_store_open(":memory:", true, &st, &err) || fk_store_migrate(st, &from, &to, &err))
+		abort();
+	struct fk_ctx c = {st, "fuzz", "UTC", 1700000000};
 	struct fk_import_report r;
 	enum fk_code rc = fk_asset_import(&c, f, "fuzz.csv", FK_IMPORT_CSV, &r, &err);
 	if (rc == FK_EINVAL && !r.n_errors && !err.en[0])
 		abort(); /* a refusal always says why */
 	fk_import_report_release(&r);
+	fk_store_close(st);
 	fclose(f);
 	return 0;
 }
