@@ -462,7 +462,6 @@ enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int 
 		                               : import_csv(c, f, origin, &seen, r, err);
 	if (!rc && bulk && !r->n_errors)
 		rc = fk_store_asset_bulk(c->st, false, err);
-	free(seen.slot);
 	if (!rc && !r->n_errors && !r->rows)
 		report_error(r, origin, 1, 1, "no assets in the file",
 		             "ファイルに資産がありません");
@@ -471,6 +470,7 @@ enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int 
 		struct dangling_ctx d = {&seen, r, origin};
 		rc = fk_store_asset_dangling(c->st, report_dangling, &d, err);
 	}
+	free(seen.slot); /* after the check above: it reports each error at its row */
 	if (!rc && r->n_errors)
 		rc = FK_ERR(err, FK_EINVAL, origin,
 		            "%s: %zu error(s), nothing was imported (the errors are listed above)",
