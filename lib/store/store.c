@@ -83,6 +83,28 @@ static enum fk_code diff_int(struct fk_store *st, int64_t inc, const char *entit
 	return fk_st_record(st, inc, entity, key, field, sa, sb, err);
 }
 
+enum fk_code fk_st_collect_(struct fk_stmt *s, size_t elem,
+                            void (*read_row)(struct fk_stmt *s, void *elem), void *outp, size_t *n,
+                            struct fk_err *err)
+{
+	char *arr = NULL;
+	size_t cap = 0;
+	bool row;
+	enum fk_code rc;
+	*n = 0;
+	while (!(rc = step(s, &row, err)) && row) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			arr = fk_xrealloc(arr, cap * elem);
+		}
+		memset(arr + *n * elem, 0, elem);
+		read_row(s, arr + (*n)++ * elem);
+	}
+	finalize(s);
+	memcpy(outp, &arr, sizeof arr); /* the caller's array pointer, whatever its type */
+	return rc;
+}
+
 /* ---- opening and migrations ---------------------------------------------------------- */
 
 #define MIGRATIONS_PREFIX "lib/store/sql/"
@@ -490,12 +512,15 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 	return rc;
 }
 
+static void row_incident_list(struct fk_stmt *s, void *elem)
+{
+	read_incident(s, elem);
+}
+
 enum fk_code fk_store_incident_list(struct fk_store *st, bool include_closed,
                                     struct fk_incident **out, size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
-	bool row;
-	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
 	enum fk_code rc = prep(st,
@@ -505,15 +530,7 @@ enum fk_code fk_store_incident_list(struct fk_store *st, bool include_closed,
 	if (rc)
 		return rc;
 	bind_int(s, 1, include_closed);
-	while (!(rc = step(s, &row, err)) && row) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*out = fk_xrealloc(*out, cap * sizeof **out);
-		}
-		read_incident(s, &(*out)[(*n)++]);
-	}
-	finalize(s);
-	return rc;
+	return FK_ST_COLLECT(s, out, n, row_incident_list, err);
 }
 
 /* Marks the incident as changed now (for "last updated" on boards). */
@@ -626,12 +643,33 @@ enum fk_code fk_store_phases_get(struct fk_store *st, int64_t incident, struct f
 	return rc;
 }
 
+static void row_tasks_get(struct fk_stmt *s, void *elem)
+{
+	struct fk_task *t = elem;
+	t->item_id = col_dup(s, 0);
+	t->phase = (int)col_int(s, 1);
+	t->seq = (int)col_int(s, 2);
+	t->group_key = col_dup(s, 3);
+	t->group_ja = col_dup(s, 4);
+	t->group_en = col_dup(s, 5);
+	t->title_ja = col_dup(s, 6);
+	t->title_en = col_dup(s, 7);
+	t->why_ja = col_dup(s, 8);
+	t->why_en = col_dup(s, 9);
+	t->approval = col_int(s, 10) != 0;
+	t->state = col_enum(s, 11, fk_task_states, FK_TASK_COUNT);
+	t->na_reason = col_dup(s, 12);
+	t->owner = col_dup(s, 13);
+	t->due_at = col_time(s, 14);
+	t->note = col_dup(s, 15);
+	t->updated_at = col_time(s, 16);
+	t->updated_by = col_dup(s, 17);
+}
+
 enum fk_code fk_store_tasks_get(struct fk_store *st, int64_t incident, struct fk_task **out,
                                 size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
-	bool row;
-	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
 	enum fk_code rc =
@@ -644,33 +682,7 @@ enum fk_code fk_store_tasks_get(struct fk_store *st, int64_t incident, struct fk
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
-	while (!(rc = step(s, &row, err)) && row) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 128;
-			*out = fk_xrealloc(*out, cap * sizeof **out);
-		}
-		struct fk_task *t = &(*out)[(*n)++];
-		t->item_id = col_dup(s, 0);
-		t->phase = (int)col_int(s, 1);
-		t->seq = (int)col_int(s, 2);
-		t->group_key = col_dup(s, 3);
-		t->group_ja = col_dup(s, 4);
-		t->group_en = col_dup(s, 5);
-		t->title_ja = col_dup(s, 6);
-		t->title_en = col_dup(s, 7);
-		t->why_ja = col_dup(s, 8);
-		t->why_en = col_dup(s, 9);
-		t->approval = col_int(s, 10) != 0;
-		t->state = col_enum(s, 11, fk_task_states, FK_TASK_COUNT);
-		t->na_reason = col_dup(s, 12);
-		t->owner = col_dup(s, 13);
-		t->due_at = col_time(s, 14);
-		t->note = col_dup(s, 15);
-		t->updated_at = col_time(s, 16);
-		t->updated_by = col_dup(s, 17);
-	}
-	finalize(s);
-	return rc;
+	return FK_ST_COLLECT(s, out, n, row_tasks_get, err);
 }
 
 enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident, const struct fk_task *a,
@@ -1033,12 +1045,21 @@ enum fk_code fk_store_timeline_add(struct fk_store *st, int64_t incident,
 	return rc;
 }
 
+static void row_timeline_get(struct fk_stmt *s, void *elem)
+{
+	struct fk_timeline_entry *e = elem;
+	e->id = col_int(s, 0);
+	e->at = col_time(s, 1);
+	e->text = col_dup(s, 2);
+	e->source = col_dup(s, 3);
+	e->recorded_by = col_dup(s, 4);
+	e->recorded_at = col_time(s, 5);
+}
+
 enum fk_code fk_store_timeline_get(struct fk_store *st, int64_t incident,
                                    struct fk_timeline_entry **out, size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
-	bool row;
-	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
 	enum fk_code rc =
@@ -1049,31 +1070,28 @@ enum fk_code fk_store_timeline_get(struct fk_store *st, int64_t incident,
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
-	while (!(rc = step(s, &row, err)) && row) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 32;
-			*out = fk_xrealloc(*out, cap * sizeof **out);
-		}
-		struct fk_timeline_entry *e = &(*out)[(*n)++];
-		e->id = col_int(s, 0);
-		e->at = col_time(s, 1);
-		e->text = col_dup(s, 2);
-		e->source = col_dup(s, 3);
-		e->recorded_by = col_dup(s, 4);
-		e->recorded_at = col_time(s, 5);
-	}
-	finalize(s);
-	return rc;
+	return FK_ST_COLLECT(s, out, n, row_timeline_get, err);
 }
 
 /* ---- change history ------------------------------------------------------------------- */
+
+static void row_changes_get(struct fk_stmt *s, void *elem)
+{
+	struct fk_change *c = elem;
+	c->id = col_int(s, 0);
+	c->at = col_time(s, 1);
+	c->actor = col_dup(s, 2);
+	c->entity = col_dup(s, 3);
+	c->entity_key = col_dup(s, 4);
+	c->field = col_dup(s, 5);
+	c->old_value = col_dup(s, 6);
+	c->new_value = col_dup(s, 7);
+}
 
 enum fk_code fk_store_changes_get(struct fk_store *st, int64_t incident, struct fk_change **out,
                                   size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
-	bool row;
-	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
 	enum fk_code rc = prep(st,
@@ -1083,21 +1101,5 @@ enum fk_code fk_store_changes_get(struct fk_store *st, int64_t incident, struct 
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
-	while (!(rc = step(s, &row, err)) && row) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			*out = fk_xrealloc(*out, cap * sizeof **out);
-		}
-		struct fk_change *c = &(*out)[(*n)++];
-		c->id = col_int(s, 0);
-		c->at = col_time(s, 1);
-		c->actor = col_dup(s, 2);
-		c->entity = col_dup(s, 3);
-		c->entity_key = col_dup(s, 4);
-		c->field = col_dup(s, 5);
-		c->old_value = col_dup(s, 6);
-		c->new_value = col_dup(s, 7);
-	}
-	finalize(s);
-	return rc;
+	return FK_ST_COLLECT(s, out, n, row_changes_get, err);
 }

@@ -252,12 +252,15 @@ enum fk_code fk_store_incident_asset_add(struct fk_store *st, int64_t incident,
 	return rc;
 }
 
+static void row_incident_assets(struct fk_stmt *s, void *elem)
+{
+	read_asset(s, 0, elem);
+}
+
 enum fk_code fk_store_incident_assets(struct fk_store *st, int64_t incident, struct fk_asset **out,
                                       size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
-	bool row;
-	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
 	enum fk_code rc = prep(st,
@@ -267,15 +270,7 @@ enum fk_code fk_store_incident_assets(struct fk_store *st, int64_t incident, str
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
-	while (!(rc = step(s, &row, err)) && row) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = fk_xrealloc(*out, cap * sizeof **out);
-		}
-		read_asset(s, 0, &(*out)[(*n)++]);
-	}
-	finalize(s);
-	return rc;
+	return FK_ST_COLLECT(s, out, n, row_incident_assets, err);
 }
 
 /* ---- sweep ---------------------------------------------------------------------------- */
@@ -726,12 +721,27 @@ enum fk_code fk_store_measure_insert(struct fk_store *st, int64_t incident, stru
 	return rc;
 }
 
+static void row_measures(struct fk_stmt *s, void *elem)
+{
+	struct fk_measure *m = elem;
+	m->id = col_int(s, 0);
+	m->no = (int)col_int(s, 1);
+	m->kind = col_enum(s, 2, fk_measure_kinds, FK_MK_COUNT);
+	m->title = col_dup(s, 3);
+	m->target_level = col_dup(s, 4);
+	m->cost = s->ops->col_null(s, 5) ? -1 : col_int(s, 5);
+	m->owner = col_dup(s, 6);
+	m->due_at = col_time(s, 7);
+	m->approved_by = col_dup(s, 8);
+	m->approved_at = col_time(s, 9);
+	m->created_at = col_time(s, 10);
+	m->created_by = col_dup(s, 11);
+}
+
 enum fk_code fk_store_measures(struct fk_store *st, int64_t incident, struct fk_measure **out,
                                size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
-	bool row;
-	size_t cap = 0;
 	*out = NULL;
 	*n = 0;
 	enum fk_code rc = prep(st,
@@ -741,27 +751,7 @@ enum fk_code fk_store_measures(struct fk_store *st, int64_t incident, struct fk_
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
-	while (!(rc = step(s, &row, err)) && row) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 8;
-			*out = fk_xrealloc(*out, cap * sizeof **out);
-		}
-		struct fk_measure *m = &(*out)[(*n)++];
-		m->id = col_int(s, 0);
-		m->no = (int)col_int(s, 1);
-		m->kind = col_enum(s, 2, fk_measure_kinds, FK_MK_COUNT);
-		m->title = col_dup(s, 3);
-		m->target_level = col_dup(s, 4);
-		m->cost = s->ops->col_null(s, 5) ? -1 : col_int(s, 5);
-		m->owner = col_dup(s, 6);
-		m->due_at = col_time(s, 7);
-		m->approved_by = col_dup(s, 8);
-		m->approved_at = col_time(s, 9);
-		m->created_at = col_time(s, 10);
-		m->created_by = col_dup(s, 11);
-	}
-	finalize(s);
-	return rc;
+	return FK_ST_COLLECT(s, out, n, row_measures, err);
 }
 
 enum fk_code fk_store_measure_approve(struct fk_store *st, int64_t incident,
