@@ -1,5 +1,6 @@
 /*
- * fuzz_csv.c - libFuzzer target for the CSV reader and the inventory import built on it.
+ * fuzz_csv.c - libFuzzer target for the CSV reader and the inventory import (CSV and JSON
+ * Lines) built on it.
  *
  * The input is read twice: record by record with fk_csv (every record must respect the
  * caps), then as an inventory file imported into an in-memory store, which must either
@@ -39,6 +40,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	enum fk_code rc = fk_asset_import(&c, f, "fuzz.csv", FK_IMPORT_CSV, &r, &err);
 	if (rc == FK_EINVAL && !r.n_errors && !err.en[0])
 		abort(); /* a refusal always says why */
+	fk_import_report_release(&r);
+	/* The same bytes as JSON Lines. */
+	rewind(f);
+	rc = fk_asset_import(&c, f, "fuzz.jsonl", FK_IMPORT_JSONL, &r, &err);
+	if (rc == FK_EINVAL && !r.n_errors && !err.en[0])
+		abort();
 	fk_import_report_release(&r);
 	fk_store_close(st);
 	fclose(f);

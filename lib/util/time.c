@@ -194,7 +194,17 @@ enum fk_code fk_time_parse(const char *s, const char *zone, const char *field, i
 		off = fk_tz_offset(zone, wall);
 		off = fk_tz_offset(zone, wall - off);
 	}
-	*out = wall - off;
+	/* Instants are stored as UTC text from 1970 to 9999: an offset must not push a date
+	 * outside (1970-01-01T00:00+01:00 is 1969 in UTC). */
+	int64_t t = wall - off;
+	if (t < 0 || t >= fk_days_from_civil(10000, 1, 1) * 86400)
+		return FK_ERR(
+		    err, FK_EINVAL, field,
+		    "%s: '%s' is outside 1970-9999 in UTC: give a date in that range",
+		    "%s: '%s' は UTC で 1970〜9999 年の範囲外です: その範囲の日時を指定して"
+		    "ください",
+		    field, s);
+	*out = t;
 	return FK_OK;
 }
 
