@@ -16,12 +16,14 @@
 #   %json         jq filters over standard output, each must print true
 #   %check        bash lines run afterwards, each must succeed ($OUT, $ERR hold the output)
 # The database is $TMP/test.db, given through FUKKYU_DB; FUKKYU_AS=tester, LANG=C.UTF-8.
+# $DATA is the source tree's tests/data (from FK_SOURCE_DIR, set by CTest).
 set -uo pipefail
 case_file=$1
 FUKKYU=$(realpath "$2")
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export FUKKYU TMP DB="$TMP/test.db"
+export DATA="${FK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/data"
 export FUKKYU_DB="$DB" FUKKYU_AS=tester LANG=C.UTF-8 LC_ALL= LC_MESSAGES= FUKKYU_TZ=Asia/Tokyo
 export FUKKYU_BUSY_MS=200
 name=$(basename "$case_file")

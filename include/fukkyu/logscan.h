@@ -1,0 +1,119 @@
+/*
+ * logscan.h - root-cause log analysis: parse proxy and web server logs, match destinations
+ * against a targets file, filter, and group (source document phase 3, case study 1: "who
+ * inside reached the complaining company, and did anyone reach others?").
+ *
+ * Parsing is zero-copy: a record's fields are slices of the line being scanned.
+ */
+#ifndef FK_LOGSCAN_H
+#define FK_LOGSCAN_H
+
+#include "fukkyu/common.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+struct fk_slice {
+	const char *p;
+	size_t n;
+};
+
+enum fk_log_format { FK_LOG_AUTO, FK_LOG_SQUID, FK_LOG_COMBINED, FK_LOG_COUNT };
+extern const char *const fk_log_formats[FK_LOG_COUNT];
+
+/* One parsed line. dest is the destination host or address (lower-case not guaranteed:
+ * compare case-insensitively), without user-info, port or trailing dot; peer is the server
+ * address the proxy contacted when the format has one (else empty). */
+struct fk_log_record {
+	int64_t time; /* seconds since the epoch, UTC */
+	struct fk_slice client, user, method, url, dest, peer;
+	int status;    /* HTTP status, 0 when none */
+	int64_t bytes; /* -1 when unknown */
+};
+
+/* Parse one line (without its newline); false when the line is malformed. */
+bool fk_log_parse_squid(const char *line, size_t n, struct fk_log_record *r);
+/* Apache/nginx combined or common, with an optional vhost_combined "host:port " prefix. */
+bool fk_log_parse_combined(const char *line, size_t n, struct fk_log_record *r);
+/* The format of a sample of lines (FK_LOG_AUTO when none fits). */
+int fk_log_detect(const char *sample, size_t n);
+
+/* The destination of a URL: host without scheme, user-info, port or trailing dot;
+ * "host:port" (CONNECT) gives host. */
+struct fk_slice fk_url_host(struct fk_slice url);
+
+/* ---- targets ------------------------------------------------------------------------ */
+
+struct fk_targets;
+/*
+ * Reads a targets file: one target per line, '#' comments and blank lines ignored:
+ * host names (exact), "*.example.com" (the domain and every subdomain), IPv4 and IPv6
+ * addresses, CIDR ranges, and "url:SUBSTRING". A bad line is refused naming file:line.
+ */
+enum fk_code fk_targets_load(FILE *f, const char *origin, struct fk_targets **out,
+                             struct fk_err *err) FK_WUR;
+void fk_targets_free(struct fk_targets *t);
+size_t fk_targets_count(const struct fk_targets *t);
+/* True when the record's destination, peer address or URL matches a target. */
+bool fk_targets_match(const struct fk_targets *t, const struct fk_log_record *r);
+
+/* An address or CIDR range ("10.0.0.0/8", "2001:db8::/32", "10.2.3.4"). */
+struct fk_cidr {
+	unsigned char addr[16];
+	int family; /* 4 or 6 */
+	int bits;
+};
+bool fk_cidr_parse(const char *s, size_t n, struct fk_cidr *out);
+/* True when the text address a falls inside c. */
+bool fk_cidr_contains(const struct fk_cidr *c, struct fk_slice a);
+
+/* ---- a scan ------------------------------------------------------------------------- */
+
+enum {
+	FK_GROUP_CLIENT = 1,
+	FK_GROUP_USER = 2,
+	FK_GROUP_DEST = 4,
+	FK_GROUP_HOUR = 8,
+	FK_GROUP_DAY = 16,
+};
+/* Parses "client,dest" into FK_GROUP_* bits. */
+enum fk_code fk_group_parse(const char *s, unsigned *out, struct fk_err *err) FK_WUR;
+
+struct fk_scan_query {
+	int format;                       /* FK_LOG_*; AUTO detects from the first lines */
+	const struct fk_targets *targets; /* NULL: every line */
+	bool has_client;
+	struct fk_cidr client;
+	const char *user; /* NULL: any */
+	const char *method;
+	int status;       /* 0: any */
+	int64_t from, to; /* FK_TIME_NONE: open */
+	unsigned group;   /* FK_GROUP_* */
+};
+
+struct fk_scan_group {
+	char *key[5]; /* client, user, dest, hour, day (NULL when not grouped) */
+	int64_t count, bytes;
+	int64_t first, last;
+};
+
+#define FK_SCAN_MALFORMED_SHOWN 5
+
+struct fk_scan_result {
+	int64_t lines, matched, malformed;
+	int format;                 /* the format used (detected or given) */
+	struct fk_buf malformed_at; /* "file:line" of the first few malformed lines */
+	struct fk_scan_group *groups;
+	size_t n_groups;
+	void *table; /* the group hash table while scanning */
+};
+void fk_scan_result_init(struct fk_scan_result *r);
+void fk_scan_result_release(struct fk_scan_result *r);
+
+/* Scans f (named origin) into r; may be called for several files in order. Lines longer
+ * than 1 MiB count as malformed. */
+enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *origin,
+                          struct fk_scan_result *r, struct fk_err *err) FK_WUR;
+/* Ends a scan: the groups sorted by count descending, then key. */
+void fk_scan_finish(struct fk_scan_result *r, unsigned group);
+
+#endif

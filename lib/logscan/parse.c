@@ -1,0 +1,226 @@
+/*
+ * parse.c - zero-copy parsers for Squid native and Apache/nginx combined/common lines.
+ *
+ * Real logs are dirty (runs of spaces, escaped quotes, garbage request lines): a line that
+ * does not fit is reported as malformed by the caller, never guessed at.
+ */
+#include "fukkyu/common.h"
+#include "fukkyu/logscan.h"
+#include "util/time.h"
+
+const char *const fk_log_formats[FK_LOG_COUNT] = {"auto", "squid", "combined"};
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Splits on runs of spaces into at most max fields; returns the count. */
+static size_t split(const char *p, size_t n, struct fk_slice *f, size_t max)
+{
+	size_t k = 0, i = 0;
+	while (i < n && k < max) {
+		while (i < n && p[i] == ' ')
+			i++;
+		if (i == n)
+			break;
+		size_t start = i;
+		while (i < n && p[i] != ' ')
+			i++;
+		f[k++] = (struct fk_slice){p + start, i - start};
+	}
+	return k;
+}
+
+/* Digits of s as a number (at most 18 digits); false if s is not all digits. */
+static bool number(struct fk_slice s, int64_t *out)
+{
+	int64_t v = 0;
+	if (!s.n || s.n > 18)
+		return false;
+	for (size_t i = 0; i < s.n; i++) {
+		if (!is_digit(s.p[i]))
+			return false;
+		v = v * 10 + (s.p[i] - '0');
+	}
+	*out = v;
+	return true;
+}
+
+struct fk_slice fk_url_host(struct fk_slice url)
+{
+	const char *p = url.p, *end = url.p + url.n;
+	for (const char *q = p; q + 2 < end && q < p + 16; q++) {
+		if (q[0] == ':' && q[1] == '/' && q[2] == '/') {
+			p = q + 3;
+			break;
+		}
+		if (q[0] == '/')
+			break;
+	}
+	const char *a = p; /* the authority: up to / ? # */
+	while (a < end && *a != '/' && *a != '?' && *a != '#')
+		a++;
+	const char *host = p;
+	for (const char *q = p; q < a; q++) /* user-info ends at the last '@' */
+		if (*q == '@')
+			host = q + 1;
+	const char *h_end;
+	if (host < a && *host == '[') { /* an IPv6 literal */
+		const char *close = memchr(host, ']', (size_t)(a - host));
+		if (!close)
+			return (struct fk_slice){host, 0};
+		return (struct fk_slice){host + 1, (size_t)(close - host - 1)};
+	}
+	h_end = host;
+	while (h_end < a && *h_end != ':')
+		h_end++;
+	while (h_end > host && h_end[-1] == '.')
+		h_end--;
+	return (struct fk_slice){host, (size_t)(h_end - host)};
+}
+
+bool fk_log_parse_squid(const char *line, size_t n, struct fk_log_record *r)
+{
+	struct fk_slice f[11];
+	size_t k = split(line, n, f, 11);
+	if (k < 9 || k > 10)
+		return false;
+	/* 1: time "1700000000.123" (seconds with milliseconds) */
+	const char *dot = memchr(f[0].p, '.', f[0].n);
+	int64_t secs, v;
+	if (!number((struct fk_slice){f[0].p, dot ? (size_t)(dot - f[0].p) : f[0].n}, &secs))
+		return false;
+	if (dot && !number((struct fk_slice){dot + 1, f[0].n - (size_t)(dot + 1 - f[0].p)}, &v))
+		return false;
+	if (!number(f[1], &v)) /* elapsed ms */
+		return false;
+	/* 4: TAG/status */
+	const char *slash = memchr(f[3].p, '/', f[3].n);
+	int64_t status;
+	if (!slash ||
+	    !number((struct fk_slice){slash + 1, f[3].n - (size_t)(slash + 1 - f[3].p)}, &status))
+		return false;
+	if (!number(f[4], &r->bytes))
+		return false;
+	/* 9: HIERARCHY/peer */
+	const char *ps = memchr(f[8].p, '/', f[8].n);
+	if (!ps)
+		return false;
+	r->peer = (struct fk_slice){ps + 1, f[8].n - (size_t)(ps + 1 - f[8].p)};
+	if (r->peer.n == 1 && r->peer.p[0] == '-')
+		r->peer.n = 0;
+	r->time = secs;
+	r->client = f[2];
+	r->status = (int)status;
+	r->method = f[5];
+	r->url = f[6];
+	r->user = f[7];
+	if (r->user.n == 1 && r->user.p[0] == '-')
+		r->user.n = 0;
+	r->dest = fk_url_host(f[6]);
+	return r->client.n > 0;
+}
+
+/* "[10/Oct/2000:13:55:36 -0700]" at p (n bytes from p); returns the bytes used or 0. */
+static size_t apache_time(const char *p, size_t n, int64_t *out)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	if (n < 28 || p[0] != '[' || p[27] != ']' || p[3] != '/' || p[7] != '/' || p[12] != ':' ||
+	    p[15] != ':' || p[18] != ':' || p[21] != ' ' || (p[22] != '+' && p[22] != '-'))
+		return 0;
+	int64_t d, y, h, mi, s, oh, om;
+	if (!number((struct fk_slice){p + 1, 2}, &d) || !number((struct fk_slice){p + 8, 4}, &y) ||
+	    !number((struct fk_slice){p + 13, 2}, &h) ||
+	    !number((struct fk_slice){p + 16, 2}, &mi) ||
+	    !number((struct fk_slice){p + 19, 2}, &s) ||
+	    !number((struct fk_slice){p + 23, 2}, &oh) ||
+	    !number((struct fk_slice){p + 25, 2}, &om))
+		return 0;
+	const char *m = NULL;
+	for (int i = 0; i < 12 && !m; i++)
+		if (!memcmp(months + 3 * i, p + 4, 3))
+			m = months + 3 * i;
+	if (!m || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1970)
+		return 0;
+	int64_t off = (oh * 3600 + om * 60) * (p[22] == '-' ? -1 : 1);
+	*out = fk_days_from_civil(y, (unsigned)((m - months) / 3 + 1), (unsigned)d) * 86400 +
+	       h * 3600 + mi * 60 + s - off;
+	return 28;
+}
+
+bool fk_log_parse_combined(const char *line, size_t n, struct fk_log_record *r)
+{
+	const char *end = line + n, *br = memchr(line, '[', n);
+	if (!br)
+		return false;
+	struct fk_slice f[5];
+	size_t k = split(line, (size_t)(br - line), f, 5);
+	if (k != 3 && k != 4)
+		return false;
+	memset(r, 0, sizeof *r);
+	if (k == 4) { /* vhost_combined: "host:port client ident user" */
+		r->dest = fk_url_host(f[0]);
+		r->client = f[1];
+		r->user = f[3];
+	} else {
+		r->client = f[0];
+		r->user = f[2];
+	}
+	if (r->user.n == 1 && r->user.p[0] == '-')
+		r->user.n = 0;
+	size_t used = apache_time(br, (size_t)(end - br), &r->time);
+	if (!used)
+		return false;
+	const char *p = br + used;
+	if (p + 2 > end || p[0] != ' ' || p[1] != '"')
+		return false;
+	p += 2;
+	/* The request ends at the quote followed by " NNN" (the status): servers that do not
+	 * escape quotes inside the request (real logs have them) still parse. */
+	const char *q = p;
+	while (q < end && !(q[0] == '"' && q + 5 <= end && q[1] == ' ' && is_digit(q[2]) &&
+	                    is_digit(q[3]) && is_digit(q[4]) && (q + 5 == end || q[5] == ' ')))
+		q++;
+	if (q >= end)
+		return false;
+	struct fk_slice req[3];
+	size_t rk = split(p, (size_t)(q - p), req, 3);
+	if (rk >= 2) {
+		r->method = req[0];
+		r->url = req[1];
+	}
+	struct fk_slice tail[2];
+	if (split(q + 1, (size_t)(end - q - 1), tail, 2) < 2)
+		return false;
+	int64_t status;
+	if (!number(tail[0], &status) || status < 100 || status > 999)
+		return false;
+	r->status = (int)status;
+	if (tail[1].n == 1 && tail[1].p[0] == '-')
+		r->bytes = 0;
+	else if (!number(tail[1], &r->bytes))
+		return false;
+	return true;
+}
+
+int fk_log_detect(const char *sample, size_t n)
+{
+	int votes[FK_LOG_COUNT] = {0};
+	const char *p = sample, *end = sample + n;
+	for (int lines = 0; p < end && lines < 20; lines++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		struct fk_log_record r;
+		if (len && p[0] != '#') {
+			votes[FK_LOG_SQUID] += fk_log_parse_squid(p, len, &r);
+			votes[FK_LOG_COMBINED] += fk_log_parse_combined(p, len, &r);
+		}
+		if (!nl)
+			break;
+		p = nl + 1;
+	}
+	if (!votes[FK_LOG_SQUID] && !votes[FK_LOG_COMBINED])
+		return FK_LOG_AUTO;
+	return votes[FK_LOG_SQUID] >= votes[FK_LOG_COMBINED] ? FK_LOG_SQUID : FK_LOG_COMBINED;
+}

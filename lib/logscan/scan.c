@@ -1,0 +1,297 @@
+/*
+ * scan.c - the scan loop: large page-aligned reads, lines found with memchr, one parse and
+ * one hash-table update per line; memory bounded by the number of groups.
+ */
+#include "fukkyu/common.h"
+#include "fukkyu/logscan.h"
+#include "util/time.h"
+
+#include <errno.h>
+
+#define CHUNK    (4u << 20) /* bytes per read */
+#define MAX_LINE (1u << 20) /* longer lines are malformed */
+
+struct entry {
+	char *key; /* the grouped fields, separated by \x1f */
+	uint64_t hash;
+	int64_t count, bytes, first, last;
+};
+
+struct table {
+	struct entry *e;
+	size_t cap, n;
+};
+
+void fk_scan_result_init(struct fk_scan_result *r)
+{
+	memset(r, 0, sizeof *r);
+	fk_buf_init(&r->malformed_at, 0);
+	r->table = fk_xcalloc(1, sizeof(struct table));
+}
+
+void fk_scan_result_release(struct fk_scan_result *r)
+{
+	struct table *t = r->table;
+	if (t) {
+		for (size_t i = 0; i < t->cap; i++)
+			free(t->e[i].key);
+		free(t->e);
+		free(t);
+	}
+	for (size_t i = 0; i < r->n_groups; i++)
+		for (int k = 0; k < 5; k++)
+			free(r->groups[i].key[k]);
+	free(r->groups);
+	fk_buf_release(&r->malformed_at);
+	memset(r, 0, sizeof *r);
+}
+
+enum fk_code fk_group_parse(const char *s, unsigned *out, struct fk_err *err)
+{
+	static const char *const names[] = {"client", "user", "dest", "hour", "day"};
+	*out = 0;
+	while (*s) {
+		const char *e = strchr(s, ',');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		unsigned bit = 0;
+		for (size_t i = 0; i < FK_ARRAY_LEN(names); i++)
+			if (strlen(names[i]) == n && !strncmp(names[i], s, n))
+				bit = 1u << i;
+		if (!bit)
+			return FK_ERR(
+			    err, FK_EUSAGE, "--group-by",
+			    "unknown group '%.*s': expected client, user, dest, hour or day",
+			    "グループ '%.*s' は不明です: client, user, dest, hour, day のいずれか",
+			    (int)n, s);
+		*out |= bit;
+		s += n + (e != NULL);
+	}
+	return FK_OK;
+}
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static void add(struct table *t, const char *key, size_t n, const struct fk_log_record *r)
+{
+	if (2 * (t->n + 1) > t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		struct entry *e = fk_xcalloc(cap, sizeof *e);
+		for (size_t i = 0; i < t->cap; i++) {
+			if (!t->e[i].key)
+				continue;
+			size_t j = t->e[i].hash & (cap - 1);
+			while (e[j].key)
+				j = (j + 1) & (cap - 1);
+			e[j] = t->e[i];
+		}
+		free(t->e);
+		t->e = e;
+		t->cap = cap;
+	}
+	uint64_t h = hash_bytes(key, n);
+	size_t j = h & (t->cap - 1);
+	for (; t->e[j].key; j = (j + 1) & (t->cap - 1)) {
+		struct entry *e = &t->e[j];
+		if (e->hash == h && strlen(e->key) == n && !memcmp(e->key, key, n)) {
+			e->count++;
+			e->bytes += r->bytes > 0 ? r->bytes : 0;
+			e->first = r->time < e->first ? r->time : e->first;
+			e->last = r->time > e->last ? r->time : e->last;
+			return;
+		}
+	}
+	t->e[j] = (struct entry){fk_xstrndup(key, n),         h,       1,
+	                         r->bytes > 0 ? r->bytes : 0, r->time, r->time};
+	t->n++;
+}
+
+static bool slice_is(struct fk_slice s, const char *v)
+{
+	return strlen(v) == s.n && !memcmp(s.p, v, s.n);
+}
+
+/* Applies the filters and, if the line matches, counts it in its group. */
+static void take(const struct fk_scan_query *q, struct fk_scan_result *r,
+                 const struct fk_log_record *rec, char *key)
+{
+	if ((q->from != FK_TIME_NONE && rec->time < q->from) ||
+	    (q->to != FK_TIME_NONE && rec->time > q->to) ||
+	    (q->status && rec->status != q->status) || (q->user && !slice_is(rec->user, q->user)) ||
+	    (q->method && !slice_is(rec->method, q->method)) ||
+	    (q->has_client && !fk_cidr_contains(&q->client, rec->client)) ||
+	    (q->targets && !fk_targets_match(q->targets, rec)))
+		return;
+	r->matched++;
+	size_t n = 0;
+	const struct fk_slice parts[] = {rec->client, rec->user, rec->dest};
+	for (int k = 0; k < 3; k++) {
+		if (!(q->group & (1u << k)))
+			continue;
+		size_t len = parts[k].n < 1000 ? parts[k].n : 1000;
+		memcpy(key + n, parts[k].p, len);
+		n += len;
+		key[n++] = '\x1f';
+	}
+	if (q->group & (FK_GROUP_HOUR | FK_GROUP_DAY)) {
+		char t[32];
+		fk_time_utc(rec->time, t); /* 2026-09-01T10:00:00Z */
+		size_t len = q->group & FK_GROUP_HOUR ? 13 : 10;
+		memcpy(key + n, t, len);
+		n += len;
+		key[n++] = '\x1f';
+	}
+	add(r->table, key, n, rec);
+}
+
+/* Reads a chunk into buf after the carried bytes; 0 at the end. */
+static enum fk_code fill(FILE *f, const char *origin, char *buf, size_t off, size_t *got,
+                         struct fk_err *err)
+{
+	*got = fread(buf + off, 1, CHUNK - off, f);
+	if (!*got && ferror(f))
+		return FK_ERR(err, FK_EIO, origin, "cannot read '%s': %s", "'%s' を読めません: %s",
+		              origin, strerror(errno));
+	return FK_OK;
+}
+
+enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *origin,
+                          struct fk_scan_result *r, struct fk_err *err)
+{
+	char *buf = NULL;
+	/* Page-aligned: a read() into a buffer 16 bytes past a page boundary was 4-5x slower
+	 * here (issue 4). */
+	if (posix_memalign((void **)&buf, 4096, CHUNK))
+		abort();
+	char key[3 * 1001 + 32];
+	size_t carry = 0, got;
+	int64_t lineno = 0;
+	bool skipping = false; /* inside an over-long line */
+	enum fk_code rc = FK_OK;
+	int format = q->format != FK_LOG_AUTO ? q->format : r->format;
+	r->format = format;
+	while (!(rc = fill(f, origin, buf, carry, &got, err))) {
+		size_t len = carry + got;
+		if (!len)
+			break;
+		if (format == FK_LOG_AUTO) {
+			format = fk_log_detect(buf, len);
+			if (format == FK_LOG_AUTO) {
+				rc = FK_ERR(
+				    err, FK_EINVAL, origin,
+				    "%s: the format is not recognised: give --format squid or "
+				    "combined",
+				    "%s: 形式を判別できません: --format squid か combined "
+				    "を指定して"
+				    "ください",
+				    origin);
+				break;
+			}
+			r->format = format;
+		}
+		const char *p = buf, *end = buf + len;
+		const char *nl;
+		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
+			size_t n = (size_t)(nl - p);
+			if (n && p[n - 1] == '\r')
+				n--;
+			if (skipping) {
+				skipping =
+				    false; /* the rest of an over-long line, counted already */
+			} else if (n && p[0] != '#') {
+				struct fk_log_record rec;
+				lineno++;
+				r->lines++;
+				bool ok = format == FK_LOG_SQUID
+				              ? fk_log_parse_squid(p, n, &rec)
+				              : fk_log_parse_combined(p, n, &rec);
+				if (ok) {
+					take(q, r, &rec, key);
+				} else if (++r->malformed <= FK_SCAN_MALFORMED_SHOWN) {
+					(void)fk_buf_addf(&r->malformed_at, "%s%s:%lld",
+					                  r->malformed_at.len ? ", " : "", origin,
+					                  (long long)lineno);
+				}
+			} else {
+				lineno++;
+			}
+			p = nl + 1;
+		}
+		carry = (size_t)(end - p);
+		if (got == 0) { /* the last line without a newline */
+			if (carry && !skipping) {
+				/* the last line, without its newline */
+				struct fk_log_record rec;
+				lineno++;
+				r->lines++;
+				bool ok = format == FK_LOG_SQUID
+				              ? fk_log_parse_squid(p, carry, &rec)
+				              : fk_log_parse_combined(p, carry, &rec);
+				if (ok)
+					take(q, r, &rec, key);
+				else if (++r->malformed <= FK_SCAN_MALFORMED_SHOWN)
+					(void)fk_buf_addf(&r->malformed_at, "%s%s:%lld",
+					                  r->malformed_at.len ? ", " : "", origin,
+					                  (long long)lineno);
+			}
+			break;
+		}
+		if (carry >= MAX_LINE) { /* an over-long line: malformed, skip to its end */
+			lineno++;
+			r->lines++;
+			if (++r->malformed <= FK_SCAN_MALFORMED_SHOWN)
+				(void)fk_buf_addf(&r->malformed_at, "%s%s:%lld",
+				                  r->malformed_at.len ? ", " : "", origin,
+				                  (long long)lineno);
+			carry = 0;
+			skipping = true;
+			continue;
+		}
+		memmove(buf, p, carry);
+	}
+	free(buf);
+	return rc;
+}
+
+static int cmp_group(const void *a, const void *b)
+{
+	const struct fk_scan_group *x = a, *y = b;
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	for (int k = 0; k < 5; k++) {
+		int c = strcmp(x->key[k] ? x->key[k] : "", y->key[k] ? y->key[k] : "");
+		if (c)
+			return c;
+	}
+	return 0;
+}
+
+void fk_scan_finish(struct fk_scan_result *r, unsigned group)
+{
+	struct table *t = r->table;
+	r->groups = fk_xcalloc(t->n ? t->n : 1, sizeof *r->groups);
+	for (size_t i = 0; i < t->cap; i++) {
+		struct entry *e = &t->e[i];
+		if (!e->key)
+			continue;
+		struct fk_scan_group *g = &r->groups[r->n_groups++];
+		g->count = e->count;
+		g->bytes = e->bytes;
+		g->first = e->first;
+		g->last = e->last;
+		const char *p = e->key;
+		for (int k = 0; k < 5; k++) {
+			if (!(group & (1u << k)) || (k == 4 && (group & FK_GROUP_HOUR)))
+				continue;
+			const char *sep = strchr(p, '\x1f');
+			g->key[k] = fk_xstrndup(p, sep ? (size_t)(sep - p) : strlen(p));
+			p = sep ? sep + 1 : p + strlen(p);
+		}
+	}
+	qsort(r->groups, r->n_groups, sizeof *r->groups, cmp_group);
+}

@@ -1,0 +1,264 @@
+/*
+ * targets.c - the targets file: exact hosts and domain suffixes in hash sets (one probe per
+ * label of the destination), addresses and CIDR ranges in a list, URL substrings.
+ */
+#include "fukkyu/common.h"
+#include "fukkyu/logscan.h"
+#include "util/utf8.h"
+
+#include <arpa/inet.h>
+#include <ctype.h>
+
+struct str_set {
+	char **slot;
+	size_t cap, n;
+};
+
+struct fk_targets {
+	struct str_set hosts, domains;
+	struct fk_cidr *nets;
+	size_t n_nets;
+	char **urls;
+	size_t n_urls;
+	size_t count;
+};
+
+static uint64_t hash_bytes(const char *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static bool set_has(const struct str_set *s, const char *p, size_t n)
+{
+	if (!s->cap)
+		return false;
+	for (size_t j = hash_bytes(p, n) & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
+		if (strlen(s->slot[j]) == n && !memcmp(s->slot[j], p, n))
+			return true;
+	return false;
+}
+
+static void set_add(struct str_set *s, const char *p, size_t n)
+{
+	if (set_has(s, p, n))
+		return;
+	if (2 * (s->n + 1) > s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 64;
+		char **slot = fk_xcalloc(cap, sizeof *slot);
+		for (size_t i = 0; i < s->cap; i++) {
+			if (!s->slot[i])
+				continue;
+			size_t j = hash_bytes(s->slot[i], strlen(s->slot[i])) & (cap - 1);
+			while (slot[j])
+				j = (j + 1) & (cap - 1);
+			slot[j] = s->slot[i];
+		}
+		free(s->slot);
+		s->slot = slot;
+		s->cap = cap;
+	}
+	size_t j = hash_bytes(p, n) & (s->cap - 1);
+	while (s->slot[j])
+		j = (j + 1) & (s->cap - 1);
+	s->slot[j] = fk_xstrndup(p, n);
+	s->n++;
+}
+
+static void set_free(struct str_set *s)
+{
+	for (size_t i = 0; i < s->cap; i++)
+		free(s->slot[i]);
+	free(s->slot);
+}
+
+bool fk_cidr_parse(const char *s, size_t n, struct fk_cidr *out)
+{
+	char buf[64];
+	const char *slash = memchr(s, '/', n);
+	size_t an = slash ? (size_t)(slash - s) : n;
+	if (an == 0 || an >= sizeof buf)
+		return false;
+	memcpy(buf, s, an);
+	buf[an] = '\0';
+	memset(out, 0, sizeof *out);
+	if (inet_pton(AF_INET, buf, out->addr) == 1)
+		out->family = 4;
+	else if (inet_pton(AF_INET6, buf, out->addr) == 1)
+		out->family = 6;
+	else
+		return false;
+	int max = out->family == 4 ? 32 : 128;
+	out->bits = max;
+	if (slash) {
+		const char *b = slash + 1;
+		size_t bn = n - an - 1;
+		if (!bn || bn > 3)
+			return false;
+		int bits = 0;
+		for (size_t i = 0; i < bn; i++) {
+			if (!isdigit((unsigned char)b[i]))
+				return false;
+			bits = bits * 10 + (b[i] - '0');
+		}
+		if (bits > max)
+			return false;
+		out->bits = bits;
+	}
+	return true;
+}
+
+bool fk_cidr_contains(const struct fk_cidr *c, struct fk_slice a)
+{
+	char buf[64];
+	unsigned char addr[16];
+	if (!a.n || a.n >= sizeof buf)
+		return false;
+	memcpy(buf, a.p, a.n);
+	buf[a.n] = '\0';
+	if (inet_pton(c->family == 4 ? AF_INET : AF_INET6, buf, addr) != 1)
+		return false;
+	int full = c->bits / 8, rest = c->bits % 8;
+	if (memcmp(addr, c->addr, (size_t)full))
+		return false;
+	if (!rest)
+		return true;
+	unsigned char mask = (unsigned char)(0xFF << (8 - rest));
+	return (addr[full] & mask) == (c->addr[full] & mask);
+}
+
+/* A host name: letters, digits, '-', '_' and dots, 1 to 253 bytes. */
+static bool host_ok(const char *p, size_t n)
+{
+	if (!n || n > 253)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isalnum((unsigned char)p[i]) && !strchr("-_.", p[i]))
+			return false;
+	return true;
+}
+
+enum fk_code fk_targets_load(FILE *f, const char *origin, struct fk_targets **out,
+                             struct fk_err *err)
+{
+	struct fk_targets *t = fk_xcalloc(1, sizeof *t);
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	long lineno = 0;
+	enum fk_code rc = FK_OK;
+	while (!rc && (len = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		char *p = line;
+		size_t n = (size_t)len;
+		while (n && (p[n - 1] == '\n' || p[n - 1] == '\r' || p[n - 1] == ' ' ||
+		             p[n - 1] == '\t'))
+			n--;
+		while (n && (*p == ' ' || *p == '\t'))
+			p++, n--;
+		if (!n || *p == '#')
+			continue;
+		char where[600];
+		snprintf(where, sizeof where, "%.500s:%ld", origin, lineno);
+		if (n > 1000 || memchr(p, '\0', n) || !fk_utf8_valid(p, n)) {
+			rc = FK_ERR(
+			    err, FK_EINVAL, where,
+			    "%s: not a target: expected a host, *.domain, an address, a CIDR "
+			    "range or url:TEXT on one line of text",
+			    "%s: 対象として読めません: "
+			    "ホスト名、*.ドメイン、アドレス、CIDR、url:文字列 "
+			    "のいずれかを1行で指定してください",
+			    where);
+			break;
+		}
+		bool is_url = n > 4 && !strncmp(p, "url:", 4);
+		for (size_t i = 0; i < n && !is_url; i++) /* hosts compare case-insensitively */
+			p[i] = (char)tolower((unsigned char)p[i]);
+		struct fk_cidr c;
+		if (is_url) {
+			t->urls = fk_xrealloc(t->urls, (t->n_urls + 1) * sizeof *t->urls);
+			t->urls[t->n_urls++] = fk_xstrndup(p + 4, n - 4);
+		} else if (n > 2 && p[0] == '*' && p[1] == '.' && host_ok(p + 2, n - 2)) {
+			set_add(&t->domains, p + 2, n - 2);
+		} else if (fk_cidr_parse(p, n, &c)) {
+			t->nets = fk_xrealloc(t->nets, (t->n_nets + 1) * sizeof *t->nets);
+			t->nets[t->n_nets++] = c;
+		} else if (memchr(p, '/', n) || (memchr(p, ':', n) && !memchr(p, '.', n))) {
+			rc = FK_ERR(
+			    err, FK_EINVAL, where,
+			    "%s: '%.*s' is not an address or CIDR range: expected e.g. 10.0.0.0/8 "
+			    "or 2001:db8::/32",
+			    "%s: '%.*s' はアドレスや CIDR として読めません: 例 10.0.0.0/8、"
+			    "2001:db8::/32",
+			    where, (int)(n > 100 ? 100 : n), p);
+			break;
+		} else if (host_ok(p, n)) {
+			while (n && p[n - 1] == '.')
+				n--;
+			set_add(&t->hosts, p, n);
+		} else {
+			rc = FK_ERR(
+			    err, FK_EINVAL, where,
+			    "%s: '%.*s' is not a target: expected a host name, *.domain, an "
+			    "address, a CIDR range or url:TEXT",
+			    "%s: '%.*s' は対象として読めません: ホスト名、*.ドメイン、アドレス、"
+			    "CIDR、url:文字列 のいずれかを指定してください",
+			    where, (int)(n > 100 ? 100 : n), p);
+			break;
+		}
+		t->count++;
+	}
+	free(line);
+	if (!rc && ferror(f))
+		rc = FK_ERR(err, FK_EIO, origin, "cannot read '%s'", "'%s' を読めません", origin);
+	if (rc) {
+		fk_targets_free(t);
+		return rc;
+	}
+	*out = t;
+	return FK_OK;
+}
+
+void fk_targets_free(struct fk_targets *t)
+{
+	if (!t)
+		return;
+	set_free(&t->hosts);
+	set_free(&t->domains);
+	free(t->nets);
+	for (size_t i = 0; i < t->n_urls; i++)
+		free(t->urls[i]);
+	free(t->urls);
+	free(t);
+}
+
+size_t fk_targets_count(const struct fk_targets *t)
+{
+	return t->count;
+}
+
+bool fk_targets_match(const struct fk_targets *t, const struct fk_log_record *r)
+{
+	char host[256];
+	size_t n = r->dest.n < sizeof host ? r->dest.n : 0;
+	for (size_t i = 0; i < n; i++)
+		host[i] = (char)tolower((unsigned char)r->dest.p[i]);
+	if (n && (set_has(&t->hosts, host, n) || set_has(&t->domains, host, n)))
+		return true;
+	for (size_t i = 0; i < n && t->domains.n; i++)
+		if (host[i] == '.' && set_has(&t->domains, host + i + 1, n - i - 1))
+			return true;
+	for (size_t i = 0; i < t->n_nets; i++)
+		if (fk_cidr_contains(&t->nets[i], r->dest) ||
+		    fk_cidr_contains(&t->nets[i], r->peer))
+			return true;
+	for (size_t i = 0; i < t->n_urls; i++) {
+		size_t un = strlen(t->urls[i]);
+		for (size_t k = 0; r->url.n >= un && k + un <= r->url.n; k++)
+			if (!memcmp(r->url.p + k, t->urls[i], un))
+				return true;
+	}
+	return false;
+}

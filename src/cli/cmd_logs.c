@@ -1,0 +1,193 @@
+/*
+ * cmd_logs.c - fukkyu logs scan: who reached which destinations, from proxy and web logs
+ * (source document phase 3 and case study 1). The first slice of issue 4: Squid and
+ * Apache/nginx formats, plain files or standard input.
+ */
+#include "fukkyu/common.h"
+#include "cli.h"
+#include "fukkyu/logscan.h"
+#include "util/utf8.h"
+
+#include <errno.h>
+
+static const char *const group_names[] = {"client", "user", "dest", "hour", "day"};
+
+static json_t *group_json(struct cli *c, const struct fk_scan_group *g, unsigned group)
+{
+	json_t *o = json_object();
+	for (int k = 0; k < 5; k++)
+		if (group & (1u << k) && g->key[k])
+			json_object_set_new(o, group_names[k], json_string(g->key[k]));
+	json_object_set_new(o, "count", json_integer(g->count));
+	json_object_set_new(o, "bytes", json_integer(g->bytes));
+	json_object_set_new(o, "first", cli_json_time(c, g->first));
+	json_object_set_new(o, "last", cli_json_time(c, g->last));
+	return o;
+}
+
+static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
+{
+	struct fk_scan_query q = {.format = FK_LOG_AUTO, .from = FK_TIME_NONE, .to = FK_TIME_NONE};
+	const char *format = NULL, *targets = NULL, *group = NULL, *client = NULL;
+	int64_t status = 0;
+	bool csv = false;
+	const struct opt opts[] = {
+	    {"format", "squid|combined|auto", OPT_STR, &format, NULL, 0,
+	     "log format (default auto)", "ログ形式 (既定 auto)"},
+	    {"targets", "FILE", OPT_STR, &targets, NULL, 0,
+	     "destinations to look for (hosts, *.domain, addresses, CIDR, url:TEXT)",
+	     "探す宛先 (ホスト、*.ドメイン、アドレス、CIDR、url:文字列)"},
+	    {"group-by", "LIST", OPT_STR, &group, NULL, 0, "client,user,dest,hour,day",
+	     "client,user,dest,hour,day"},
+	    {"client", "ADDR|CIDR", OPT_STR, &client, NULL, 0, "only this client",
+	     "このクライアントのみ"},
+	    {"user", "NAME", OPT_STR, &q.user, NULL, 0, "only this user", "このユーザのみ"},
+	    {"method", "METHOD", OPT_STR, &q.method, NULL, 0, "only this method",
+	     "このメソッドのみ"},
+	    {"status", "N", OPT_INT, &status, NULL, 0, "only this HTTP status",
+	     "この HTTP ステータスのみ"},
+	    {"from", NULL, OPT_TIME, &q.from, NULL, 0, "from this time", "この日時から"},
+	    {"to", NULL, OPT_TIME, &q.to, NULL, 0, "up to this time", "この日時まで"},
+	    {"csv", NULL, OPT_FLAG, &csv, NULL, 0, "groups as CSV", "グループを CSV で出力"},
+	};
+	char **pos = fk_xcalloc((size_t)argc + 1, sizeof *pos);
+	int npos;
+	bool help;
+	struct fk_targets *t = NULL;
+	struct fk_scan_result r;
+	fk_scan_result_init(&r);
+	enum fk_code rc = cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
+	                            "logs scan [--format F] [--targets FILE] [--group-by LIST] "
+	                            "[filters] FILE... (- for standard input)",
+	                            1, argc, pos, &npos, &help);
+	if (rc || help)
+		goto out;
+	q.status = (int)status;
+	if (format) {
+		int fmt = -1;
+		for (int i = 0; i < FK_LOG_COUNT; i++)
+			if (!strcmp(format, fk_log_formats[i]))
+				fmt = i;
+		if (fmt < 0) {
+			rc = FK_ERR(
+			    &c->err, FK_EUSAGE, "--format",
+			    "unknown format '%s': expected squid, combined or auto (w3c and zeek "
+			    "are not supported yet)",
+			    "形式 '%s' は不明です: squid, combined, auto のいずれか (w3c と zeek は"
+			    "未対応)",
+			    format);
+			goto out;
+		}
+		q.format = fmt;
+	}
+	if (group && (rc = fk_group_parse(group, &q.group, &c->err)))
+		goto out;
+	if (!group)
+		q.group = FK_GROUP_CLIENT;
+	if (client) {
+		if (!fk_cidr_parse(client, strlen(client), &q.client)) {
+			rc = FK_ERR(&c->err, FK_EUSAGE, "--client",
+			            "--client '%s' is not an address or CIDR range",
+			            "--client '%s' はアドレスや CIDR として読めません", client);
+			goto out;
+		}
+		q.has_client = true;
+	}
+	if (targets) {
+		FILE *tf = cli_open_input(c, targets);
+		if (!tf) {
+			rc = FK_EIO;
+			goto out;
+		}
+		rc = fk_targets_load(tf, targets, &t, &c->err);
+		if (tf != stdin)
+			fclose(tf);
+		if (rc)
+			goto out;
+		q.targets = t;
+	}
+	for (int i = 0; !rc && i < npos; i++) {
+		FILE *f = cli_open_input(c, pos[i]);
+		if (!f) {
+			rc = FK_EIO;
+			break;
+		}
+		rc = fk_scan_file(&q, f, pos[i], &r, &c->err);
+		if (f != stdin)
+			fclose(f);
+	}
+	if (rc)
+		goto out;
+	fk_scan_finish(&r, q.group);
+	if (r.malformed)
+		fprintf(stderr,
+		        TR(c->lang, "fukkyu: %lld malformed lines skipped (first: %s)\n",
+		           "fukkyu: 解析できない行 %lld 行を飛ばしました (最初: %s)\n"),
+		        (long long)r.malformed, r.malformed_at.ptr);
+	if (c->json) {
+		json_t *head =
+		    json_pack("{s:s, s:I, s:I, s:I}", "format", fk_log_formats[r.format], "lines",
+		              (json_int_t)r.lines, "matched", (json_int_t)r.matched, "malformed",
+		              (json_int_t)r.malformed);
+		cli_jarr_begin(head, "groups");
+		for (size_t i = 0; i < r.n_groups; i++)
+			cli_jarr_item(group_json(c, &r.groups[i], q.group));
+		cli_jarr_end();
+	} else if (csv) {
+		const char *head[8];
+		size_t nh = 0;
+		for (int k = 0; k < 5; k++)
+			if (q.group & (1u << k) && !(k == 4 && (q.group & FK_GROUP_HOUR)))
+				head[nh++] = group_names[k];
+		head[nh++] = "count";
+		head[nh++] = "bytes";
+		cli_csv_row(stdout, head, nh);
+		for (size_t i = 0; i < r.n_groups; i++) {
+			const char *v[8];
+			char cnt[24], bytes[24];
+			size_t nv = 0;
+			for (int k = 0; k < 5; k++)
+				if (q.group & (1u << k) && !(k == 4 && (q.group & FK_GROUP_HOUR)))
+					v[nv++] = r.groups[i].key[k];
+			snprintf(cnt, sizeof cnt, "%lld", (long long)r.groups[i].count);
+			snprintf(bytes, sizeof bytes, "%lld", (long long)r.groups[i].bytes);
+			v[nv++] = cnt;
+			v[nv++] = bytes;
+			cli_csv_row(stdout, v, nv);
+		}
+	} else {
+		printf(TR(c->lang, "%lld lines (%s), %lld matched, %lld malformed\n",
+		          "%lld 行 (%s)、一致 %lld、解析不能 %lld\n"),
+		       (long long)r.lines, fk_log_formats[r.format], (long long)r.matched,
+		       (long long)r.malformed);
+		for (size_t i = 0; i < r.n_groups; i++) {
+			const struct fk_scan_group *g = &r.groups[i];
+			char first[40], last[40];
+			cli_time(c, g->first, first);
+			cli_time(c, g->last, last);
+			for (int k = 0; k < 5; k++) {
+				if (!(q.group & (1u << k)) || !g->key[k])
+					continue;
+				fk_utf8_fput(stdout, *g->key[k] ? g->key[k] : "-",
+				             k == 2 ? 32 : 20);
+				putchar(' ');
+			}
+			printf("%8lld %12lld  %s .. %s\n", (long long)g->count, (long long)g->bytes,
+			       first, last);
+		}
+	}
+out:
+	fk_scan_result_release(&r);
+	fk_targets_free(t);
+	free(pos);
+	return rc;
+}
+
+enum fk_code cmd_logs(struct cli *c, int argc, char **argv)
+{
+	static const struct subcmd subs[] = {
+	    {"scan", logs_scan, "who reached which destinations (Squid, Apache/nginx logs)",
+	     "誰がどの宛先にアクセスしたか (Squid、Apache/nginx のログ)"},
+	};
+	return cli_dispatch(c, argc, argv, subs, FK_ARRAY_LEN(subs));
+}
