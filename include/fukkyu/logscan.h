@@ -66,6 +66,25 @@ bool fk_cidr_parse(const char *s, size_t n, struct fk_cidr *out);
 /* True when the text address a falls inside c. */
 bool fk_cidr_contains(const struct fk_cidr *c, struct fk_slice a);
 
+/* ---- input: plain, .gz, .zst (by their first bytes) ------------------------------------ */
+
+struct fk_reader {
+	FILE *f;
+	const char *origin;
+	unsigned char *in;
+	size_t in_len, in_pos;
+	int kind;
+	bool started, mid_stream;
+	void *z;  /* zlib stream */
+	void *zs; /* zstd stream */
+};
+void fk_reader_init(struct fk_reader *r, FILE *f, const char *origin);
+/* Reads up to cap decompressed bytes; *got is 0 at the end. A truncated compressed file is
+ * an error, not an early end. */
+enum fk_code fk_reader_read(struct fk_reader *r, char *out, size_t cap, size_t *got,
+                            struct fk_err *err) FK_WUR;
+void fk_reader_release(struct fk_reader *r);
+
 /* ---- a scan ------------------------------------------------------------------------- */
 
 enum {

@@ -6,7 +6,6 @@
 #include "fukkyu/logscan.h"
 #include "util/time.h"
 
-#include <errno.h>
 
 #define CHUNK    (4u << 20) /* bytes per read */
 #define MAX_LINE (1u << 20) /* longer lines are malformed */
@@ -149,15 +148,19 @@ static void take(const struct fk_scan_query *q, struct fk_scan_result *r,
 	add(r->table, key, n, rec);
 }
 
-/* Reads a chunk into buf after the carried bytes; 0 at the end. */
-static enum fk_code fill(FILE *f, const char *origin, char *buf, size_t off, size_t *got,
+/* Reads a chunk into buf after the carried bytes; *got is 0 at the end. */
+static enum fk_code fill(struct fk_reader *rd, char *buf, size_t off, size_t *got,
                          struct fk_err *err)
 {
-	*got = fread(buf + off, 1, CHUNK - off, f);
-	if (!*got && ferror(f))
-		return FK_ERR(err, FK_EIO, origin, "cannot read '%s': %s", "'%s' を読めません: %s",
-		              origin, strerror(errno));
-	return FK_OK;
+	size_t n = 0;
+	enum fk_code rc = FK_OK;
+	*got = 0;
+	/* Fill the block (decompressors hand out less than asked). */
+	while (off + *got < CHUNK && !(rc = fk_reader_read(rd, buf + off + *got, CHUNK - off - *got,
+	                                                   &n, err)) &&
+	       n)
+		*got += n;
+	return rc;
 }
 
 enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *origin,
@@ -173,9 +176,11 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 	int64_t lineno = 0;
 	bool skipping = false; /* inside an over-long line */
 	enum fk_code rc = FK_OK;
+	struct fk_reader rd;
+	fk_reader_init(&rd, f, origin);
 	int format = q->format != FK_LOG_AUTO ? q->format : r->format;
 	r->format = format;
-	while (!(rc = fill(f, origin, buf, carry, &got, err))) {
+	while (!(rc = fill(&rd, buf, carry, &got, err))) {
 		size_t len = carry + got;
 		if (!len)
 			break;
@@ -254,6 +259,7 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 		}
 		memmove(buf, p, carry);
 	}
+	fk_reader_release(&rd);
 	free(buf);
 	return rc;
 }

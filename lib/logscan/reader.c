@@ -1,0 +1,135 @@
+/*
+ * reader.c - log input: plain, gzip (several members allowed, as rotated logs are
+ * concatenated) or zstd, recognised by their first bytes, read in large blocks.
+ */
+#include "fukkyu/common.h"
+#include "fukkyu/logscan.h"
+
+#include <errno.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#define IN_SIZE (1u << 20)
+
+enum { PLAIN, GZIP, ZSTD };
+
+void fk_reader_init(struct fk_reader *r, FILE *f, const char *origin)
+{
+	memset(r, 0, sizeof *r);
+	r->f = f;
+	r->origin = origin;
+	r->in = fk_xmalloc(IN_SIZE);
+}
+
+/* Fills the input block; false at the end of the file. */
+static enum fk_code refill(struct fk_reader *r, bool *more, struct fk_err *err)
+{
+	r->in_len = fread(r->in, 1, IN_SIZE, r->f);
+	r->in_pos = 0;
+	if (!r->in_len && ferror(r->f))
+		return FK_ERR(err, FK_EIO, r->origin, "cannot read '%s': %s", "'%s' を読めません: %s",
+		              r->origin, strerror(errno));
+	*more = r->in_len > 0;
+	return FK_OK;
+}
+
+enum fk_code fk_reader_read(struct fk_reader *r, char *out, size_t cap, size_t *got,
+                            struct fk_err *err)
+{
+	bool more = true;
+	enum fk_code rc;
+	*got = 0;
+	if (!r->started) {
+		r->started = true;
+		if ((rc = refill(r, &more, err)))
+			return rc;
+		unsigned char *b = r->in;
+		if (r->in_len >= 2 && b[0] == 0x1f && b[1] == 0x8b) {
+			r->kind = GZIP;
+			z_stream *z = fk_xcalloc(1, sizeof *z);
+			if (inflateInit2(z, 15 + 16) != Z_OK)
+				abort();
+			r->z = z;
+		} else if (r->in_len >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f &&
+		           b[3] == 0xfd) {
+			r->kind = ZSTD;
+			r->zs = ZSTD_createDStream();
+			if (!r->zs)
+				abort();
+			ZSTD_initDStream(r->zs);
+		}
+	}
+	if (r->kind == PLAIN) {
+		/* The first block (read to look at the magic bytes) is copied once; after it
+		 * the file is read straight into the caller's buffer. */
+		size_t n = r->in_len - r->in_pos < cap ? r->in_len - r->in_pos : cap;
+		memcpy(out, r->in + r->in_pos, n);
+		r->in_pos += n;
+		if (n < cap) {
+			size_t direct = fread(out + n, 1, cap - n, r->f);
+			if (!direct && ferror(r->f))
+				return FK_ERR(err, FK_EIO, r->origin, "cannot read '%s': %s",
+				              "'%s' を読めません: %s", r->origin, strerror(errno));
+			n += direct;
+		}
+		*got = n;
+		return FK_OK;
+	}
+	while (*got == 0) {
+		if (r->in_pos == r->in_len) {
+			if ((rc = refill(r, &more, err)))
+				return rc;
+			if (!more) {
+				if (r->mid_stream)
+					return FK_ERR(err, FK_EINVAL, r->origin,
+					              "'%s' is truncated: the compressed stream ends early "
+					              "(what was read before is not counted)",
+					              "'%s' は途中で切れています: 圧縮データが途中で終わって"
+					              "います",
+					              r->origin);
+				return FK_OK;
+			}
+		}
+		if (r->kind == GZIP) {
+			z_stream *z = r->z;
+			z->next_in = r->in + r->in_pos;
+			z->avail_in = (uInt)(r->in_len - r->in_pos);
+			z->next_out = (Bytef *)out;
+			z->avail_out = (uInt)cap;
+			int zr = inflate(z, Z_NO_FLUSH);
+			r->in_pos = r->in_len - z->avail_in;
+			*got = cap - z->avail_out;
+			r->mid_stream = zr != Z_STREAM_END;
+			if (zr == Z_STREAM_END)
+				inflateReset(z); /* another member may follow */
+			else if (zr != Z_OK && zr != Z_BUF_ERROR)
+				return FK_ERR(err, FK_EINVAL, r->origin, "'%s' is not valid gzip: %s",
+				              "'%s' は正しい gzip ではありません: %s", r->origin,
+				              z->msg ? z->msg : "corrupt data");
+		} else {
+			ZSTD_inBuffer in = {r->in, r->in_len, r->in_pos};
+			ZSTD_outBuffer o = {out, cap, 0};
+			size_t zr = ZSTD_decompressStream(r->zs, &o, &in);
+			if (ZSTD_isError(zr))
+				return FK_ERR(err, FK_EINVAL, r->origin, "'%s' is not valid zstd: %s",
+				              "'%s' は正しい zstd ではありません: %s", r->origin,
+				              ZSTD_getErrorName(zr));
+			r->in_pos = in.pos;
+			*got = o.pos;
+			r->mid_stream = zr != 0;
+		}
+	}
+	return FK_OK;
+}
+
+void fk_reader_release(struct fk_reader *r)
+{
+	if (r->z) {
+		inflateEnd(r->z);
+		free(r->z);
+	}
+	if (r->zs)
+		ZSTD_freeDStream(r->zs);
+	free(r->in);
+	memset(r, 0, sizeof *r);
+}
