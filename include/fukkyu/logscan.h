@@ -75,9 +75,15 @@ struct fk_reader {
 	size_t in_len, in_pos;
 	int kind;
 	bool started, mid_stream;
-	void *z;  /* zlib stream */
-	void *zs; /* zstd stream */
+	void *z;   /* zlib stream */
+	void *zs;  /* zstd stream */
+	void *sha; /* SHA-256 of the raw bytes, when asked for (fk_reader_hash) */
+	int64_t raw_bytes;
 };
+/* Hashes the raw bytes read from now on (call before the first read). */
+void fk_reader_hash(struct fk_reader *r);
+/* The SHA-256 of the raw bytes as 64 hex digits (after the last read). */
+void fk_reader_digest(struct fk_reader *r, char out[static 65]);
 void fk_reader_init(struct fk_reader *r, FILE *f, const char *origin);
 /* Reads up to cap decompressed bytes; *got is 0 at the end. A truncated compressed file is
  * an error, not an early end. */
@@ -107,6 +113,7 @@ struct fk_scan_query {
 	int status;       /* 0: any */
 	int64_t from, to; /* FK_TIME_NONE: open */
 	unsigned group;   /* FK_GROUP_* */
+	bool hash_files;  /* record each file's size and SHA-256 (for evidence) */
 };
 
 struct fk_scan_group {
@@ -117,8 +124,16 @@ struct fk_scan_group {
 
 #define FK_SCAN_MALFORMED_SHOWN 5
 
+struct fk_scan_file_info {
+	char *name;
+	int64_t size;
+	char sha256[65];
+};
+
 struct fk_scan_result {
 	int64_t lines, matched, malformed;
+	struct fk_scan_file_info *files; /* with query hash_files */
+	size_t n_files;
 	int format;                 /* the format used (detected or given) */
 	struct fk_buf malformed_at; /* "file:line" of the first few malformed lines */
 	struct fk_scan_group *groups;

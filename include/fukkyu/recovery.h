@@ -110,4 +110,11 @@ enum fk_code fk_board_build(struct fk_ctx *c, bool include_closed, struct fk_boa
                             struct fk_err *err) FK_WUR;
 void fk_board_release(struct fk_board *b);
 
+/* Stores an evidence record for the incident and, when first/last are set, puts the first
+ * and last sightings on its timeline (texts first_text, last_text; source "evidence E<id>"),
+ * all in one transaction. */
+enum fk_code fk_evidence_record(struct fk_ctx *c, const char *id, struct fk_evidence *e,
+                                int64_t first, const char *first_text, int64_t last,
+                                const char *last_text, struct fk_err *err) FK_WUR;
+
 #endif

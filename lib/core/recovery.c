@@ -582,3 +582,31 @@ void fk_board_release(struct fk_board *b)
 	free(b->rows);
 	memset(b, 0, sizeof *b);
 }
+
+enum fk_code fk_evidence_record(struct fk_ctx *c, const char *id, struct fk_evidence *e,
+                                int64_t first, const char *first_text, int64_t last,
+                                const char *last_text, struct fk_err *err)
+{
+	struct fk_incident inc;
+	enum fk_code rc = begin_on(c, id, &inc, err);
+	if (rc)
+		return rc;
+	rc = fk_store_evidence_add(c->st, inc.id, e, err);
+	char source[32];
+	snprintf(source, sizeof source, "evidence E%lld", (long long)e->id);
+	const int64_t at[2] = {first, last};
+	const char *text[2] = {first_text, last_text};
+	for (int i = 0; !rc && i < 2; i++) {
+		if (at[i] == FK_TIME_NONE || !text[i])
+			continue;
+		struct fk_timeline_entry t = {0};
+		t.at = at[i];
+		t.text = fk_xstrdup(text[i]);
+		t.source = fk_xstrdup(source);
+		rc = fk_store_timeline_add(c->st, inc.id, &t, err);
+		fk_timeline_entry_release(&t);
+	}
+	rc = finish(c, rc, err);
+	fk_incident_release(&inc);
+	return rc;
+}

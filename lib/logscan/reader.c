@@ -6,6 +6,7 @@
 #include "fukkyu/logscan.h"
 
 #include <errno.h>
+#include <sodium.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -21,14 +22,38 @@ void fk_reader_init(struct fk_reader *r, FILE *f, const char *origin)
 	r->in = fk_xmalloc(IN_SIZE);
 }
 
+void fk_reader_hash(struct fk_reader *r)
+{
+	r->sha = fk_xmalloc(sizeof(crypto_hash_sha256_state));
+	crypto_hash_sha256_init(r->sha);
+}
+
+static void account(struct fk_reader *r, const void *p, size_t n)
+{
+	r->raw_bytes += (int64_t)n;
+	if (r->sha && n)
+		crypto_hash_sha256_update(r->sha, p, n);
+}
+
+void fk_reader_digest(struct fk_reader *r, char out[static 65])
+{
+	unsigned char h[crypto_hash_sha256_BYTES];
+	out[0] = '\0';
+	if (!r->sha)
+		return;
+	crypto_hash_sha256_final(r->sha, h);
+	sodium_bin2hex(out, 65, h, sizeof h);
+}
+
 /* Fills the input block; false at the end of the file. */
 static enum fk_code refill(struct fk_reader *r, bool *more, struct fk_err *err)
 {
 	r->in_len = fread(r->in, 1, IN_SIZE, r->f);
 	r->in_pos = 0;
+	account(r, r->in, r->in_len);
 	if (!r->in_len && ferror(r->f))
-		return FK_ERR(err, FK_EIO, r->origin, "cannot read '%s': %s", "'%s' を読めません: %s",
-		              r->origin, strerror(errno));
+		return FK_ERR(err, FK_EIO, r->origin, "cannot read '%s': %s",
+		              "'%s' を読めません: %s", r->origin, strerror(errno));
 	*more = r->in_len > 0;
 	return FK_OK;
 }
@@ -67,6 +92,7 @@ enum fk_code fk_reader_read(struct fk_reader *r, char *out, size_t cap, size_t *
 		r->in_pos += n;
 		if (n < cap) {
 			size_t direct = fread(out + n, 1, cap - n, r->f);
+			account(r, out + n, direct);
 			if (!direct && ferror(r->f))
 				return FK_ERR(err, FK_EIO, r->origin, "cannot read '%s': %s",
 				              "'%s' を読めません: %s", r->origin, strerror(errno));
@@ -81,12 +107,13 @@ enum fk_code fk_reader_read(struct fk_reader *r, char *out, size_t cap, size_t *
 				return rc;
 			if (!more) {
 				if (r->mid_stream)
-					return FK_ERR(err, FK_EINVAL, r->origin,
-					              "'%s' is truncated: the compressed stream ends early "
-					              "(what was read before is not counted)",
-					              "'%s' は途中で切れています: 圧縮データが途中で終わって"
-					              "います",
-					              r->origin);
+					return FK_ERR(
+					    err, FK_EINVAL, r->origin,
+					    "'%s' is truncated: the compressed stream ends early "
+					    "(what was read before is not counted)",
+					    "'%s' は途中で切れています: 圧縮データが途中で終わって"
+					    "います",
+					    r->origin);
 				return FK_OK;
 			}
 		}
@@ -103,7 +130,8 @@ enum fk_code fk_reader_read(struct fk_reader *r, char *out, size_t cap, size_t *
 			if (zr == Z_STREAM_END)
 				inflateReset(z); /* another member may follow */
 			else if (zr != Z_OK && zr != Z_BUF_ERROR)
-				return FK_ERR(err, FK_EINVAL, r->origin, "'%s' is not valid gzip: %s",
+				return FK_ERR(err, FK_EINVAL, r->origin,
+				              "'%s' is not valid gzip: %s",
 				              "'%s' は正しい gzip ではありません: %s", r->origin,
 				              z->msg ? z->msg : "corrupt data");
 		} else {
@@ -111,7 +139,8 @@ enum fk_code fk_reader_read(struct fk_reader *r, char *out, size_t cap, size_t *
 			ZSTD_outBuffer o = {out, cap, 0};
 			size_t zr = ZSTD_decompressStream(r->zs, &o, &in);
 			if (ZSTD_isError(zr))
-				return FK_ERR(err, FK_EINVAL, r->origin, "'%s' is not valid zstd: %s",
+				return FK_ERR(err, FK_EINVAL, r->origin,
+				              "'%s' is not valid zstd: %s",
 				              "'%s' は正しい zstd ではありません: %s", r->origin,
 				              ZSTD_getErrorName(zr));
 			r->in_pos = in.pos;
@@ -130,6 +159,7 @@ void fk_reader_release(struct fk_reader *r)
 	}
 	if (r->zs)
 		ZSTD_freeDStream(r->zs);
+	free(r->sha);
 	free(r->in);
 	memset(r, 0, sizeof *r);
 }

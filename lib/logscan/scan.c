@@ -6,7 +6,6 @@
 #include "fukkyu/logscan.h"
 #include "util/time.h"
 
-
 #define CHUNK    (4u << 20) /* bytes per read */
 #define MAX_LINE (1u << 20) /* longer lines are malformed */
 
@@ -41,6 +40,9 @@ void fk_scan_result_release(struct fk_scan_result *r)
 		for (int k = 0; k < 5; k++)
 			free(r->groups[i].key[k]);
 	free(r->groups);
+	for (size_t i = 0; i < r->n_files; i++)
+		free(r->files[i].name);
+	free(r->files);
 	fk_buf_release(&r->malformed_at);
 	memset(r, 0, sizeof *r);
 }
@@ -156,9 +158,8 @@ static enum fk_code fill(struct fk_reader *rd, char *buf, size_t off, size_t *go
 	enum fk_code rc = FK_OK;
 	*got = 0;
 	/* Fill the block (decompressors hand out less than asked). */
-	while (off + *got < CHUNK && !(rc = fk_reader_read(rd, buf + off + *got, CHUNK - off - *got,
-	                                                   &n, err)) &&
-	       n)
+	while (off + *got < CHUNK &&
+	       !(rc = fk_reader_read(rd, buf + off + *got, CHUNK - off - *got, &n, err)) && n)
 		*got += n;
 	return rc;
 }
@@ -178,6 +179,8 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 	enum fk_code rc = FK_OK;
 	struct fk_reader rd;
 	fk_reader_init(&rd, f, origin);
+	if (q->hash_files)
+		fk_reader_hash(&rd);
 	int format = q->format != FK_LOG_AUTO ? q->format : r->format;
 	r->format = format;
 	while (!(rc = fill(&rd, buf, carry, &got, err))) {
@@ -258,6 +261,13 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 			continue;
 		}
 		memmove(buf, p, carry);
+	}
+	if (!rc && q->hash_files) {
+		r->files = fk_xrealloc(r->files, (r->n_files + 1) * sizeof *r->files);
+		struct fk_scan_file_info *fi = &r->files[r->n_files++];
+		fi->name = fk_xstrdup(origin);
+		fi->size = rd.raw_bytes;
+		fk_reader_digest(&rd, fi->sha256);
 	}
 	fk_reader_release(&rd);
 	free(buf);

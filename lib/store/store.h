@@ -264,4 +264,21 @@ struct fk_sweep_summary {
 enum fk_code fk_store_sweep_summaries(struct fk_store *st, struct fk_sweep_summary **out, size_t *n,
                                       struct fk_err *err) FK_WUR;
 
+/* ---- evidence ------------------------------------------------------------------------ */
+
+struct fk_evidence {
+	int64_t id;
+	char *kind;
+	char *query, *files, *summary, *result; /* JSON texts */
+	int64_t created_at;
+	char *created_by;
+};
+void fk_evidence_release(struct fk_evidence *e);
+/* Stores e for the incident (sets id, created_at, created_by). */
+enum fk_code fk_store_evidence_add(struct fk_store *st, int64_t incident, struct fk_evidence *e,
+                                   struct fk_err *err) FK_WUR;
+enum fk_code fk_store_evidence_list(struct fk_store *st, int64_t incident,
+                                    struct fk_evidence **out, size_t *n,
+                                    struct fk_err *err) FK_WUR;
+
 #endif

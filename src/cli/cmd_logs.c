@@ -25,10 +25,77 @@ static json_t *group_json(struct cli *c, const struct fk_scan_group *g, unsigned
 	return o;
 }
 
+/* Stores the scan as evidence of the incident, with the first and last sightings. */
+static enum fk_code keep_evidence(struct cli *c, const char *incident,
+                                  const struct fk_scan_query *q, const struct fk_scan_result *r,
+                                  const char *format, const char *targets, const char *group,
+                                  const char *client, int argc, char **argv, int64_t *eid)
+{
+	json_t *args = json_array();
+	for (int i = 1; i < argc; i++)
+		json_array_append_new(args, json_string(argv[i]));
+	json_t *query = json_pack("{s:o, s:s, s:o, s:o, s:o}", "argv", args, "format",
+	                          fk_log_formats[r->format], "targets", cli_json_str(targets),
+	                          "group_by", cli_json_str(group), "client", cli_json_str(client));
+	(void)format;
+	json_t *files = json_array(), *groups = json_array();
+	for (size_t i = 0; i < r->n_files; i++)
+		json_array_append_new(files, json_pack("{s:s, s:I, s:s}", "name", r->files[i].name,
+		                                       "size", (json_int_t)r->files[i].size,
+		                                       "sha256", r->files[i].sha256));
+	const struct fk_scan_group *first = NULL, *last = NULL;
+	for (size_t i = 0; i < r->n_groups; i++) {
+		json_array_append_new(groups, group_json(c, &r->groups[i], q->group));
+		if (!first || r->groups[i].first < first->first)
+			first = &r->groups[i];
+		if (!last || r->groups[i].last > last->last)
+			last = &r->groups[i];
+	}
+	json_t *summary = json_pack("{s:I, s:I, s:I}", "lines", (json_int_t)r->lines, "matched",
+	                            (json_int_t)r->matched, "malformed", (json_int_t)r->malformed);
+	struct fk_evidence e = {0};
+	e.kind = fk_xstrdup("log-scan");
+	e.query = json_dumps(query, JSON_COMPACT);
+	e.files = json_dumps(files, JSON_COMPACT);
+	e.summary = json_dumps(summary, JSON_COMPACT);
+	e.result = json_dumps(groups, JSON_COMPACT);
+	char ft[600] = "", lt[600] = "";
+	const struct fk_scan_group *g[2] = {first, last};
+	char *txt[2] = {ft, lt};
+	for (int k = 0; k < 2; k++) {
+		if (!g[k])
+			continue;
+		char who[400] = "";
+		size_t w = 0;
+		for (int j = 0; j < 5 && w < sizeof who - 1; j++)
+			if (g[k]->key[j])
+				w += (size_t)snprintf(who + w, sizeof who - w, "%s%s=%.100s",
+				                      w ? ", " : "", group_names[j], g[k]->key[j]);
+		snprintf(txt[k], 600, "%s (%s) / %s",
+		         k ? "logs scan: last match" : "logs scan: first match", who,
+		         k ? "ログ解析: 最後の一致" : "ログ解析: 最初の一致");
+	}
+	enum fk_code rc = fk_evidence_record(
+	    &c->ctx, incident, &e, first ? first->first : FK_TIME_NONE, first ? ft : NULL,
+	    last ? last->last : FK_TIME_NONE, last ? lt : NULL, &c->err);
+	*eid = e.id;
+	if (!rc && !c->json)
+		fprintf(stderr,
+		        TR(c->lang, "kept as evidence E%lld of %s\n",
+		           "証拠 E%lld として %s に保存しました\n"),
+		        (long long)e.id, incident);
+	fk_evidence_release(&e);
+	json_decref(query);
+	json_decref(files);
+	json_decref(groups);
+	json_decref(summary);
+	return rc;
+}
+
 static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 {
 	struct fk_scan_query q = {.format = FK_LOG_AUTO, .from = FK_TIME_NONE, .to = FK_TIME_NONE};
-	const char *format = NULL, *targets = NULL, *group = NULL, *client = NULL;
+	const char *format = NULL, *targets = NULL, *group = NULL, *client = NULL, *incident = NULL;
 	int64_t status = 0;
 	bool csv = false;
 	const struct opt opts[] = {
@@ -49,6 +116,9 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 	    {"from", NULL, OPT_TIME, &q.from, NULL, 0, "from this time", "この日時から"},
 	    {"to", NULL, OPT_TIME, &q.to, NULL, 0, "up to this time", "この日時まで"},
 	    {"csv", NULL, OPT_FLAG, &csv, NULL, 0, "groups as CSV", "グループを CSV で出力"},
+	    {"incident", "ID", OPT_STR, &incident, NULL, 0,
+	     "keep the query, the files' SHA-256 and the result as evidence of this incident",
+	     "条件・ファイルの SHA-256・結果をこのインシデントの証拠として保存"},
 	};
 	char **pos = fk_xcalloc((size_t)argc + 1, sizeof *pos);
 	int npos;
@@ -106,6 +176,9 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 			goto out;
 		q.targets = t;
 	}
+	q.hash_files = incident != NULL;
+	if (incident && (rc = cli_store(c, false)))
+		goto out;
 	for (int i = 0; !rc && i < npos; i++) {
 		FILE *f = cli_open_input(c, pos[i]);
 		if (!f) {
@@ -119,6 +192,10 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 	if (rc)
 		goto out;
 	fk_scan_finish(&r, q.group);
+	int64_t eid = 0;
+	if (incident && (rc = keep_evidence(c, incident, &q, &r, format, targets, group, client,
+	                                    argc, argv, &eid)))
+		goto out;
 	if (r.malformed)
 		fprintf(stderr,
 		        TR(c->lang, "fukkyu: %lld malformed lines skipped (first: %s)\n",
@@ -129,6 +206,8 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 		    json_pack("{s:s, s:I, s:I, s:I}", "format", fk_log_formats[r.format], "lines",
 		              (json_int_t)r.lines, "matched", (json_int_t)r.matched, "malformed",
 		              (json_int_t)r.malformed);
+		if (eid)
+			json_object_set_new(head, "evidence", json_integer(eid));
 		cli_jarr_begin(head, "groups");
 		for (size_t i = 0; i < r.n_groups; i++)
 			cli_jarr_item(group_json(c, &r.groups[i], q.group));
