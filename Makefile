@@ -51,6 +51,7 @@ fuzz: deps
 bench: build
 	bash bench/run.sh $(BUILD)/fukkyu
 	bash bench/run_sweep.sh $(BUILD)/fukkyu
+	bash bench/run_logs.sh $(BUILD)/fukkyu
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
