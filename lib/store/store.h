@@ -277,8 +277,7 @@ void fk_evidence_release(struct fk_evidence *e);
 /* Stores e for the incident (sets id, created_at, created_by). */
 enum fk_code fk_store_evidence_add(struct fk_store *st, int64_t incident, struct fk_evidence *e,
                                    struct fk_err *err) FK_WUR;
-enum fk_code fk_store_evidence_list(struct fk_store *st, int64_t incident,
-                                    struct fk_evidence **out, size_t *n,
-                                    struct fk_err *err) FK_WUR;
+enum fk_code fk_store_evidence_list(struct fk_store *st, int64_t incident, struct fk_evidence **out,
+                                    size_t *n, struct fk_err *err) FK_WUR;
 
 #endif
