@@ -15,19 +15,22 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Splits on runs of spaces into at most max fields; returns the count. */
+/* Splits on runs of spaces into at most max fields; returns the count. Token ends are found
+ * with memchr (vectorised): URLs and user agents are long. */
 static size_t split(const char *p, size_t n, struct fk_slice *f, size_t max)
 {
-	size_t k = 0, i = 0;
-	while (i < n && k < max) {
-		while (i < n && p[i] == ' ')
-			i++;
-		if (i == n)
+	const char *q = p, *end = p + n;
+	size_t k = 0;
+	while (q < end && k < max) {
+		while (q < end && *q == ' ')
+			q++;
+		if (q == end)
 			break;
-		size_t start = i;
-		while (i < n && p[i] != ' ')
-			i++;
-		f[k++] = (struct fk_slice){p + start, i - start};
+		const char *sp = memchr(q, ' ', (size_t)(end - q));
+		if (!sp)
+			sp = end;
+		f[k++] = (struct fk_slice){q, (size_t)(sp - q)};
+		q = sp;
 	}
 	return k;
 }
@@ -58,13 +61,18 @@ struct fk_slice fk_url_host(struct fk_slice url)
 		if (q[0] == '/')
 			break;
 	}
-	const char *a = p; /* the authority: up to / ? # */
-	while (a < end && *a != '/' && *a != '?' && *a != '#')
-		a++;
+	const char *a = memchr(p, '/', (size_t)(end - p)); /* the authority: up to / ? # */
+	if (!a)
+		a = end;
+	for (const char *q = p; q < a; q++)
+		if (*q == '?' || *q == '#') {
+			a = q;
+			break;
+		}
 	const char *host = p;
-	for (const char *q = p; q < a; q++) /* user-info ends at the last '@' */
-		if (*q == '@')
-			host = q + 1;
+	const char *at; /* user-info ends at the last '@' */
+	while ((at = memchr(host, '@', (size_t)(a - host))))
+		host = at + 1;
 	const char *h_end;
 	if (host < a && *host == '[') { /* an IPv6 literal */
 		const char *close = memchr(host, ']', (size_t)(a - host));

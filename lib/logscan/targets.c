@@ -11,6 +11,8 @@
 
 struct str_set {
 	char **slot;
+	size_t *len; /* lengths of the slots' strings (no strlen while matching) */
+	uint64_t *hash;
 	size_t cap, n;
 };
 
@@ -23,20 +25,30 @@ struct fk_targets {
 	size_t count;
 };
 
+/* 64-bit hash, eight bytes at a time. */
 static uint64_t hash_bytes(const char *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
-	return h;
+	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+		p += 8, n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 29);
 }
 
 static bool set_has(const struct str_set *s, const char *p, size_t n)
 {
-	if (!s->cap)
+	if (!s->n)
 		return false;
-	for (size_t j = hash_bytes(p, n) & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
-		if (strlen(s->slot[j]) == n && !memcmp(s->slot[j], p, n))
+	uint64_t h = hash_bytes(p, n);
+	for (size_t j = h & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
+		if (s->hash[j] == h && s->len[j] == n && !memcmp(s->slot[j], p, n))
 			return true;
 	return false;
 }
@@ -48,22 +60,29 @@ static void set_add(struct str_set *s, const char *p, size_t n)
 	if (2 * (s->n + 1) > s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 64;
 		char **slot = fk_xcalloc(cap, sizeof *slot);
+		size_t *len = fk_xcalloc(cap, sizeof *len);
+		uint64_t *hash = fk_xcalloc(cap, sizeof *hash);
 		for (size_t i = 0; i < s->cap; i++) {
 			if (!s->slot[i])
 				continue;
-			size_t j = hash_bytes(s->slot[i], strlen(s->slot[i])) & (cap - 1);
+			size_t j = s->hash[i] & (cap - 1);
 			while (slot[j])
 				j = (j + 1) & (cap - 1);
-			slot[j] = s->slot[i];
+			slot[j] = s->slot[i], len[j] = s->len[i], hash[j] = s->hash[i];
 		}
 		free(s->slot);
-		s->slot = slot;
+		free(s->len);
+		free(s->hash);
+		s->slot = slot, s->len = len, s->hash = hash;
 		s->cap = cap;
 	}
-	size_t j = hash_bytes(p, n) & (s->cap - 1);
+	uint64_t h = hash_bytes(p, n);
+	size_t j = h & (s->cap - 1);
 	while (s->slot[j])
 		j = (j + 1) & (s->cap - 1);
 	s->slot[j] = fk_xstrndup(p, n);
+	s->len[j] = n;
+	s->hash[j] = h;
 	s->n++;
 }
 
@@ -72,6 +91,8 @@ static void set_free(struct str_set *s)
 	for (size_t i = 0; i < s->cap; i++)
 		free(s->slot[i]);
 	free(s->slot);
+	free(s->len);
+	free(s->hash);
 }
 
 bool fk_cidr_parse(const char *s, size_t n, struct fk_cidr *out)
