@@ -17,7 +17,14 @@ struct fk_slice {
 	size_t n;
 };
 
-enum fk_log_format { FK_LOG_AUTO, FK_LOG_SQUID, FK_LOG_COMBINED, FK_LOG_COUNT };
+enum fk_log_format {
+	FK_LOG_AUTO,
+	FK_LOG_SQUID,
+	FK_LOG_COMBINED,
+	FK_LOG_W3C,
+	FK_LOG_ZEEK,
+	FK_LOG_COUNT
+};
 extern const char *const fk_log_formats[FK_LOG_COUNT];
 
 /* One parsed line. dest is the destination host or address (lower-case not guaranteed:
@@ -34,6 +41,39 @@ struct fk_log_record {
 bool fk_log_parse_squid(const char *line, size_t n, struct fk_log_record *r);
 /* Apache/nginx combined or common, with an optional vhost_combined "host:port " prefix. */
 bool fk_log_parse_combined(const char *line, size_t n, struct fk_log_record *r);
+/*
+ * Header-driven formats: W3C extended (#Fields:, values separated by spaces, "quoted"
+ * values allowed, '-' empty) and Zeek TSV (#fields, tab-separated, '-' unset). A header line
+ * (starting with '#') updates the layout, also in the middle of a file.
+ */
+enum {
+	FK_LF_DATE,
+	FK_LF_TIME,
+	FK_LF_TS,
+	FK_LF_CLIENT,
+	FK_LF_USER,
+	FK_LF_METHOD,
+	FK_LF_STEM,
+	FK_LF_QUERY,
+	FK_LF_HOST,
+	FK_LF_PORT,
+	FK_LF_SERVER,
+	FK_LF_STATUS,
+	FK_LF_BYTES,
+	FK_LF_SNI,
+	FK_LF_COUNT
+};
+struct fk_log_layout {
+	int idx[FK_LF_COUNT]; /* column of each field, -1 when absent */
+	int columns;
+	bool ready; /* a #Fields / #fields header was seen */
+};
+/* Reads a header line into the layout; false when it is not a fields header. */
+bool fk_log_header(int format, const char *line, size_t n, struct fk_log_layout *l);
+/* Parses a data line with the layout (which must be ready). */
+bool fk_log_parse_fields(int format, const struct fk_log_layout *l, const char *line, size_t n,
+                         struct fk_log_record *r);
+
 /* The format of a sample of lines (FK_LOG_AUTO when none fits). */
 int fk_log_detect(const char *sample, size_t n);
 
@@ -114,6 +154,7 @@ struct fk_scan_query {
 	int64_t from, to; /* FK_TIME_NONE: open */
 	unsigned group;   /* FK_GROUP_* */
 	bool hash_files;  /* record each file's size and SHA-256 (for evidence) */
+	bool strict;      /* a malformed line is an error (file:line), not a count */
 };
 
 struct fk_scan_group {

@@ -8,7 +8,7 @@
 #include "fukkyu/logscan.h"
 #include "util/time.h"
 
-const char *const fk_log_formats[FK_LOG_COUNT] = {"auto", "squid", "combined"};
+const char *const fk_log_formats[FK_LOG_COUNT] = {"auto", "squid", "combined", "w3c", "zeek"};
 
 static bool is_digit(char c)
 {
@@ -212,8 +212,179 @@ bool fk_log_parse_combined(const char *line, size_t n, struct fk_log_record *r)
 	return true;
 }
 
+bool fk_log_header(int format, const char *line, size_t n, struct fk_log_layout *l)
+{
+	static const struct {
+		const char *name;
+		int field;
+	} names[] = {
+	    /* W3C (IIS, Blue Coat, other proxies) */
+	    {"date", FK_LF_DATE},
+	    {"time", FK_LF_TIME},
+	    {"c-ip", FK_LF_CLIENT},
+	    {"cs-username", FK_LF_USER},
+	    {"cs-method", FK_LF_METHOD},
+	    {"cs-uri-stem", FK_LF_STEM},
+	    {"cs-uri-query", FK_LF_QUERY},
+	    {"cs-host", FK_LF_HOST},
+	    {"cs-uri-port", FK_LF_PORT},
+	    {"s-ip", FK_LF_SERVER},
+	    {"sc-status", FK_LF_STATUS},
+	    {"sc-bytes", FK_LF_BYTES},
+	    {"cs-uri", FK_LF_STEM},
+	    {"r-ip", FK_LF_SERVER},
+	    {"s-port", FK_LF_PORT},
+	    /* Zeek http.log, conn.log, ssl.log */
+	    {"ts", FK_LF_TS},
+	    {"id.orig_h", FK_LF_CLIENT},
+	    {"username", FK_LF_USER},
+	    {"method", FK_LF_METHOD},
+	    {"uri", FK_LF_STEM},
+	    {"host", FK_LF_HOST},
+	    {"id.resp_p", FK_LF_PORT},
+	    {"id.resp_h", FK_LF_SERVER},
+	    {"status_code", FK_LF_STATUS},
+	    {"resp_body_len", FK_LF_BYTES},
+	    {"resp_bytes", FK_LF_BYTES},
+	    {"server_name", FK_LF_SNI},
+	};
+	const char *prefix = format == FK_LOG_W3C ? "#Fields:" : "#fields";
+	size_t pl = strlen(prefix);
+	if (n < pl || memcmp(line, prefix, pl))
+		return false;
+	for (int i = 0; i < FK_LF_COUNT; i++)
+		l->idx[i] = -1;
+	const char *p = line + pl, *end = line + n;
+	char sep = format == FK_LOG_W3C ? ' ' : '\t';
+	int col = 0;
+	while (p < end) {
+		while (p < end && (*p == sep || *p == ' '))
+			p++;
+		if (p == end)
+			break;
+		const char *e = p;
+		while (e < end && *e != sep && !(format == FK_LOG_W3C && *e == ' '))
+			e++;
+		for (size_t k = 0; k < FK_ARRAY_LEN(names); k++)
+			if (strlen(names[k].name) == (size_t)(e - p) &&
+			    !memcmp(names[k].name, p, (size_t)(e - p)) &&
+			    l->idx[names[k].field] < 0)
+				l->idx[names[k].field] = col;
+		col++;
+		p = e;
+	}
+	l->columns = col;
+	l->ready = col > 0;
+	return true;
+}
+
+/* Splits a W3C line (spaces; "quoted values") or a Zeek line (tabs) into at most max
+ * fields. */
+static size_t split_fields(int format, const char *p, size_t n, struct fk_slice *f, size_t max)
+{
+	const char *q = p, *end = p + n;
+	size_t k = 0;
+	if (format == FK_LOG_ZEEK) {
+		while (k < max) {
+			const char *t = memchr(q, '\t', (size_t)(end - q));
+			f[k++] = (struct fk_slice){q, (size_t)((t ? t : end) - q)};
+			if (!t)
+				break;
+			q = t + 1;
+		}
+		return k;
+	}
+	while (q < end && k < max) {
+		while (q < end && *q == ' ')
+			q++;
+		if (q == end)
+			break;
+		if (*q == '"') {
+			const char *close = memchr(q + 1, '"', (size_t)(end - q - 1));
+			if (!close)
+				return 0;
+			f[k++] = (struct fk_slice){q + 1, (size_t)(close - q - 1)};
+			q = close + 1;
+			continue;
+		}
+		const char *sp = memchr(q, ' ', (size_t)(end - q));
+		if (!sp)
+			sp = end;
+		f[k++] = (struct fk_slice){q, (size_t)(sp - q)};
+		q = sp;
+	}
+	return k;
+}
+
+static struct fk_slice field(const struct fk_log_layout *l, const struct fk_slice *f, size_t k,
+                             int which)
+{
+	int i = l->idx[which];
+	if (i < 0 || (size_t)i >= k)
+		return (struct fk_slice){"", 0};
+	struct fk_slice s = f[i];
+	if ((s.n == 1 && s.p[0] == '-') || (s.n == 7 && !memcmp(s.p, "(empty)", 7)))
+		s.n = 0;
+	return s;
+}
+
+bool fk_log_parse_fields(int format, const struct fk_log_layout *l, const char *line, size_t n,
+                         struct fk_log_record *r)
+{
+	struct fk_slice f[64];
+	if (!l->ready)
+		return false;
+	size_t k = split_fields(format, line, n, f, 64);
+	if ((int)k != l->columns)
+		return false;
+	memset(r, 0, sizeof *r);
+	int64_t v;
+	if (format == FK_LOG_ZEEK) {
+		struct fk_slice ts = field(l, f, k, FK_LF_TS);
+		const char *dot = memchr(ts.p, '.', ts.n);
+		if (!number((struct fk_slice){ts.p, dot ? (size_t)(dot - ts.p) : ts.n}, &r->time))
+			return false;
+	} else {
+		/* "2022-01-01" "00:01:24" in UTC */
+		struct fk_slice d = field(l, f, k, FK_LF_DATE), t = field(l, f, k, FK_LF_TIME);
+		int64_t y, mo, dd, h, mi, se;
+		if (d.n != 10 || t.n < 8 || !number((struct fk_slice){d.p, 4}, &y) ||
+		    !number((struct fk_slice){d.p + 5, 2}, &mo) ||
+		    !number((struct fk_slice){d.p + 8, 2}, &dd) ||
+		    !number((struct fk_slice){t.p, 2}, &h) ||
+		    !number((struct fk_slice){t.p + 3, 2}, &mi) ||
+		    !number((struct fk_slice){t.p + 6, 2}, &se) || mo < 1 || mo > 12 || dd < 1 ||
+		    dd > 31 || y < 1970 || h > 23 || mi > 59 || se > 60)
+			return false;
+		r->time = fk_days_from_civil(y, (unsigned)mo, (unsigned)dd) * 86400 + h * 3600 +
+		          mi * 60 + se;
+	}
+	r->client = field(l, f, k, FK_LF_CLIENT);
+	r->user = field(l, f, k, FK_LF_USER);
+	r->method = field(l, f, k, FK_LF_METHOD);
+	r->url = field(l, f, k, FK_LF_STEM);
+	struct fk_slice host = field(l, f, k, FK_LF_HOST);
+	if (!host.n)
+		host = field(l, f, k, FK_LF_SNI);
+	r->dest = host.n ? fk_url_host(host) : host;
+	r->peer = field(l, f, k, FK_LF_SERVER);
+	if (format == FK_LOG_ZEEK && !r->dest.n)
+		r->dest = r->peer; /* conn.log: the responder is the destination */
+	struct fk_slice st = field(l, f, k, FK_LF_STATUS), by = field(l, f, k, FK_LF_BYTES);
+	r->status = st.n && number(st, &v) ? (int)v : 0;
+	r->bytes = by.n && number(by, &v) ? v : -1;
+	return r->client.n > 0;
+}
+
 int fk_log_detect(const char *sample, size_t n)
 {
+	/* Header-driven formats announce themselves. */
+	if (n >= 8 && (!memcmp(sample, "#Software:", n < 10 ? n : 10) ||
+	               !memcmp(sample, "#Version:", n < 9 ? n : 9) ||
+	               !memcmp(sample, "#Fields:", 8) || !memcmp(sample, "#Date:", 6)))
+		return FK_LOG_W3C;
+	if (n >= 10 && (!memcmp(sample, "#separator", 10) || !memcmp(sample, "#fields\t", 8)))
+		return FK_LOG_ZEEK;
 	int votes[FK_LOG_COUNT] = {0};
 	const char *p = sample, *end = sample + n;
 	for (int lines = 0; p < end && lines < 20; lines++) {

@@ -164,6 +164,67 @@ static enum fk_code fill(struct fk_reader *rd, char *buf, size_t off, size_t *go
 	return rc;
 }
 
+/* The state of one file's scan. */
+struct file_scan {
+	const struct fk_scan_query *q;
+	struct fk_scan_result *r;
+	const char *origin;
+	int format;
+	struct fk_log_layout layout;
+	int64_t lineno;
+	char key[3 * 1001 + 32];
+};
+
+static enum fk_code malformed(struct file_scan *fs, struct fk_err *err)
+{
+	struct fk_scan_result *r = fs->r;
+	if (fs->q->strict)
+		return FK_ERR(
+		    err, FK_EINVAL, fs->origin,
+		    "%s:%lld: the line is not a %s log line (--strict stops at the first)",
+		    "%s:%lld: %s 形式の行として読めません (--strict は最初の1行で止まります)",
+		    fs->origin, (long long)fs->lineno, fk_log_formats[fs->format]);
+	if (++r->malformed <= FK_SCAN_MALFORMED_SHOWN)
+		(void)fk_buf_addf(&r->malformed_at, "%s%s:%lld", r->malformed_at.len ? ", " : "",
+		                  fs->origin, (long long)fs->lineno);
+	return FK_OK;
+}
+
+/* One line (without its newline). */
+static enum fk_code one_line(struct file_scan *fs, const char *p, size_t n, struct fk_err *err)
+{
+	fs->lineno++;
+	if (n && p[n - 1] == '\r')
+		n--;
+	if (!n)
+		return FK_OK;
+	bool header_driven = fs->format == FK_LOG_W3C || fs->format == FK_LOG_ZEEK;
+	if (p[0] == '#') {
+		if (header_driven)
+			(void)fk_log_header(fs->format, p, n, &fs->layout);
+		return FK_OK;
+	}
+	if (header_driven && !fs->layout.ready)
+		return FK_ERR(
+		    err, FK_EINVAL, fs->origin,
+		    "%s:%lld: a %s log line before any %s header: the file needs its "
+		    "field list",
+		    "%s:%lld: %s 形式のデータ行の前に %s 行がありません: フィールド一覧が必要"
+		    "です",
+		    fs->origin, (long long)fs->lineno, fk_log_formats[fs->format],
+		    fs->format == FK_LOG_W3C ? "#Fields:" : "#fields");
+	struct fk_log_record rec;
+	fs->r->lines++;
+	bool ok = fs->format == FK_LOG_SQUID ? fk_log_parse_squid(p, n, &rec)
+	          : fs->format == FK_LOG_COMBINED
+	              ? fk_log_parse_combined(p, n, &rec)
+	              : fk_log_parse_fields(fs->format, &fs->layout, p, n, &rec);
+	if (!ok)
+		return malformed(fs, err);
+	take(fs->q, fs->r, &rec, fs->key);
+	return FK_OK;
+}
+
 enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *origin,
                           struct fk_scan_result *r, struct fk_err *err)
 {
@@ -172,90 +233,59 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 	 * here (issue 4). */
 	if (posix_memalign((void **)&buf, 4096, CHUNK))
 		abort();
-	char key[3 * 1001 + 32];
+	struct file_scan *fs = fk_xcalloc(1, sizeof *fs);
+	*fs = (struct file_scan){.q = q, .r = r, .origin = origin};
+	for (int i = 0; i < FK_LF_COUNT; i++)
+		fs->layout.idx[i] = -1;
 	size_t carry = 0, got;
-	int64_t lineno = 0;
 	bool skipping = false; /* inside an over-long line */
 	enum fk_code rc = FK_OK;
 	struct fk_reader rd;
 	fk_reader_init(&rd, f, origin);
 	if (q->hash_files)
 		fk_reader_hash(&rd);
-	int format = q->format != FK_LOG_AUTO ? q->format : r->format;
-	r->format = format;
-	while (!(rc = fill(&rd, buf, carry, &got, err))) {
+	fs->format = q->format != FK_LOG_AUTO ? q->format : r->format;
+	while (!rc && !(rc = fill(&rd, buf, carry, &got, err))) {
 		size_t len = carry + got;
 		if (!len)
 			break;
-		if (format == FK_LOG_AUTO) {
-			format = fk_log_detect(buf, len);
-			if (format == FK_LOG_AUTO) {
+		if (fs->format == FK_LOG_AUTO) {
+			fs->format = fk_log_detect(buf, len);
+			if (fs->format == FK_LOG_AUTO) {
 				rc = FK_ERR(
 				    err, FK_EINVAL, origin,
-				    "%s: the format is not recognised: give --format squid or "
-				    "combined",
-				    "%s: 形式を判別できません: --format squid か combined "
-				    "を指定して"
-				    "ください",
+				    "%s: the format is not recognised: give --format squid, "
+				    "combined, w3c or zeek",
+				    "%s: 形式を判別できません: --format squid, combined, w3c, zeek "
+				    "のいずれかを指定してください",
 				    origin);
 				break;
 			}
-			r->format = format;
 		}
-		const char *p = buf, *end = buf + len;
-		const char *nl;
-		while ((nl = memchr(p, '\n', (size_t)(end - p)))) {
-			size_t n = (size_t)(nl - p);
-			if (n && p[n - 1] == '\r')
-				n--;
-			if (skipping) {
-				skipping =
-				    false; /* the rest of an over-long line, counted already */
-			} else if (n && p[0] != '#') {
-				struct fk_log_record rec;
-				lineno++;
-				r->lines++;
-				bool ok = format == FK_LOG_SQUID
-				              ? fk_log_parse_squid(p, n, &rec)
-				              : fk_log_parse_combined(p, n, &rec);
-				if (ok) {
-					take(q, r, &rec, key);
-				} else if (++r->malformed <= FK_SCAN_MALFORMED_SHOWN) {
-					(void)fk_buf_addf(&r->malformed_at, "%s%s:%lld",
-					                  r->malformed_at.len ? ", " : "", origin,
-					                  (long long)lineno);
-				}
+		r->format = fs->format;
+		const char *p = buf, *end = buf + len, *nl;
+		while (!rc && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+			if (skipping) { /* the rest of an over-long line, counted already */
+				skipping = false;
+				fs->lineno++;
 			} else {
-				lineno++;
+				rc = one_line(fs, p, (size_t)(nl - p), err);
 			}
 			p = nl + 1;
 		}
 		carry = (size_t)(end - p);
-		if (got == 0) { /* the last line without a newline */
-			if (carry && !skipping) {
-				/* the last line, without its newline */
-				struct fk_log_record rec;
-				lineno++;
-				r->lines++;
-				bool ok = format == FK_LOG_SQUID
-				              ? fk_log_parse_squid(p, carry, &rec)
-				              : fk_log_parse_combined(p, carry, &rec);
-				if (ok)
-					take(q, r, &rec, key);
-				else if (++r->malformed <= FK_SCAN_MALFORMED_SHOWN)
-					(void)fk_buf_addf(&r->malformed_at, "%s%s:%lld",
-					                  r->malformed_at.len ? ", " : "", origin,
-					                  (long long)lineno);
-			}
+		if (rc)
+			break;
+		if (got == 0) { /* the last line, without its newline */
+			if (carry && !skipping)
+				rc = one_line(fs, p, carry, err);
 			break;
 		}
 		if (carry >= MAX_LINE) { /* an over-long line: malformed, skip to its end */
-			lineno++;
+			fs->lineno++;
 			r->lines++;
-			if (++r->malformed <= FK_SCAN_MALFORMED_SHOWN)
-				(void)fk_buf_addf(&r->malformed_at, "%s%s:%lld",
-				                  r->malformed_at.len ? ", " : "", origin,
-				                  (long long)lineno);
+			rc = malformed(fs, err);
+			fs->lineno--; /* the skipped rest counts the line when its newline comes */
 			carry = 0;
 			skipping = true;
 			continue;
@@ -270,6 +300,7 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 		fk_reader_digest(&rd, fi->sha256);
 	}
 	fk_reader_release(&rd);
+	free(fs);
 	free(buf);
 	return rc;
 }

@@ -1,7 +1,7 @@
 /*
  * cmd_logs.c - fukkyu logs scan: who reached which destinations, from proxy and web logs
- * (source document phase 3 and case study 1). The first slice of issue 4: Squid and
- * Apache/nginx formats, plain files or standard input.
+ * (source document phase 3 and case study 1): Squid, Apache/nginx, W3C (IIS, Blue Coat) and
+ * Zeek logs, plain, .gz or .zst, or standard input.
  */
 #include "fukkyu/common.h"
 #include "cli.h"
@@ -97,9 +97,9 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 	struct fk_scan_query q = {.format = FK_LOG_AUTO, .from = FK_TIME_NONE, .to = FK_TIME_NONE};
 	const char *format = NULL, *targets = NULL, *group = NULL, *client = NULL, *incident = NULL;
 	int64_t status = 0;
-	bool csv = false;
+	bool csv = false, strict = false;
 	const struct opt opts[] = {
-	    {"format", "squid|combined|auto", OPT_STR, &format, NULL, 0,
+	    {"format", "squid|combined|w3c|zeek|auto", OPT_STR, &format, NULL, 0,
 	     "log format (default auto)", "ログ形式 (既定 auto)"},
 	    {"targets", "FILE", OPT_STR, &targets, NULL, 0,
 	     "destinations to look for (hosts, *.domain, addresses, CIDR, url:TEXT)",
@@ -116,6 +116,8 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 	    {"from", NULL, OPT_TIME, &q.from, NULL, 0, "from this time", "この日時から"},
 	    {"to", NULL, OPT_TIME, &q.to, NULL, 0, "up to this time", "この日時まで"},
 	    {"csv", NULL, OPT_FLAG, &csv, NULL, 0, "groups as CSV", "グループを CSV で出力"},
+	    {"strict", NULL, OPT_FLAG, &strict, NULL, 0, "stop at the first malformed line",
+	     "解析できない行があれば止める"},
 	    {"incident", "ID", OPT_STR, &incident, NULL, 0,
 	     "keep the query, the files' SHA-256 and the result as evidence of this incident",
 	     "条件・ファイルの SHA-256・結果をこのインシデントの証拠として保存"},
@@ -141,10 +143,8 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 		if (fmt < 0) {
 			rc = FK_ERR(
 			    &c->err, FK_EUSAGE, "--format",
-			    "unknown format '%s': expected squid, combined or auto (w3c and zeek "
-			    "are not supported yet)",
-			    "形式 '%s' は不明です: squid, combined, auto のいずれか (w3c と zeek は"
-			    "未対応)",
+			    "unknown format '%s': expected squid, combined, w3c, zeek or auto",
+			    "形式 '%s' は不明です: squid, combined, w3c, zeek, auto のいずれかです",
 			    format);
 			goto out;
 		}
@@ -177,6 +177,7 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 		q.targets = t;
 	}
 	q.hash_files = incident != NULL;
+	q.strict = strict;
 	if (incident && (rc = cli_store(c, false)))
 		goto out;
 	for (int i = 0; !rc && i < npos; i++) {
