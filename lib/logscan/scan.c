@@ -114,7 +114,7 @@ static void add(struct table *t, const char *key, size_t n, const struct fk_log_
 
 static bool slice_is(struct fk_slice s, const char *v)
 {
-	return strlen(v) == s.n && !memcmp(s.p, v, s.n);
+	return strlen(v) == s.n && (!s.n || !memcmp(s.p, v, s.n));
 }
 
 /* Applies the filters and, if the line matches, counts it in its group. */
@@ -135,7 +135,8 @@ static void take(const struct fk_scan_query *q, struct fk_scan_result *r,
 		if (!(q->group & (1u << k)))
 			continue;
 		size_t len = parts[k].n < 1000 ? parts[k].n : 1000;
-		memcpy(key + n, parts[k].p, len);
+		if (len) /* an empty slice may have no pointer */
+			memcpy(key + n, parts[k].p, len);
 		n += len;
 		key[n++] = '\x1f';
 	}

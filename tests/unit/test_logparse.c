@@ -14,7 +14,7 @@
 
 static void expect_slice(const char *what, struct fk_slice got, const char *want, int line)
 {
-	if (got.n != strlen(want) || memcmp(got.p, want, got.n))
+	if (got.n != strlen(want) || (got.n && memcmp(got.p, want, got.n)))
 		fail_msg("cases.txt:%d: %s is '%.*s', expected '%s'", line, what, (int)got.n, got.p,
 		         want);
 }
