@@ -11,6 +11,7 @@
 
 struct entry {
 	char *key; /* the grouped fields, separated by \x1f */
+	size_t len;
 	uint64_t hash;
 	int64_t count, bytes, first, last;
 };
@@ -70,12 +71,21 @@ enum fk_code fk_group_parse(const char *s, unsigned *out, struct fk_err *err)
 	return FK_OK;
 }
 
+/* 64-bit hash, eight bytes at a time. */
 static uint64_t hash_bytes(const char *p, size_t n)
 {
 	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ULL;
-	return h;
+	while (n >= 8) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+		h ^= h >> 31;
+		p += 8, n -= 8;
+	}
+	uint64_t w = 0;
+	memcpy(&w, p, n);
+	h = (h ^ w) * 0x94d049bb133111ebULL;
+	return h ^ (h >> 29);
 }
 
 static void add(struct table *t, const char *key, size_t n, const struct fk_log_record *r)
@@ -99,7 +109,7 @@ static void add(struct table *t, const char *key, size_t n, const struct fk_log_
 	size_t j = h & (t->cap - 1);
 	for (; t->e[j].key; j = (j + 1) & (t->cap - 1)) {
 		struct entry *e = &t->e[j];
-		if (e->hash == h && strlen(e->key) == n && !memcmp(e->key, key, n)) {
+		if (e->hash == h && e->len == n && !memcmp(e->key, key, n)) {
 			e->count++;
 			e->bytes += r->bytes > 0 ? r->bytes : 0;
 			e->first = r->time < e->first ? r->time : e->first;
@@ -107,8 +117,13 @@ static void add(struct table *t, const char *key, size_t n, const struct fk_log_
 			return;
 		}
 	}
-	t->e[j] = (struct entry){fk_xstrndup(key, n),         h,       1,
-	                         r->bytes > 0 ? r->bytes : 0, r->time, r->time};
+	t->e[j] = (struct entry){.key = fk_xstrndup(key, n),
+	                         .len = n,
+	                         .hash = h,
+	                         .count = 1,
+	                         .bytes = r->bytes > 0 ? r->bytes : 0,
+	                         .first = r->time,
+	                         .last = r->time};
 	t->n++;
 }
 
@@ -117,9 +132,16 @@ static bool slice_is(struct fk_slice s, const char *v)
 	return strlen(v) == s.n && (!s.n || !memcmp(s.p, v, s.n));
 }
 
+/* The hour or day text of the last line: logs are in time order, so formatting it once per
+ * hour saves a snprintf per line. */
+struct time_key {
+	int64_t unit; /* hour or day number of text, -1 when none */
+	char text[32];
+};
+
 /* Applies the filters and, if the line matches, counts it in its group. */
 static void take(const struct fk_scan_query *q, struct fk_scan_result *r,
-                 const struct fk_log_record *rec, char *key)
+                 const struct fk_log_record *rec, char *key, struct time_key *tk)
 {
 	if ((q->from != FK_TIME_NONE && rec->time < q->from) ||
 	    (q->to != FK_TIME_NONE && rec->time > q->to) ||
@@ -141,10 +163,13 @@ static void take(const struct fk_scan_query *q, struct fk_scan_result *r,
 		key[n++] = '\x1f';
 	}
 	if (q->group & (FK_GROUP_HOUR | FK_GROUP_DAY)) {
-		char t[32];
-		fk_time_utc(rec->time, t); /* 2026-09-01T10:00:00Z */
+		int64_t unit = rec->time >= 0 ? rec->time / 3600 : -1;
+		if (unit != tk->unit) {
+			fk_time_utc(rec->time, tk->text); /* 2026-09-01T10:00:00Z */
+			tk->unit = unit;
+		}
 		size_t len = q->group & FK_GROUP_HOUR ? 13 : 10;
-		memcpy(key + n, t, len);
+		memcpy(key + n, tk->text, len);
 		n += len;
 		key[n++] = '\x1f';
 	}
@@ -173,6 +198,7 @@ struct file_scan {
 	int format;
 	struct fk_log_layout layout;
 	int64_t lineno;
+	struct time_key tk;
 	char key[3 * 1001 + 32];
 };
 
@@ -222,7 +248,7 @@ static enum fk_code one_line(struct file_scan *fs, const char *p, size_t n, stru
 	              : fk_log_parse_fields(fs->format, &fs->layout, p, n, &rec);
 	if (!ok)
 		return malformed(fs, err);
-	take(fs->q, fs->r, &rec, fs->key);
+	take(fs->q, fs->r, &rec, fs->key, &fs->tk);
 	return FK_OK;
 }
 
@@ -236,6 +262,7 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 		abort();
 	struct file_scan *fs = fk_xcalloc(1, sizeof *fs);
 	*fs = (struct file_scan){.q = q, .r = r, .origin = origin};
+	fs->tk.unit = -2;
 	for (int i = 0; i < FK_LF_COUNT; i++)
 		fs->layout.idx[i] = -1;
 	size_t carry = 0, got;
