@@ -93,6 +93,18 @@ enum fk_code fk_targets_load(FILE *f, const char *origin, struct fk_targets **ou
                              struct fk_err *err) FK_WUR;
 void fk_targets_free(struct fk_targets *t);
 size_t fk_targets_count(const struct fk_targets *t);
+/*
+ * A literal prefilter over raw text (vectorscan), built when every target is a host, a
+ * domain or a URL part: a line that contains none of them cannot match, so it need not be
+ * parsed. Returns false when the targets need every line parsed (addresses, CIDR ranges).
+ */
+bool fk_targets_prefilter(const struct fk_targets *t);
+/* Calls on_hit with the end offset of every literal occurrence in data; on_hit returns 0
+ * to go on. scratch comes from fk_targets_scratch (free with fk_targets_scratch_free). */
+void *fk_targets_scratch(const struct fk_targets *t);
+void fk_targets_scratch_free(void *scratch);
+void fk_targets_scan(const struct fk_targets *t, void *scratch, const char *data, size_t n,
+                     int (*on_hit)(size_t end, void *ctx), void *ctx);
 /* True when the record's destination, peer address or URL matches a target. */
 bool fk_targets_match(const struct fk_targets *t, const struct fk_log_record *r);
 

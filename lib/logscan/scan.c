@@ -198,6 +198,8 @@ struct file_scan {
 	int format;
 	struct fk_log_layout layout;
 	int64_t lineno;
+	int64_t offset; /* bytes of the file before the current block */
+	bool prefilter; /* only lines holding a target literal are parsed */
 	struct time_key tk;
 	char key[3 * 1001 + 32];
 };
@@ -211,16 +213,24 @@ static enum fk_code malformed(struct file_scan *fs, struct fk_err *err)
 		    "%s:%lld: the line is not a %s log line (--strict stops at the first)",
 		    "%s:%lld: %s 形式の行として読めません (--strict は最初の1行で止まります)",
 		    fs->origin, (long long)fs->lineno, fk_log_formats[fs->format]);
-	if (++r->malformed <= FK_SCAN_MALFORMED_SHOWN)
-		(void)fk_buf_addf(&r->malformed_at, "%s%s:%lld", r->malformed_at.len ? ", " : "",
-		                  fs->origin, (long long)fs->lineno);
+	if (++r->malformed <= FK_SCAN_MALFORMED_SHOWN) {
+		if (fs->prefilter) /* lines are not counted one by one: say the byte offset */
+			(void)fk_buf_addf(&r->malformed_at, "%s%s@%lld",
+			                  r->malformed_at.len ? ", " : "", fs->origin,
+			                  (long long)fs->offset);
+		else
+			(void)fk_buf_addf(&r->malformed_at, "%s%s:%lld",
+			                  r->malformed_at.len ? ", " : "", fs->origin,
+			                  (long long)fs->lineno);
+	}
 	return FK_OK;
 }
 
-/* One line (without its newline). */
-static enum fk_code one_line(struct file_scan *fs, const char *p, size_t n, struct fk_err *err)
+/* One line (without its newline); counted is false when the prefilter counted it. */
+static enum fk_code one_line(struct file_scan *fs, const char *p, size_t n, bool counted,
+                             struct fk_err *err)
 {
-	fs->lineno++;
+	fs->lineno += counted;
 	if (n && p[n - 1] == '\r')
 		n--;
 	if (!n)
@@ -241,7 +251,7 @@ static enum fk_code one_line(struct file_scan *fs, const char *p, size_t n, stru
 		    fs->origin, (long long)fs->lineno, fk_log_formats[fs->format],
 		    fs->format == FK_LOG_W3C ? "#Fields:" : "#fields");
 	struct fk_log_record rec;
-	fs->r->lines++;
+	fs->r->lines += counted;
 	bool ok = fs->format == FK_LOG_SQUID ? fk_log_parse_squid(p, n, &rec)
 	          : fs->format == FK_LOG_COMBINED
 	              ? fk_log_parse_combined(p, n, &rec)
@@ -250,6 +260,71 @@ static enum fk_code one_line(struct file_scan *fs, const char *p, size_t n, stru
 		return malformed(fs, err);
 	take(fs->q, fs->r, &rec, fs->key, &fs->tk);
 	return FK_OK;
+}
+
+/* Non-empty lines in the n bytes at p (which end with a newline), eight bytes at a time: a
+ * byte is zero after the XOR exactly when it was '\n', and the masks then set its high bit;
+ * an empty line is a newline right after another (or at the start). */
+static int64_t count_lines(const char *p, size_t n)
+{
+	const uint64_t nl8 = 0x0a0a0a0a0a0a0a0aULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
+	int64_t lines = 0, empty = p[0] == '\n';
+	bool prev_nl = false; /* the byte before the word was a newline */
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		uint64_t x = w ^ nl8;
+		uint64_t m = ~(((x & low7) + low7) | x) & ~low7;
+		/* one bit per byte at bit 7: shift to bit 0 and sum the bytes with a multiply
+		 * (no popcount instruction is assumed) */
+		const uint64_t ones = 0x0101010101010101ULL;
+		lines += (int64_t)(((m >> 7) * ones) >> 56);
+		empty += (int64_t)((((m & (m >> 8)) >> 7) * ones) >> 56) + (prev_nl && (m & 0x80));
+		prev_nl = m >> 63;
+	}
+	for (; i < n; i++) {
+		bool nl = p[i] == '\n';
+		lines += nl;
+		empty += nl && prev_nl;
+		prev_nl = nl;
+	}
+	return lines - empty;
+}
+
+/* The last newline of the n bytes at p, or NULL (memrchr is not POSIX). */
+static const char *last_newline(const char *p, size_t n)
+{
+	while (n && p[n - 1] != '\n')
+		n--;
+	return n ? p + n - 1 : NULL;
+}
+
+struct prefilter_ctx {
+	struct file_scan *fs;
+	const char *base;
+	size_t n, done; /* bytes of the block, and up to where lines were taken */
+	struct fk_err *err;
+	enum fk_code rc;
+};
+
+/* A target literal ends at end: parse its line once. */
+static int on_hit(size_t end, void *vctx)
+{
+	struct prefilter_ctx *c = vctx;
+	if (end <= c->done)
+		return 0;
+	size_t start = end;
+	while (start && c->base[start - 1] != '\n')
+		start--;
+	const char *nl = memchr(c->base + end, '\n', c->n - end);
+	size_t stop = nl ? (size_t)(nl - c->base) : c->n;
+	int64_t at = c->fs->offset;
+	c->fs->offset += (int64_t)start;
+	c->rc = one_line(c->fs, c->base + start, stop - start, false, c->err);
+	c->fs->offset = at;
+	c->done = stop + 1;
+	return c->rc ? 1 : 0;
 }
 
 enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *origin,
@@ -269,6 +344,7 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 	bool skipping = false; /* inside an over-long line */
 	enum fk_code rc = FK_OK;
 	struct fk_reader rd;
+	void *scratch = NULL;
 	fk_reader_init(&rd, f, origin);
 	if (q->hash_files)
 		fk_reader_hash(&rd);
@@ -292,21 +368,36 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 		}
 		r->format = fs->format;
 		const char *p = buf, *end = buf + len, *nl;
+		fs->prefilter = q->targets && fk_targets_prefilter(q->targets) && !q->strict &&
+		                (fs->format == FK_LOG_SQUID || fs->format == FK_LOG_COMBINED);
+		const char *last = fs->prefilter && !skipping ? last_newline(buf, len) : NULL;
+		if (last) {
+			/* Count every line, parse only those holding a target literal. */
+			size_t region = (size_t)(last + 1 - buf);
+			if (!scratch)
+				scratch = fk_targets_scratch(q->targets);
+			r->lines += count_lines(buf, region);
+			struct prefilter_ctx pc = {fs, buf, region, 0, err, FK_OK};
+			fk_targets_scan(q->targets, scratch, buf, region, on_hit, &pc);
+			rc = pc.rc;
+			p = buf + region;
+		}
 		while (!rc && (nl = memchr(p, '\n', (size_t)(end - p)))) {
 			if (skipping) { /* the rest of an over-long line, counted already */
 				skipping = false;
 				fs->lineno++;
 			} else {
-				rc = one_line(fs, p, (size_t)(nl - p), err);
+				rc = one_line(fs, p, (size_t)(nl - p), true, err);
 			}
 			p = nl + 1;
 		}
 		carry = (size_t)(end - p);
+		fs->offset += (int64_t)(p - buf);
 		if (rc)
 			break;
 		if (got == 0) { /* the last line, without its newline */
 			if (carry && !skipping)
-				rc = one_line(fs, p, carry, err);
+				rc = one_line(fs, p, carry, true, err);
 			break;
 		}
 		if (carry >= MAX_LINE) { /* an over-long line: malformed, skip to its end */
@@ -328,6 +419,8 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 		fk_reader_digest(&rd, fi->sha256);
 	}
 	fk_reader_release(&rd);
+	if (scratch)
+		fk_targets_scratch_free(scratch);
 	free(fs);
 	free(buf);
 	return rc;

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <hs.h>
 
 struct str_set {
 	char **slot;
@@ -23,6 +24,7 @@ struct fk_targets {
 	char **urls;
 	size_t n_urls;
 	size_t count;
+	hs_database_t *db; /* the literal prefilter, or NULL */
 };
 
 /* 64-bit hash, eight bytes at a time. */
@@ -161,6 +163,74 @@ static bool host_ok(const char *p, size_t n)
 	return true;
 }
 
+/* Compiles every host, domain and URL part as a literal; none for address targets. */
+static void build_prefilter(struct fk_targets *t)
+{
+	size_t n = t->hosts.n + t->domains.n + t->n_urls, k = 0;
+	if (t->n_nets || !n || n > 100000)
+		return;
+	const char **lit = fk_xcalloc(n, sizeof *lit);
+	size_t *len = fk_xcalloc(n, sizeof *len);
+	unsigned *flags = fk_xcalloc(n, sizeof *flags), *ids = fk_xcalloc(n, sizeof *ids);
+	const struct str_set *sets[2] = {&t->hosts, &t->domains};
+	for (int s = 0; s < 2; s++)
+		for (size_t i = 0; i < sets[s]->cap; i++)
+			if (sets[s]->slot[i]) {
+				lit[k] = sets[s]->slot[i], len[k] = sets[s]->len[i];
+				flags[k++] = HS_FLAG_CASELESS;
+			}
+	for (size_t i = 0; i < t->n_urls; i++)
+		lit[k] = t->urls[i], len[k++] = strlen(t->urls[i]);
+	hs_compile_error_t *cerr = NULL;
+	if (hs_compile_lit_multi(lit, flags, ids, len, (unsigned)n, HS_MODE_BLOCK, NULL, &t->db,
+	                         &cerr) != HS_SUCCESS) {
+		t->db = NULL; /* no prefilter: every line is parsed, as without one */
+		hs_free_compile_error(cerr);
+	}
+	free(lit);
+	free(len);
+	free(flags);
+	free(ids);
+}
+
+bool fk_targets_prefilter(const struct fk_targets *t)
+{
+	return t && t->db;
+}
+
+void *fk_targets_scratch(const struct fk_targets *t)
+{
+	hs_scratch_t *s = NULL;
+	if (hs_alloc_scratch(t->db, &s) != HS_SUCCESS)
+		abort();
+	return s;
+}
+
+void fk_targets_scratch_free(void *scratch)
+{
+	hs_free_scratch(scratch);
+}
+
+struct hit_ctx {
+	int (*on_hit)(size_t end, void *ctx);
+	void *ctx;
+};
+
+static int on_match(unsigned id, unsigned long long from, unsigned long long to, unsigned flags,
+                    void *vctx)
+{
+	(void)id, (void)from, (void)flags;
+	struct hit_ctx *h = vctx;
+	return h->on_hit((size_t)to, h->ctx);
+}
+
+void fk_targets_scan(const struct fk_targets *t, void *scratch, const char *data, size_t n,
+                     int (*on_hit)(size_t end, void *ctx), void *ctx)
+{
+	struct hit_ctx h = {on_hit, ctx};
+	(void)hs_scan(t->db, data, (unsigned)n, 0, scratch, on_match, &h);
+}
+
 enum fk_code fk_targets_load(FILE *f, const char *origin, struct fk_targets **out,
                              struct fk_err *err)
 {
@@ -238,6 +308,7 @@ enum fk_code fk_targets_load(FILE *f, const char *origin, struct fk_targets **ou
 		fk_targets_free(t);
 		return rc;
 	}
+	build_prefilter(t);
 	*out = t;
 	return FK_OK;
 }
@@ -252,6 +323,8 @@ void fk_targets_free(struct fk_targets *t)
 	for (size_t i = 0; i < t->n_urls; i++)
 		free(t->urls[i]);
 	free(t->urls);
+	if (t->db)
+		hs_free_database(t->db);
 	free(t);
 }
 
