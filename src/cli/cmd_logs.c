@@ -98,6 +98,7 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 	const char *format = NULL, *targets = NULL, *group = NULL, *client = NULL, *incident = NULL;
 	int64_t status = 0;
 	bool csv = false, strict = false;
+	const char *to_text = NULL;
 	const struct opt opts[] = {
 	    {"format", "squid|combined|w3c|zeek|auto", OPT_STR, &format, NULL, 0,
 	     "log format (default auto)", "ログ形式 (既定 auto)"},
@@ -114,7 +115,7 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 	    {"status", "N", OPT_INT, &status, NULL, 0, "only this HTTP status",
 	     "この HTTP ステータスのみ"},
 	    {"from", NULL, OPT_TIME, &q.from, NULL, 0, "from this time", "この日時から"},
-	    {"to", NULL, OPT_TIME, &q.to, NULL, 0, "up to this time", "この日時まで"},
+	    {"to", "TIME", OPT_STR, &to_text, NULL, 0, "up to this time (a date alone: to the end of that day)", "この日時まで (日付のみならその日の終わりまで)"},
 	    {"csv", NULL, OPT_FLAG, &csv, NULL, 0, "groups as CSV", "グループを CSV で出力"},
 	    {"strict", NULL, OPT_FLAG, &strict, NULL, 0, "stop at the first malformed line",
 	     "解析できない行があれば止める"},
@@ -135,6 +136,10 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 	if (rc || help)
 		goto out;
 	q.status = (int)status;
+	if (to_text && (rc = fk_time_parse(to_text, c->tz, "--to", &q.to, &c->err)))
+		goto out;
+	if (to_text && strlen(to_text) == 10) /* a whole day: up to its last second */
+		q.to += 86399;
 	if (format) {
 		int fmt = -1;
 		for (int i = 0; i < FK_LOG_COUNT; i++)
