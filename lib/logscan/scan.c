@@ -262,34 +262,39 @@ static enum fk_code one_line(struct file_scan *fs, const char *p, size_t n, bool
 	return FK_OK;
 }
 
-/* Non-empty lines in the n bytes at p (which end with a newline), eight bytes at a time: a
- * byte is zero after the XOR exactly when it was '\n', and the masks then set its high bit;
- * an empty line is a newline right after another (or at the start). */
+/* The lines of the n bytes at p (which end with a newline), eight bytes at a time: a byte
+ * is zero after the XOR exactly when it was the byte looked for, and the masks then set its
+ * high bit. */
 static int64_t count_lines(const char *p, size_t n)
 {
-	const uint64_t nl8 = 0x0a0a0a0a0a0a0a0aULL, low7 = 0x7f7f7f7f7f7f7f7fULL;
-	int64_t lines = 0, empty = p[0] == '\n';
+	/* Like the full parse, count neither empty lines nor '#' comment lines: a line is
+	 * a newline, less those right after another newline (or at the start), less the '#'
+	 * bytes right after a newline (or at the start). */
+	const uint64_t nl8 = 0x0a0a0a0a0a0a0a0aULL, hash8 = 0x2323232323232323ULL,
+	               low7 = 0x7f7f7f7f7f7f7f7fULL, ones = 0x0101010101010101ULL;
+	int64_t lines = 0, skip = p[0] == '\n' || p[0] == '#';
 	bool prev_nl = false; /* the byte before the word was a newline */
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
 		memcpy(&w, p + i, 8);
-		uint64_t x = w ^ nl8;
-		uint64_t m = ~(((x & low7) + low7) | x) & ~low7;
+		uint64_t x = w ^ nl8, y = w ^ hash8;
+		uint64_t m = ~(((x & low7) + low7) | x) & ~low7;   /* bit 7 of each '\n' byte */
+		uint64_t h = ~(((y & low7) + low7) | y) & ~low7;   /* bit 7 of each '#' byte */
+		uint64_t starts = (m << 8) | (prev_nl ? 0x80 : 0); /* bytes right after a newline */
 		/* one bit per byte at bit 7: shift to bit 0 and sum the bytes with a multiply
 		 * (no popcount instruction is assumed) */
-		const uint64_t ones = 0x0101010101010101ULL;
 		lines += (int64_t)(((m >> 7) * ones) >> 56);
-		empty += (int64_t)((((m & (m >> 8)) >> 7) * ones) >> 56) + (prev_nl && (m & 0x80));
+		skip += (int64_t)((((starts & (m | h)) >> 7) * ones) >> 56);
 		prev_nl = m >> 63;
 	}
 	for (; i < n; i++) {
 		bool nl = p[i] == '\n';
 		lines += nl;
-		empty += nl && prev_nl;
+		skip += prev_nl && (nl || p[i] == '#');
 		prev_nl = nl;
 	}
-	return lines - empty;
+	return lines - skip;
 }
 
 /* The last newline of the n bytes at p, or NULL (memrchr is not POSIX). */
