@@ -131,6 +131,7 @@ struct fk_reader {
 	void *zs;  /* zstd stream */
 	void *sha; /* SHA-256 of the raw bytes, when asked for (fk_reader_hash) */
 	int64_t raw_bytes;
+	void *pipe; /* a decompression thread feeding blocks (compressed inputs), or NULL */
 };
 /* Hashes the raw bytes read from now on (call before the first read). */
 void fk_reader_hash(struct fk_reader *r);
