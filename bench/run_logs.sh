@@ -26,3 +26,11 @@ jq -r '.groups[].client' "$work/out" | sort > "$work/fk"; echo "fukkyu logs scan
 cmp -s "$work/fk" "$work/mawk" && echo "answers: fukkyu = exact mawk ($(wc -l < "$work/fk") clients)" || echo "answers DIFFER from exact mawk"
 t=$(run "$bin" --json logs scan --format squid --group-by client,day "$log")
 echo "fukkyu every line by client,day      $t s  $(rate "$t")"
+gzip -1 -c "$log" > "$log.gz"
+zstd -q -1 "$log" -o "$log.zst"
+t=$(run bash -c "gzip -dc '$log.gz' > /dev/null"); echo "gzip -dc alone                        $t s"
+t=$(run "$bin" --json logs scan --format squid --targets "$targets" --group-by client "$log.gz")
+echo "fukkyu on the .gz (same query)        $t s"
+t=$(run bash -c "zstd -dc '$log.zst' > /dev/null"); echo "zstd -dc alone                        $t s"
+t=$(run "$bin" --json logs scan --format squid --targets "$targets" --group-by client "$log.zst")
+echo "fukkyu on the .zst (same query)       $t s"
