@@ -4,6 +4,7 @@
 #include "fukkyu/common.h"
 #include "fukkyu/sweep.h"
 #include "util/csv.h"
+#include "util/hash.h"
 #include "util/time.h"
 #include "util/utf8.h"
 
@@ -56,25 +57,10 @@ struct name_set {
 	int backup_col; /* the file's backup_of column, for errors found after the rows */
 };
 
-/* 64-bit hash, eight bytes at a time (multiply and fold, after wyhash's mixing). */
 static uint64_t hash_name(const char *s)
 {
-	size_t n = strlen(s);
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, s, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-		h ^= h >> 31;
-		s += 8, n -= 8;
-	}
-	uint64_t w = 0;
-	memcpy(&w, s, n);
-	h = (h ^ w) * 0x94d049bb133111ebULL;
-	h ^= h >> 29;
-	h *= 0xbf58476d1ce4e5b9ULL;
-	h ^= h >> 32;
-	return h ? h : 1;
+	uint64_t h = fk_hash_bytes(s, strlen(s));
+	return h ? h : 1; /* 0 marks an empty slot */
 }
 
 /* The line name was seen on, or 0. */

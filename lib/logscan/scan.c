@@ -4,6 +4,7 @@
  */
 #include "fukkyu/common.h"
 #include "fukkyu/logscan.h"
+#include "util/hash.h"
 #include "util/time.h"
 
 #define CHUNK    (4u << 20) /* bytes per read */
@@ -71,23 +72,6 @@ enum fk_code fk_group_parse(const char *s, unsigned *out, struct fk_err *err)
 	return FK_OK;
 }
 
-/* 64-bit hash, eight bytes at a time. */
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-		h ^= h >> 31;
-		p += 8, n -= 8;
-	}
-	uint64_t w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * 0x94d049bb133111ebULL;
-	return h ^ (h >> 29);
-}
-
 static void add(struct table *t, const char *key, size_t n, const struct fk_log_record *r)
 {
 	if (2 * (t->n + 1) > t->cap) {
@@ -105,7 +89,7 @@ static void add(struct table *t, const char *key, size_t n, const struct fk_log_
 		t->e = e;
 		t->cap = cap;
 	}
-	uint64_t h = hash_bytes(key, n);
+	uint64_t h = fk_hash_bytes(key, n);
 	size_t j = h & (t->cap - 1);
 	for (; t->e[j].key; j = (j + 1) & (t->cap - 1)) {
 		struct entry *e = &t->e[j];

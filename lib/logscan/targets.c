@@ -4,6 +4,7 @@
  */
 #include "fukkyu/common.h"
 #include "fukkyu/logscan.h"
+#include "util/hash.h"
 #include "util/utf8.h"
 
 #include <arpa/inet.h>
@@ -27,28 +28,11 @@ struct fk_targets {
 	hs_database_t *db; /* the literal prefilter, or NULL */
 };
 
-/* 64-bit hash, eight bytes at a time. */
-static uint64_t hash_bytes(const char *p, size_t n)
-{
-	uint64_t h = 0x9E3779B97F4A7C15ULL ^ n;
-	while (n >= 8) {
-		uint64_t w;
-		memcpy(&w, p, 8);
-		h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
-		h ^= h >> 31;
-		p += 8, n -= 8;
-	}
-	uint64_t w = 0;
-	memcpy(&w, p, n);
-	h = (h ^ w) * 0x94d049bb133111ebULL;
-	return h ^ (h >> 29);
-}
-
 static bool set_has(const struct str_set *s, const char *p, size_t n)
 {
 	if (!s->n)
 		return false;
-	uint64_t h = hash_bytes(p, n);
+	uint64_t h = fk_hash_bytes(p, n);
 	for (size_t j = h & (s->cap - 1); s->slot[j]; j = (j + 1) & (s->cap - 1))
 		if (s->hash[j] == h && s->len[j] == n && !memcmp(s->slot[j], p, n))
 			return true;
@@ -78,7 +62,7 @@ static void set_add(struct str_set *s, const char *p, size_t n)
 		s->slot = slot, s->len = len, s->hash = hash;
 		s->cap = cap;
 	}
-	uint64_t h = hash_bytes(p, n);
+	uint64_t h = fk_hash_bytes(p, n);
 	size_t j = h & (s->cap - 1);
 	while (s->slot[j])
 		j = (j + 1) & (s->cap - 1);
