@@ -83,7 +83,10 @@ static enum fk_code diff_int(struct fk_store *st, int64_t inc, const char *entit
 	return fk_st_record(st, inc, entity, key, field, sa, sb, err);
 }
 
-enum fk_code fk_st_collect_(struct fk_stmt *s, size_t elem,
+/* Steps s (prepared and bound) to the end, one zeroed element of elem bytes per row filled by
+ * read_row, into a new array at *outp (a pointer to the caller's array pointer, whatever its
+ * element type); finalizes s. */
+static enum fk_code collect(struct fk_stmt *s, size_t elem,
                             void (*read_row)(struct fk_stmt *s, void *elem), void *outp, size_t *n,
                             struct fk_err *err)
 {
@@ -103,6 +106,21 @@ enum fk_code fk_st_collect_(struct fk_stmt *s, size_t elem,
 	finalize(s);
 	memcpy(outp, &arr, sizeof arr); /* the caller's array pointer, whatever its type */
 	return rc;
+}
+
+enum fk_code fk_st_list_(struct fk_store *st, const char *sql, int64_t param, size_t elem,
+                         void (*read_row)(struct fk_stmt *s, void *elem), void *outp, size_t *n,
+                         struct fk_err *err)
+{
+	struct fk_stmt *s;
+	void *none = NULL;
+	*n = 0;
+	memcpy(outp, &none, sizeof none);
+	enum fk_code rc = prep(st, sql, &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, param);
+	return collect(s, elem, read_row, outp, n, err);
 }
 
 /* ---- opening and migrations ---------------------------------------------------------- */
@@ -520,17 +538,10 @@ static void row_incident_list(struct fk_stmt *s, void *elem)
 enum fk_code fk_store_incident_list(struct fk_store *st, bool include_closed,
                                     struct fk_incident **out, size_t *n, struct fk_err *err)
 {
-	struct fk_stmt *s;
-	*out = NULL;
-	*n = 0;
-	enum fk_code rc = prep(st,
-	                       "SELECT " INCIDENT_COLS " FROM incidents WHERE $1 = 1 OR state <> "
-	                       "'closed' ORDER BY discovered_at DESC, id DESC",
-	                       &s, err);
-	if (rc)
-		return rc;
-	bind_int(s, 1, include_closed);
-	return FK_ST_COLLECT(s, out, n, row_incident_list, err);
+	return FK_ST_LIST(st,
+	                  "SELECT " INCIDENT_COLS " FROM incidents WHERE $1 = 1 OR state <> "
+	                  "'closed' ORDER BY discovered_at DESC, id DESC",
+	                  include_closed, out, n, row_incident_list, err);
 }
 
 /* Marks the incident as changed now (for "last updated" on boards). */
@@ -669,20 +680,12 @@ static void row_tasks_get(struct fk_stmt *s, void *elem)
 enum fk_code fk_store_tasks_get(struct fk_store *st, int64_t incident, struct fk_task **out,
                                 size_t *n, struct fk_err *err)
 {
-	struct fk_stmt *s;
-	*out = NULL;
-	*n = 0;
-	enum fk_code rc =
-	    prep(st,
-	         "SELECT item_id, phase, seq, group_key, group_ja, group_en, title_ja, "
-	         "title_en, why_ja, why_en, approval, state, na_reason, owner, due_at, "
-	         "note, updated_at, updated_by FROM tasks WHERE incident_id = $1 "
-	         "ORDER BY seq",
-	         &s, err);
-	if (rc)
-		return rc;
-	bind_int(s, 1, incident);
-	return FK_ST_COLLECT(s, out, n, row_tasks_get, err);
+	return FK_ST_LIST(st,
+	                  "SELECT item_id, phase, seq, group_key, group_ja, group_en, title_ja, "
+	                  "title_en, why_ja, why_en, approval, state, na_reason, owner, due_at, "
+	                  "note, updated_at, updated_by FROM tasks WHERE incident_id = $1 "
+	                  "ORDER BY seq",
+	                  incident, out, n, row_tasks_get, err);
 }
 
 enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident, const struct fk_task *a,
@@ -879,46 +882,24 @@ enum fk_code fk_store_handover_put(struct fk_store *st, int64_t incident,
 
 /* ---- roles ---------------------------------------------------------------------------- */
 
-static enum fk_code read_people(struct fk_stmt *s, struct fk_person **out, size_t *n,
-                                struct fk_err *err)
+static void row_person(struct fk_stmt *s, void *elem)
 {
-	bool row;
-	size_t cap = 0;
-	enum fk_code rc;
-	*out = NULL;
-	*n = 0;
-	while (!(rc = step(s, &row, err)) && row) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			*out = fk_xrealloc(*out, cap * sizeof **out);
-		}
-		struct fk_person *p = &(*out)[(*n)++];
-		p->id = col_int(s, 0);
-		p->role = col_enum(s, 1, fk_roles, FK_ROLE_COUNT);
-		p->name = col_dup(s, 2);
-		p->org = col_dup(s, 3);
-		p->email = col_dup(s, 4);
-		p->phone = col_dup(s, 5);
-	}
-	return rc;
+	struct fk_person *p = elem;
+	p->id = col_int(s, 0);
+	p->role = col_enum(s, 1, fk_roles, FK_ROLE_COUNT);
+	p->name = col_dup(s, 2);
+	p->org = col_dup(s, 3);
+	p->email = col_dup(s, 4);
+	p->phone = col_dup(s, 5);
 }
 
 enum fk_code fk_store_roles_get(struct fk_store *st, int64_t incident, struct fk_person **out,
                                 size_t *n, struct fk_err *err)
 {
-	struct fk_stmt *s;
-	*out = NULL;
-	*n = 0;
-	enum fk_code rc = prep(st,
-	                       "SELECT id, role, name, org, email, phone FROM roles WHERE "
-	                       "incident_id = $1 ORDER BY id",
-	                       &s, err);
-	if (rc)
-		return rc;
-	bind_int(s, 1, incident);
-	rc = read_people(s, out, n, err);
-	finalize(s);
-	return rc;
+	return FK_ST_LIST(st,
+	                  "SELECT id, role, name, org, email, phone FROM roles WHERE incident_id = "
+	                  "$1 ORDER BY id",
+	                  incident, out, n, row_person, err);
 }
 
 enum fk_code fk_store_role_holders(struct fk_store *st, int role, bool include_closed,
@@ -929,16 +910,14 @@ enum fk_code fk_store_role_holders(struct fk_store *st, int role, bool include_c
 	*n = 0;
 	enum fk_code rc = prep(st,
 	                       "SELECT r.incident_id, r.role, r.name, r.org, r.email, r.phone FROM "
-	                       "roles r JOIN incidents i ON i.id = r.incident_id WHERE r.role = $1 "
-	                       "AND ($2 = 1 OR i.state <> 'closed') ORDER BY r.incident_id, r.id",
+	                       "roles r JOIN incidents i ON i.id = r.incident_id WHERE r.role = $2 "
+	                       "AND ($1 = 1 OR i.state <> 'closed') ORDER BY r.incident_id, r.id",
 	                       &s, err);
 	if (rc)
 		return rc;
-	bind_text(s, 1, fk_roles[role].key);
-	bind_int(s, 2, include_closed);
-	rc = read_people(s, out, n, err);
-	finalize(s);
-	return rc;
+	bind_int(s, 1, include_closed);
+	bind_text(s, 2, fk_roles[role].key);
+	return collect(s, sizeof **out, row_person, out, n, err);
 }
 
 enum fk_code fk_store_role_put(struct fk_store *st, int64_t incident, const struct fk_person *a,
@@ -1059,18 +1038,10 @@ static void row_timeline_get(struct fk_stmt *s, void *elem)
 enum fk_code fk_store_timeline_get(struct fk_store *st, int64_t incident,
                                    struct fk_timeline_entry **out, size_t *n, struct fk_err *err)
 {
-	struct fk_stmt *s;
-	*out = NULL;
-	*n = 0;
-	enum fk_code rc =
-	    prep(st,
-	         "SELECT id, at, text, source, recorded_by, recorded_at FROM timeline "
-	         "WHERE incident_id = $1 ORDER BY at, id",
-	         &s, err);
-	if (rc)
-		return rc;
-	bind_int(s, 1, incident);
-	return FK_ST_COLLECT(s, out, n, row_timeline_get, err);
+	return FK_ST_LIST(st,
+	                  "SELECT id, at, text, source, recorded_by, recorded_at FROM timeline "
+	                  "WHERE incident_id = $1 ORDER BY at, id",
+	                  incident, out, n, row_timeline_get, err);
 }
 
 /* ---- change history ------------------------------------------------------------------- */
@@ -1091,15 +1062,8 @@ static void row_changes_get(struct fk_stmt *s, void *elem)
 enum fk_code fk_store_changes_get(struct fk_store *st, int64_t incident, struct fk_change **out,
                                   size_t *n, struct fk_err *err)
 {
-	struct fk_stmt *s;
-	*out = NULL;
-	*n = 0;
-	enum fk_code rc = prep(st,
-	                       "SELECT id, at, actor, entity, entity_key, field, old_value, "
-	                       "new_value FROM changes WHERE incident_id = $1 ORDER BY id",
-	                       &s, err);
-	if (rc)
-		return rc;
-	bind_int(s, 1, incident);
-	return FK_ST_COLLECT(s, out, n, row_changes_get, err);
+	return FK_ST_LIST(st,
+	                  "SELECT id, at, actor, entity, entity_key, field, old_value, "
+	                  "new_value FROM changes WHERE incident_id = $1 ORDER BY id",
+	                  incident, out, n, row_changes_get, err);
 }

@@ -260,17 +260,10 @@ static void row_incident_assets(struct fk_stmt *s, void *elem)
 enum fk_code fk_store_incident_assets(struct fk_store *st, int64_t incident, struct fk_asset **out,
                                       size_t *n, struct fk_err *err)
 {
-	struct fk_stmt *s;
-	*out = NULL;
-	*n = 0;
-	enum fk_code rc = prep(st,
-	                       "SELECT " ASSET_COLS " FROM incident_assets i JOIN assets a ON a.id "
-	                       "= i.asset_id WHERE i.incident_id = $1 ORDER BY a.name",
-	                       &s, err);
-	if (rc)
-		return rc;
-	bind_int(s, 1, incident);
-	return FK_ST_COLLECT(s, out, n, row_incident_assets, err);
+	return FK_ST_LIST(st,
+	                  "SELECT " ASSET_COLS " FROM incident_assets i JOIN assets a ON a.id "
+	                  "= i.asset_id WHERE i.incident_id = $1 ORDER BY a.name",
+	                  incident, out, n, row_incident_assets, err);
 }
 
 /* ---- sweep ---------------------------------------------------------------------------- */
@@ -741,17 +734,10 @@ static void row_measures(struct fk_stmt *s, void *elem)
 enum fk_code fk_store_measures(struct fk_store *st, int64_t incident, struct fk_measure **out,
                                size_t *n, struct fk_err *err)
 {
-	struct fk_stmt *s;
-	*out = NULL;
-	*n = 0;
-	enum fk_code rc = prep(st,
-	                       "SELECT " MEASURE_COLS " FROM measures WHERE incident_id = $1 ORDER "
-	                       "BY no",
-	                       &s, err);
-	if (rc)
-		return rc;
-	bind_int(s, 1, incident);
-	return FK_ST_COLLECT(s, out, n, row_measures, err);
+	return FK_ST_LIST(st,
+	                  "SELECT " MEASURE_COLS " FROM measures WHERE incident_id = $1 ORDER "
+	                  "BY no",
+	                  incident, out, n, row_measures, err);
 }
 
 enum fk_code fk_store_measure_approve(struct fk_store *st, int64_t incident,

@@ -68,15 +68,8 @@ static void row_evidence(struct fk_stmt *s, void *elem)
 enum fk_code fk_store_evidence_list(struct fk_store *st, int64_t incident, struct fk_evidence **out,
                                     size_t *n, struct fk_err *err)
 {
-	struct fk_stmt *s;
-	*out = NULL;
-	*n = 0;
-	enum fk_code rc = prep(st,
-	                       "SELECT id, kind, query, files, summary, result, created_at, "
-	                       "created_by FROM evidence WHERE incident_id = $1 ORDER BY id",
-	                       &s, err);
-	if (rc)
-		return rc;
-	bind_int(s, 1, incident);
-	return FK_ST_COLLECT(s, out, n, row_evidence, err);
+	return FK_ST_LIST(st,
+	                  "SELECT id, kind, query, files, summary, result, created_at, "
+	                  "created_by FROM evidence WHERE incident_id = $1 ORDER BY id",
+	                  incident, out, n, row_evidence, err);
 }

@@ -125,14 +125,13 @@ static inline enum fk_code need_tx(struct fk_store *st, struct fk_err *err)
  * do not finalize it. */
 enum fk_code fk_st_cached(struct fk_store *st, const char *sql, struct fk_stmt **out,
                           struct fk_err *err) FK_WUR;
-/* Steps s (prepared and bound by the caller) to the end, one zeroed element of elem bytes
- * per row filled by read_row, into a new array at *outp (a pointer to the caller's array
- * pointer: use FK_ST_COLLECT); finalizes s. The caller frees the array. */
-enum fk_code fk_st_collect_(struct fk_stmt *s, size_t elem,
-                            void (*read_row)(struct fk_stmt *s, void *elem), void *outp, size_t *n,
-                            struct fk_err *err) FK_WUR;
-#define FK_ST_COLLECT(s, out, n, read_row, err)                                                    \
-	fk_st_collect_((s), sizeof **(out), (read_row), (out), (n), (err))
+/* Prepares sql, binds param to $1 (an incident id, a flag), and collects the rows as
+ * FK_ST_COLLECT does: the shape of every "list the X of an incident" query. */
+enum fk_code fk_st_list_(struct fk_store *st, const char *sql, int64_t param, size_t elem,
+                         void (*read_row)(struct fk_stmt *s, void *elem), void *outp, size_t *n,
+                         struct fk_err *err) FK_WUR;
+#define FK_ST_LIST(st, sql, param, out, n, read_row, err)                                          \
+	fk_st_list_((st), (sql), (param), sizeof **(out), (read_row), (out), (n), (err))
 
 /* Appends one field-level change to the history (incident 0: none). */
 enum fk_code fk_st_record(struct fk_store *st, int64_t incident, const char *entity,
