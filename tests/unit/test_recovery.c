@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <unistd.h>
 
 #include "fukkyu/incident.h"
@@ -72,8 +74,7 @@ static int setup(void **state)
 	struct fk_err err;
 	int from, to;
 	*state = f;
-	snprintf(f->dir, sizeof f->dir, "/tmp/fk-test-recovery-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!fk_test_mkdir(f->dir, sizeof f->dir, "recovery"))
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
 	if (fk_store_open(f->path, true, &f->st, &err) || fk_store_migrate(f->st, &from, &to, &err))
@@ -88,36 +89,12 @@ static int setup(void **state)
 	return 0;
 }
 
-static void free_tasks(struct fixture *f)
-{
-	if (f->tasks)
-		FK_FREE_ARRAY(f->tasks, f->n_tasks, fk_task_release);
-	f->tasks = NULL;
-	f->n_tasks = 0;
-}
-
-static void free_changes(struct fixture *f)
-{
-	if (f->changes)
-		FK_FREE_ARRAY(f->changes, f->n_changes, fk_change_release);
-	f->changes = NULL;
-	f->n_changes = 0;
-}
-
-static void free_people(struct fixture *f)
-{
-	if (f->people)
-		FK_FREE_ARRAY(f->people, f->n_people, fk_person_release);
-	f->people = NULL;
-	f->n_people = 0;
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	free_tasks(f);
-	free_changes(f);
-	free_people(f);
+	FK_TEST_FREE(f->tasks, f->n_tasks, fk_task_release);
+	FK_TEST_FREE(f->changes, f->n_changes, fk_change_release);
+	FK_TEST_FREE(f->people, f->n_people, fk_person_release);
 	fk_board_release(&f->board);
 	fk_handover_release(&f->ho);
 	fk_task_release(&f->task);
@@ -126,13 +103,7 @@ static int teardown(void **state)
 	fk_playbook_release(&f->std);
 	fk_playbook_release(&f->small);
 	fk_store_close(f->st);
-	static const char *const names[] = {"test.db", "test.db-wal", "test.db-shm"};
-	for (size_t i = 0; i < FK_ARRAY_LEN(names); i++) {
-		char p[160];
-		snprintf(p, sizeof p, "%s/%s", f->dir, names[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	fk_test_rmdir(f->dir);
 	free(f);
 	return 0;
 }
@@ -174,7 +145,7 @@ static const char *create(struct fixture *f, int slot, const char *title, int ki
 static void load_tasks(struct fixture *f, int64_t id)
 {
 	struct fk_err err;
-	free_tasks(f);
+	FK_TEST_FREE(f->tasks, f->n_tasks, fk_task_release);
 	if (fk_store_tasks_get(f->st, id, &f->tasks, &f->n_tasks, &err))
 		fail_msg("tasks: %s", err.en);
 }
@@ -191,7 +162,7 @@ static const struct fk_task *find_task(struct fixture *f, const char *item)
 static size_t count_changes(struct fixture *f, int64_t id)
 {
 	struct fk_err err;
-	free_changes(f);
+	FK_TEST_FREE(f->changes, f->n_changes, fk_change_release);
 	if (fk_store_changes_get(f->st, id, &f->changes, &f->n_changes, &err))
 		fail_msg("changes: %s", err.en);
 	return f->n_changes;
@@ -255,7 +226,7 @@ static enum fk_code assign(struct fixture *f, const char *ref, int role, const c
 static void load_people(struct fixture *f, int64_t id)
 {
 	struct fk_err err;
-	free_people(f);
+	FK_TEST_FREE(f->people, f->n_people, fk_person_release);
 	if (fk_store_roles_get(f->st, id, &f->people, &f->n_people, &err))
 		fail_msg("roles: %s", err.en);
 }

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -42,8 +44,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *f = fk_xcalloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/fk-test-store-XXXXXX");
-	if (!mkdtemp(f->dir)) {
+	if (!fk_test_mkdir(f->dir, sizeof f->dir, "store")) {
 		free(f);
 		return -1;
 	}
@@ -52,43 +53,15 @@ static int setup(void **state)
 	return 0;
 }
 
-static void remove_files(const char *dir)
-{
-	static const char *const names[] = {"test.db",         "test.db-wal", "test.db-shm",
-	                                    "test.db-journal", "garbage.db",  "empty.db"};
-	char p[160];
-	for (size_t i = 0; i < FK_ARRAY_LEN(names); i++) {
-		snprintf(p, sizeof p, "%s/%s", dir, names[i]);
-		unlink(p);
-	}
-	rmdir(dir);
-}
-
-static void free_changes(struct fixture *f)
-{
-	if (f->changes)
-		FK_FREE_ARRAY(f->changes, f->n_changes, fk_change_release);
-	f->changes = NULL;
-	f->n_changes = 0;
-}
-
-static void free_tasks(struct fixture *f)
-{
-	if (f->tasks)
-		FK_FREE_ARRAY(f->tasks, f->n_tasks, fk_task_release);
-	f->tasks = NULL;
-	f->n_tasks = 0;
-}
-
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	free_changes(f);
-	free_tasks(f);
+	FK_TEST_FREE(f->changes, f->n_changes, fk_change_release);
+	FK_TEST_FREE(f->tasks, f->n_tasks, fk_task_release);
 	for (size_t i = 0; i < FK_ARRAY_LEN(f->inc); i++)
 		fk_incident_release(&f->inc[i]);
 	fk_store_close(f->st);
-	remove_files(f->dir);
+	fk_test_rmdir(f->dir);
 	free(f);
 	return 0;
 }
@@ -180,7 +153,7 @@ static void insert(struct fixture *f, struct fk_incident *inc, int year)
 static void get_changes(struct fixture *f, int64_t id)
 {
 	struct fk_err err;
-	free_changes(f);
+	FK_TEST_FREE(f->changes, f->n_changes, fk_change_release);
 	if (fk_store_changes_get(f->st, id, &f->changes, &f->n_changes, &err))
 		fail_msg("changes: %s", err.en);
 }
@@ -681,7 +654,7 @@ static void test_task_update_changes(void **state)
 	              T1);
 	assert_change(&f->changes[5], "task", "1.1", "note", NULL, "checked", "bob", T1);
 
-	free_tasks(f);
+	FK_TEST_FREE(f->tasks, f->n_tasks, fk_task_release);
 	assert_int_equal(fk_store_tasks_get(f->st, id, &f->tasks, &f->n_tasks, &err), FK_OK);
 	assert_int_equal(f->tasks[0].state, FK_TASK_DONE);
 	assert_string_equal(f->tasks[0].owner, "carol");
@@ -813,7 +786,7 @@ static void test_progress_counters(void **state)
 	    {"1.1", FK_TASK_DONE, FK_TASK_TODO, 2},  {"1.3", FK_TASK_NA, FK_TASK_DOING, 1},
 	};
 	for (size_t i = 0; i < FK_ARRAY_LEN(steps); i++) {
-		free_tasks(f);
+		FK_TEST_FREE(f->tasks, f->n_tasks, fk_task_release);
 		assert_int_equal(fk_store_tasks_get(f->st, id, &f->tasks, &f->n_tasks, &err),
 		                 FK_OK);
 		struct fk_task *before = NULL;

@@ -16,6 +16,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "fixture.h"
+
 #include <dirent.h>
 #include <strings.h>
 #include <sqlite3.h>
@@ -93,8 +95,7 @@ static int setup(void **state)
 	struct fixture *f = fk_xcalloc(1, sizeof *f);
 	int from, to;
 	*state = f;
-	snprintf(f->dir, sizeof f->dir, "/tmp/fk-test-sweep-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!fk_test_mkdir(f->dir, sizeof f->dir, "sweep"))
 		return -1;
 	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
 	if (fk_store_open(f->path, true, &f->st, &f->err) ||
@@ -111,22 +112,6 @@ static int setup(void **state)
 	return 0;
 }
 
-static void free_changes(struct fixture *f)
-{
-	if (f->changes)
-		FK_FREE_ARRAY(f->changes, f->n_changes, fk_change_release);
-	f->changes = NULL;
-	f->n_changes = 0;
-}
-
-static void free_tasks(struct fixture *f)
-{
-	if (f->tasks)
-		FK_FREE_ARRAY(f->tasks, f->n_tasks, fk_task_release);
-	f->tasks = NULL;
-	f->n_tasks = 0;
-}
-
 static void free_counts(struct fixture *f)
 {
 	for (size_t i = 0; i < f->n_cnt; i++)
@@ -139,8 +124,8 @@ static void free_counts(struct fixture *f)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	free_changes(f);
-	free_tasks(f);
+	FK_TEST_FREE(f->changes, f->n_changes, fk_change_release);
+	FK_TEST_FREE(f->tasks, f->n_tasks, fk_task_release);
 	free_counts(f);
 	fk_board_release(&f->board);
 	fk_import_report_release(&f->r);
@@ -157,19 +142,7 @@ static int teardown(void **state)
 		fk_store_close(f->st);
 	if (f->st2)
 		fk_store_close(f->st2);
-	DIR *d = opendir(f->dir);
-	if (d) {
-		struct dirent *de;
-		while ((de = readdir(d))) {
-			if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-				continue;
-			char p[512];
-			snprintf(p, sizeof p, "%s/%s", f->dir, de->d_name);
-			unlink(p);
-		}
-		closedir(d);
-	}
-	rmdir(f->dir);
+	fk_test_rmdir(f->dir);
 	free(f);
 	return 0;
 }
@@ -353,7 +326,7 @@ static const struct fk_sweep_entry *entry(struct fixture *f, const char *asset)
 
 static size_t count_changes(struct fixture *f)
 {
-	free_changes(f);
+	FK_TEST_FREE(f->changes, f->n_changes, fk_change_release);
 	if (fk_store_changes_get(f->st, f->inc.id, &f->changes, &f->n_changes, &f->err))
 		fail_msg("changes: %s", f->err.en);
 	return f->n_changes;
@@ -1815,7 +1788,7 @@ static void test_rollout_states(void **state)
 
 static void finish_all_tasks(struct fixture *f, const char *approver)
 {
-	free_tasks(f);
+	FK_TEST_FREE(f->tasks, f->n_tasks, fk_task_release);
 	if (fk_store_tasks_get(f->st, f->inc.id, &f->tasks, &f->n_tasks, &f->err))
 		fail_msg("tasks: %s", f->err.en);
 	const char *actor = f->c.actor;
