@@ -15,9 +15,10 @@ static bool is_digit(char c)
 	return c >= '0' && c <= '9';
 }
 
-/* Splits on runs of spaces into at most max fields; returns the count. Token ends are found
- * with memchr (vectorised): URLs and user agents are long. */
-static size_t split(const char *p, size_t n, struct fk_slice *f, size_t max)
+/* Splits on runs of spaces into at most max fields; returns the count, or 0 for an unclosed
+ * quote. With quotes, a field starting with '"' runs to the next '"' (W3C values with
+ * spaces). Token ends are found with memchr (vectorised): URLs and user agents are long. */
+static size_t split(const char *p, size_t n, struct fk_slice *f, size_t max, bool quotes)
 {
 	const char *q = p, *end = p + n;
 	size_t k = 0;
@@ -26,6 +27,14 @@ static size_t split(const char *p, size_t n, struct fk_slice *f, size_t max)
 			q++;
 		if (q == end)
 			break;
+		if (quotes && *q == '"') {
+			const char *close = memchr(q + 1, '"', (size_t)(end - q - 1));
+			if (!close)
+				return 0;
+			f[k++] = (struct fk_slice){q + 1, (size_t)(close - q - 1)};
+			q = close + 1;
+			continue;
+		}
 		const char *sp = memchr(q, ' ', (size_t)(end - q));
 		if (!sp)
 			sp = end;
@@ -91,7 +100,7 @@ struct fk_slice fk_url_host(struct fk_slice url)
 bool fk_log_parse_squid(const char *line, size_t n, struct fk_log_record *r)
 {
 	struct fk_slice f[11];
-	size_t k = split(line, n, f, 11);
+	size_t k = split(line, n, f, 11, false);
 	if (k < 9 || k > 10)
 		return false;
 	/* 1: time "1700000000.123" (seconds with milliseconds) */
@@ -163,7 +172,7 @@ bool fk_log_parse_combined(const char *line, size_t n, struct fk_log_record *r)
 	if (!br)
 		return false;
 	struct fk_slice f[5];
-	size_t k = split(line, (size_t)(br - line), f, 5);
+	size_t k = split(line, (size_t)(br - line), f, 5, false);
 	if (k != 3 && k != 4)
 		return false;
 	memset(r, 0, sizeof *r);
@@ -193,13 +202,13 @@ bool fk_log_parse_combined(const char *line, size_t n, struct fk_log_record *r)
 	if (q >= end)
 		return false;
 	struct fk_slice req[3];
-	size_t rk = split(p, (size_t)(q - p), req, 3);
+	size_t rk = split(p, (size_t)(q - p), req, 3, false);
 	if (rk >= 2) {
 		r->method = req[0];
 		r->url = req[1];
 	}
 	struct fk_slice tail[2];
-	if (split(q + 1, (size_t)(end - q - 1), tail, 2) < 2)
+	if (split(q + 1, (size_t)(end - q - 1), tail, 2, false) < 2)
 		return false;
 	int64_t status;
 	if (!number(tail[0], &status) || status < 100 || status > 999)
@@ -294,26 +303,7 @@ static size_t split_fields(int format, const char *p, size_t n, struct fk_slice 
 		}
 		return k;
 	}
-	while (q < end && k < max) {
-		while (q < end && *q == ' ')
-			q++;
-		if (q == end)
-			break;
-		if (*q == '"') {
-			const char *close = memchr(q + 1, '"', (size_t)(end - q - 1));
-			if (!close)
-				return 0;
-			f[k++] = (struct fk_slice){q + 1, (size_t)(close - q - 1)};
-			q = close + 1;
-			continue;
-		}
-		const char *sp = memchr(q, ' ', (size_t)(end - q));
-		if (!sp)
-			sp = end;
-		f[k++] = (struct fk_slice){q, (size_t)(sp - q)};
-		q = sp;
-	}
-	return k;
+	return split(p, n, f, max, true);
 }
 
 static struct fk_slice field(const struct fk_log_layout *l, const struct fk_slice *f, size_t k,
