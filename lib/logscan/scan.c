@@ -6,20 +6,38 @@
 #include "fukkyu/logscan.h"
 #include "util/hash.h"
 #include "util/time.h"
+#include "simd.h"
+
+#include <pthread.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #define CHUNK    (4u << 20) /* bytes per read */
 #define MAX_LINE (1u << 20) /* longer lines are malformed */
 
+/* The group table: a compact array of slots (hash tag and entry number, 8 bytes each) over a
+ * dense array of entries in order of first sight. Logs are in time order, so the groups of
+ * the current hour or day sit together at the end of the entries; keys of up to
+ * KEY_INLINE bytes are kept in the entry. A table of 56-byte slots with a key elsewhere
+ * spent most of a full scan in cache misses (issue 4's benchmark). */
+#define KEY_INLINE 32
+
 struct entry {
-	char *key; /* the grouped fields, separated by \x1f */
-	size_t len;
 	uint64_t hash;
 	int64_t count, bytes, first, last;
+	uint32_t len;
+	char *key; /* inline, or on the heap when longer than KEY_INLINE */
+	char inline_key[KEY_INLINE];
 };
 
+#define RECENT 16384 /* a direct-mapped cache of the groups seen last (64 KiB: stays in L2) */
+
 struct table {
+	uint64_t *slot; /* 0 when empty, else (hash >> 32) << 32 | (entry number + 1) */
+	size_t cap;     /* slots, a power of two */
 	struct entry *e;
-	size_t cap, n;
+	size_t n, ecap;
+	uint32_t recent[RECENT]; /* entry number + 1 by the hash's low bits, 0 when none */
 };
 
 void fk_scan_result_init(struct fk_scan_result *r)
@@ -29,15 +47,20 @@ void fk_scan_result_init(struct fk_scan_result *r)
 	r->table = fk_xcalloc(1, sizeof(struct table));
 }
 
+static void table_free(struct table *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->e[i].key != t->e[i].inline_key)
+			free(t->e[i].key);
+	free(t->e);
+	free(t->slot);
+	free(t);
+}
+
 void fk_scan_result_release(struct fk_scan_result *r)
 {
-	struct table *t = r->table;
-	if (t) {
-		for (size_t i = 0; i < t->cap; i++)
-			free(t->e[i].key);
-		free(t->e);
-		free(t);
-	}
+	if (r->table)
+		table_free(r->table);
 	for (size_t i = 0; i < r->n_groups; i++)
 		for (int k = 0; k < 5; k++)
 			free(r->groups[i].key[k]);
@@ -72,43 +95,72 @@ enum fk_code fk_group_parse(const char *s, unsigned *out, struct fk_err *err)
 	return FK_OK;
 }
 
+static void grow(struct table *t)
+{
+	size_t cap = t->cap ? t->cap * 2 : 1024;
+	uint64_t *slot = fk_xcalloc(cap, sizeof *slot);
+	for (size_t i = 0; i < t->n; i++) {
+		size_t j = t->e[i].hash & (cap - 1);
+		while (slot[j])
+			j = (j + 1) & (cap - 1);
+		slot[j] = (t->e[i].hash >> 32 << 32) | (i + 1);
+	}
+	free(t->slot);
+	t->slot = slot;
+	t->cap = cap;
+}
+
+/* Counts a line of n bytes of times and bytes in the group of key. */
+static void add_counts(struct table *t, const char *key, size_t n, uint64_t h, int64_t count,
+                       int64_t bytes, int64_t first, int64_t last)
+{
+	uint32_t *rc = &t->recent[h & (RECENT - 1)];
+	struct entry *e = *rc ? &t->e[*rc - 1] : NULL;
+	if (e && e->hash == h && e->len == n && !memcmp(e->key, key, n))
+		goto found;
+	if (2 * (t->n + 1) > t->cap)
+		grow(t);
+	uint64_t tag = h >> 32 << 32;
+	size_t j = h & (t->cap - 1);
+	for (; t->slot[j]; j = (j + 1) & (t->cap - 1)) {
+		if ((t->slot[j] >> 32 << 32) != tag)
+			continue;
+		e = &t->e[(t->slot[j] & 0xffffffffu) - 1];
+		if (e->hash == h && e->len == n && !memcmp(e->key, key, n)) {
+			*rc = (uint32_t)(t->slot[j] & 0xffffffffu);
+			goto found;
+		}
+	}
+	if (t->n == t->ecap) {
+		t->ecap = t->ecap ? 2 * t->ecap : 512;
+		t->e = fk_xrealloc(t->e, t->ecap * sizeof *t->e);
+		for (size_t i = 0; i < t->n; i++) /* the inline keys moved with their entries */
+			if (t->e[i].len <= KEY_INLINE)
+				t->e[i].key = t->e[i].inline_key;
+	}
+	e = &t->e[t->n];
+	*e = (struct entry){.hash = h,
+	                    .len = (uint32_t)n,
+	                    .count = count,
+	                    .bytes = bytes,
+	                    .first = first,
+	                    .last = last};
+	e->key = n <= KEY_INLINE ? e->inline_key : fk_xmalloc(n);
+	memcpy(e->key, key, n);
+	t->slot[j] = tag | (t->n + 1);
+	*rc = (uint32_t)++t->n;
+	return;
+found:
+	e->count += count;
+	e->bytes += bytes;
+	e->first = first < e->first ? first : e->first;
+	e->last = last > e->last ? last : e->last;
+}
+
 static void add(struct table *t, const char *key, size_t n, const struct fk_log_record *r)
 {
-	if (2 * (t->n + 1) > t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 1024;
-		struct entry *e = fk_xcalloc(cap, sizeof *e);
-		for (size_t i = 0; i < t->cap; i++) {
-			if (!t->e[i].key)
-				continue;
-			size_t j = t->e[i].hash & (cap - 1);
-			while (e[j].key)
-				j = (j + 1) & (cap - 1);
-			e[j] = t->e[i];
-		}
-		free(t->e);
-		t->e = e;
-		t->cap = cap;
-	}
-	uint64_t h = fk_hash_bytes(key, n);
-	size_t j = h & (t->cap - 1);
-	for (; t->e[j].key; j = (j + 1) & (t->cap - 1)) {
-		struct entry *e = &t->e[j];
-		if (e->hash == h && e->len == n && !memcmp(e->key, key, n)) {
-			e->count++;
-			e->bytes += r->bytes > 0 ? r->bytes : 0;
-			e->first = r->time < e->first ? r->time : e->first;
-			e->last = r->time > e->last ? r->time : e->last;
-			return;
-		}
-	}
-	t->e[j] = (struct entry){.key = fk_xstrndup(key, n),
-	                         .len = n,
-	                         .hash = h,
-	                         .count = 1,
-	                         .bytes = r->bytes > 0 ? r->bytes : 0,
-	                         .first = r->time,
-	                         .last = r->time};
-	t->n++;
+	add_counts(t, key, n, fk_hash_bytes(key, n), 1, r->bytes > 0 ? r->bytes : 0, r->time,
+	           r->time);
 }
 
 static bool slice_is(struct fk_slice s, const char *v)
@@ -182,8 +234,11 @@ struct file_scan {
 	int format;
 	struct fk_log_layout layout;
 	int64_t lineno;
-	int64_t offset; /* bytes of the file before the current block */
-	bool prefilter; /* only lines holding a target literal are parsed */
+	int64_t offset;                /* bytes of the file before the current block */
+	bool prefilter;                /* only lines holding a target literal are parsed */
+	bool skipping;                 /* inside an over-long line */
+	void *scratch;                 /* the prefilter's */
+	struct fk_scan_file_info info; /* size and SHA-256, with hash_files */
 	struct time_key tk;
 	char key[3 * 1001 + 32];
 };
@@ -246,18 +301,18 @@ static enum fk_code one_line(struct file_scan *fs, const char *p, size_t n, bool
 	return FK_OK;
 }
 
-/* The lines of the n bytes at p (which end with a newline), eight bytes at a time: a byte
- * is zero after the XOR exactly when it was the byte looked for, and the masks then set its
- * high bit. */
-static int64_t count_lines(const char *p, size_t n)
+/* Lines are counted like the full parse counts them: neither empty lines nor '#' comment
+ * lines. A line is a newline, less those right after another newline (or at the start),
+ * less the '#' bytes right after a newline (or at the start). prev_nl says whether the byte
+ * before p was a newline (true at the start of a block). */
+
+/* Eight bytes at a time: a byte is zero after the XOR exactly when it was the byte looked
+ * for, and the masks then set its high bit. */
+static int64_t count_lines_swar(const char *p, size_t n, bool prev_nl)
 {
-	/* Like the full parse, count neither empty lines nor '#' comment lines: a line is
-	 * a newline, less those right after another newline (or at the start), less the '#'
-	 * bytes right after a newline (or at the start). */
 	const uint64_t nl8 = 0x0a0a0a0a0a0a0a0aULL, hash8 = 0x2323232323232323ULL,
 	               low7 = 0x7f7f7f7f7f7f7f7fULL, ones = 0x0101010101010101ULL;
-	int64_t lines = 0, skip = p[0] == '\n' || p[0] == '#';
-	bool prev_nl = false; /* the byte before the word was a newline */
+	int64_t lines = 0, skip = 0;
 	size_t i = 0;
 	for (; i + 8 <= n; i += 8) {
 		uint64_t w;
@@ -279,6 +334,35 @@ static int64_t count_lines(const char *p, size_t n)
 		prev_nl = nl;
 	}
 	return lines - skip;
+}
+
+#ifdef FK_HAVE_AVX2
+/* 64 bytes at a time: one bit per byte in a mask, then popcount (about 4x the eight-byte
+ * loop here, issue 4's benchmark). */
+FK_AVX2 static int64_t count_lines_avx2(const char *p, size_t n)
+{
+	int64_t lines = 0, skip = 0;
+	uint64_t prev_nl = 1; /* the start counts as right after a newline */
+	size_t i = 0;
+	for (; i + 64 <= n; i += 64) {
+		uint64_t m = fk_mask64(p + i, '\n'), h = fk_mask64(p + i, '#');
+		uint64_t starts = (m << 1) | prev_nl;
+		lines += __builtin_popcountll(m);
+		if (starts & (m | h))
+			skip += __builtin_popcountll(starts & (m | h));
+		prev_nl = m >> 63;
+	}
+	return lines - skip + count_lines_swar(p + i, n - i, prev_nl != 0);
+}
+#endif
+
+static int64_t count_lines(const char *p, size_t n)
+{
+#ifdef FK_HAVE_AVX2
+	if (fk_cpu_avx2())
+		return count_lines_avx2(p, n);
+#endif
+	return count_lines_swar(p, n, true);
 }
 
 /* The last newline of the n bytes at p, or NULL (memrchr is not POSIX). */
@@ -316,139 +400,230 @@ static int on_hit(size_t end, void *vctx)
 	return c->rc ? 1 : 0;
 }
 
-enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *origin,
-                          struct fk_scan_result *r, struct fk_err *err)
+/* Takes the lines of the len bytes at buf; *rest is set to the bytes of an unfinished last
+ * line (left for the next block), which is taken too when eof. */
+static enum fk_code scan_block(struct file_scan *fs, const char *buf, size_t len, bool eof,
+                               size_t *rest, struct fk_err *err)
+{
+	const struct fk_scan_query *q = fs->q;
+	struct fk_scan_result *r = fs->r;
+	enum fk_code rc = FK_OK;
+	*rest = 0;
+	if (fs->format == FK_LOG_AUTO) {
+		fs->format = fk_log_detect(buf, len);
+		if (fs->format == FK_LOG_AUTO)
+			return FK_ERR(
+			    err, FK_EINVAL, fs->origin,
+			    "%s: the format is not recognised: give --format squid, "
+			    "combined, w3c or zeek",
+			    "%s: 形式を判別できません: --format squid, combined, w3c, zeek "
+			    "のいずれかを指定してください",
+			    fs->origin);
+	}
+	r->format = fs->format;
+	const char *p = buf, *end = buf + len, *nl;
+	fs->prefilter = q->targets && fk_targets_prefilter(q->targets) && !q->strict &&
+	                (fs->format == FK_LOG_SQUID || fs->format == FK_LOG_COMBINED);
+	const char *last = fs->prefilter && !fs->skipping ? last_newline(buf, len) : NULL;
+	if (last) {
+		/* Count every line, parse only those holding a target literal. */
+		size_t region = (size_t)(last + 1 - buf);
+		if (!fs->scratch)
+			fs->scratch = fk_targets_scratch(q->targets);
+		r->lines += count_lines(buf, region);
+		struct prefilter_ctx pc = {fs, buf, region, 0, err, FK_OK};
+		fk_targets_scan(q->targets, fs->scratch, buf, region, on_hit, &pc);
+		rc = pc.rc;
+		p = buf + region;
+	}
+	while (!rc && (nl = memchr(p, '\n', (size_t)(end - p)))) {
+		if (fs->skipping) { /* the rest of an over-long line, counted already */
+			fs->skipping = false;
+			fs->lineno++;
+		} else {
+			rc = one_line(fs, p, (size_t)(nl - p), true, err);
+		}
+		p = nl + 1;
+	}
+	size_t carry = (size_t)(end - p);
+	fs->offset += (int64_t)(p - buf);
+	if (rc)
+		return rc;
+	if (eof) { /* the last line, without its newline */
+		if (carry && !fs->skipping)
+			rc = one_line(fs, p, carry, true, err);
+		return rc;
+	}
+	if (carry >= MAX_LINE) { /* an over-long line: malformed, skip to its end */
+		fs->lineno++;
+		r->lines++;
+		rc = malformed(fs, err);
+		fs->lineno--; /* the skipped rest counts the line when its newline comes */
+		fs->offset += (int64_t)carry;
+		fs->skipping = true;
+		return rc;
+	}
+	*rest = carry;
+	return FK_OK;
+}
+
+/* Reads f in page-aligned blocks (compressed inputs, pipes, standard input). */
+static enum fk_code scan_read(struct file_scan *fs, FILE *f, struct fk_err *err)
 {
 	char *buf = NULL;
 	/* Page-aligned: a read() into a buffer 16 bytes past a page boundary was 4-5x slower
 	 * here (issue 4). */
 	if (posix_memalign((void **)&buf, 4096, CHUNK))
 		abort();
+	size_t carry = 0, got, rest;
+	enum fk_code rc;
+	struct fk_reader rd;
+	fk_reader_init(&rd, f, fs->origin);
+	if (fs->q->hash_files)
+		fk_reader_hash(&rd);
+	while (!(rc = fill(&rd, buf, carry, &got, err))) {
+		size_t len = carry + got;
+		if (!len)
+			break;
+		if ((rc = scan_block(fs, buf, len, got == 0, &rest, err)) || got == 0)
+			break;
+		memmove(buf, buf + len - rest, rest);
+		carry = rest;
+	}
+	if (!rc && fs->q->hash_files) {
+		fs->info.size = rd.raw_bytes;
+		fk_reader_digest(&rd, fs->info.sha256);
+	}
+	fk_reader_release(&rd);
+	free(buf);
+	return rc;
+}
+
+/* A plain file mapped whole: no copy into a buffer (read()'s copy was 15 % of a target
+ * query). Its SHA-256, when asked for, is computed by a second thread over the same pages
+ * while this one scans. */
+struct map_hash {
+	const char *data;
+	size_t size;
+	char hex[65];
+};
+
+static void *hash_map(void *arg)
+{
+	struct map_hash *h = arg;
+	fk_sha256_hex(h->data, h->size, h->hex);
+	return NULL;
+}
+
+static enum fk_code scan_map(struct file_scan *fs, const char *map, size_t size, struct fk_err *err)
+{
+	struct map_hash h = {map, size, ""};
+	pthread_t thread;
+	bool hashing = fs->q->hash_files && !pthread_create(&thread, NULL, hash_map, &h);
+	if (fs->q->hash_files && !hashing) /* no thread: hash here */
+		hash_map(&h);
+	enum fk_code rc = FK_OK;
+	size_t pos = 0, rest;
+	while (pos < size) {
+		size_t len = size - pos < CHUNK ? size - pos : CHUNK;
+		bool eof = pos + len == size;
+		if ((rc = scan_block(fs, map + pos, len, eof, &rest, err)) || eof)
+			break;
+		pos += len - rest;
+	}
+	if (hashing)
+		pthread_join(thread, NULL);
+	if (!rc && fs->q->hash_files) {
+		fs->info.size = (int64_t)size;
+		memcpy(fs->info.sha256, h.hex, sizeof h.hex);
+	}
+	return rc;
+}
+
+/* The whole of f when it is a non-empty regular file that is not compressed, else NULL. */
+static const char *map_plain(FILE *f, size_t *size)
+{
+	struct stat st;
+	int fd = fileno(f);
+	if (fd < 0 || fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < 4 ||
+	    (uint64_t)st.st_size > SIZE_MAX / 2)
+		return NULL;
+	void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (m == MAP_FAILED)
+		return NULL;
+	const unsigned char *b = m;
+	if ((b[0] == 0x1f && b[1] == 0x8b) ||
+	    (b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd)) {
+		munmap(m, (size_t)st.st_size);
+		return NULL;
+	}
+	(void)posix_madvise(m, (size_t)st.st_size, POSIX_MADV_SEQUENTIAL);
+	*size = (size_t)st.st_size;
+	return m;
+}
+
+enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *origin,
+                          struct fk_scan_result *r, struct fk_err *err)
+{
 	struct file_scan *fs = fk_xcalloc(1, sizeof *fs);
 	*fs = (struct file_scan){.q = q, .r = r, .origin = origin};
 	fs->tk.unit = -2;
 	for (int i = 0; i < FK_LF_COUNT; i++)
 		fs->layout.idx[i] = -1;
-	size_t carry = 0, got;
-	bool skipping = false; /* inside an over-long line */
-	enum fk_code rc = FK_OK;
-	struct fk_reader rd;
-	void *scratch = NULL;
-	fk_reader_init(&rd, f, origin);
-	if (q->hash_files)
-		fk_reader_hash(&rd);
 	fs->format = q->format != FK_LOG_AUTO ? q->format : r->format;
-	while (!rc && !(rc = fill(&rd, buf, carry, &got, err))) {
-		size_t len = carry + got;
-		if (!len)
-			break;
-		if (fs->format == FK_LOG_AUTO) {
-			fs->format = fk_log_detect(buf, len);
-			if (fs->format == FK_LOG_AUTO) {
-				rc = FK_ERR(
-				    err, FK_EINVAL, origin,
-				    "%s: the format is not recognised: give --format squid, "
-				    "combined, w3c or zeek",
-				    "%s: 形式を判別できません: --format squid, combined, w3c, zeek "
-				    "のいずれかを指定してください",
-				    origin);
-				break;
-			}
-		}
-		r->format = fs->format;
-		const char *p = buf, *end = buf + len, *nl;
-		fs->prefilter = q->targets && fk_targets_prefilter(q->targets) && !q->strict &&
-		                (fs->format == FK_LOG_SQUID || fs->format == FK_LOG_COMBINED);
-		const char *last = fs->prefilter && !skipping ? last_newline(buf, len) : NULL;
-		if (last) {
-			/* Count every line, parse only those holding a target literal. */
-			size_t region = (size_t)(last + 1 - buf);
-			if (!scratch)
-				scratch = fk_targets_scratch(q->targets);
-			r->lines += count_lines(buf, region);
-			struct prefilter_ctx pc = {fs, buf, region, 0, err, FK_OK};
-			fk_targets_scan(q->targets, scratch, buf, region, on_hit, &pc);
-			rc = pc.rc;
-			p = buf + region;
-		}
-		while (!rc && (nl = memchr(p, '\n', (size_t)(end - p)))) {
-			if (skipping) { /* the rest of an over-long line, counted already */
-				skipping = false;
-				fs->lineno++;
-			} else {
-				rc = one_line(fs, p, (size_t)(nl - p), true, err);
-			}
-			p = nl + 1;
-		}
-		carry = (size_t)(end - p);
-		fs->offset += (int64_t)(p - buf);
-		if (rc)
-			break;
-		if (got == 0) { /* the last line, without its newline */
-			if (carry && !skipping)
-				rc = one_line(fs, p, carry, true, err);
-			break;
-		}
-		if (carry >= MAX_LINE) { /* an over-long line: malformed, skip to its end */
-			fs->lineno++;
-			r->lines++;
-			rc = malformed(fs, err);
-			fs->lineno--; /* the skipped rest counts the line when its newline comes */
-			carry = 0;
-			skipping = true;
-			continue;
-		}
-		memmove(buf, p, carry);
-	}
+	size_t size = 0;
+	const char *map = map_plain(f, &size);
+	enum fk_code rc = map ? scan_map(fs, map, size, err) : scan_read(fs, f, err);
+	if (map)
+		munmap((void *)(uintptr_t)map, size);
 	if (!rc && q->hash_files) {
 		r->files = fk_xrealloc(r->files, (r->n_files + 1) * sizeof *r->files);
 		struct fk_scan_file_info *fi = &r->files[r->n_files++];
+		*fi = fs->info;
 		fi->name = fk_xstrdup(origin);
-		fi->size = rd.raw_bytes;
-		fk_reader_digest(&rd, fi->sha256);
 	}
-	fk_reader_release(&rd);
-	if (scratch)
-		fk_targets_scratch_free(scratch);
+	if (fs->scratch)
+		fk_targets_scratch_free(fs->scratch);
 	free(fs);
-	free(buf);
 	return rc;
 }
 
-static int cmp_group(const void *a, const void *b)
+/* Count descending, then the key. Comparing the raw keys (parts ending with \x1f) orders
+ * them as comparing part by part would, except for parts holding bytes below \x1f. */
+static int cmp_entry(const void *a, const void *b)
 {
-	const struct fk_scan_group *x = a, *y = b;
+	const struct entry *x = *(const struct entry *const *)a,
+	                   *y = *(const struct entry *const *)b;
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	for (int k = 0; k < 5; k++) {
-		int c = strcmp(x->key[k] ? x->key[k] : "", y->key[k] ? y->key[k] : "");
-		if (c)
-			return c;
-	}
-	return 0;
+	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
 void fk_scan_finish(struct fk_scan_result *r, unsigned group)
 {
 	struct table *t = r->table;
 	r->groups = fk_xcalloc(t->n ? t->n : 1, sizeof *r->groups);
-	for (size_t i = 0; i < t->cap; i++) {
-		struct entry *e = &t->e[i];
-		if (!e->key)
-			continue;
+	struct entry **order = fk_xcalloc(t->n ? t->n : 1, sizeof *order);
+	for (size_t i = 0; i < t->n; i++)
+		order[i] = &t->e[i];
+	qsort(order, t->n, sizeof *order, cmp_entry);
+	for (size_t i = 0; i < t->n; i++) {
+		const struct entry *e = order[i];
 		struct fk_scan_group *g = &r->groups[r->n_groups++];
 		g->count = e->count;
 		g->bytes = e->bytes;
 		g->first = e->first;
 		g->last = e->last;
-		const char *p = e->key;
+		const char *p = e->key, *end = e->key + e->len; /* parts end with \x1f */
 		for (int k = 0; k < 5; k++) {
 			if (!(group & (1u << k)) || (k == 4 && (group & FK_GROUP_HOUR)))
 				continue;
-			const char *sep = strchr(p, '\x1f');
-			g->key[k] = fk_xstrndup(p, sep ? (size_t)(sep - p) : strlen(p));
-			p = sep ? sep + 1 : p + strlen(p);
+			const char *sep = memchr(p, '\x1f', (size_t)(end - p));
+			size_t n = sep ? (size_t)(sep - p) : (size_t)(end - p);
+			g->key[k] = fk_xstrndup(p, n);
+			p += n + (sep != NULL);
 		}
 	}
-	qsort(r->groups, r->n_groups, sizeof *r->groups, cmp_group);
+	free(order);
 }
