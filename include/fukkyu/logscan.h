@@ -98,6 +98,8 @@ size_t fk_targets_count(const struct fk_targets *t);
  * domain or a URL part: a line that contains none of them cannot match, so it need not be
  * parsed. Returns false when the targets need every line parsed (addresses, CIDR ranges).
  */
+/* How many literals the prefilter looks for (0 without a prefilter). */
+size_t fk_targets_literals(const struct fk_targets *t);
 bool fk_targets_prefilter(const struct fk_targets *t);
 /* Calls on_hit with the end offset of every literal occurrence in data; on_hit returns 0
  * to go on. scratch comes from fk_targets_scratch (free with fk_targets_scratch_free). */
@@ -192,6 +194,7 @@ struct fk_scan_result {
 	size_t n_files;
 	int format;                 /* the format used (detected or given) */
 	struct fk_buf malformed_at; /* "file:line" of the first few malformed lines */
+	int malformed_shown;        /* how many malformed_at holds */
 	struct fk_scan_group *groups;
 	size_t n_groups;
 	void *table; /* the group hash table while scanning */

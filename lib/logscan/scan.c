@@ -2,6 +2,7 @@
  * scan.c - the scan loop: large page-aligned reads, lines found with memchr, one parse and
  * one hash-table update per line; memory bounded by the number of groups.
  */
+#define _DEFAULT_SOURCE /* madvise, MAP_POPULATE */
 #include "fukkyu/common.h"
 #include "fukkyu/logscan.h"
 #include "util/hash.h"
@@ -15,29 +16,39 @@
 #define CHUNK    (4u << 20) /* bytes per read */
 #define MAX_LINE (1u << 20) /* longer lines are malformed */
 
-/* The group table: a compact array of slots (hash tag and entry number, 8 bytes each) over a
- * dense array of entries in order of first sight. Logs are in time order, so the groups of
- * the current hour or day sit together at the end of the entries; keys of up to
- * KEY_INLINE bytes are kept in the entry. A table of 56-byte slots with a key elsewhere
- * spent most of a full scan in cache misses (issue 4's benchmark). */
-#define KEY_INLINE 32
+/* The group table: open addressing over entries of one cache line each, with keys of up to
+ * KEY_INLINE bytes (an IPv4 client with its separator) in the entry. A line's group is
+ * counted one line late: its slot is prefetched when the line is taken and updated after
+ * the next line is parsed, so the cache miss overlaps useful work. A table of 56-byte
+ * entries with the key elsewhere spent most of a full scan waiting on memory (issue 4's
+ * benchmark). */
+#define KEY_INLINE 16
+#define KEY_MAX    (3 * 1001 + 32) /* three parts of up to 1000 bytes and a time */
 
 struct entry {
 	uint64_t hash;
-	int64_t count, bytes, first, last;
+	int64_t count, bytes, first, last; /* count 0: an empty slot */
 	uint32_t len;
-	char *key; /* inline, or on the heap when longer than KEY_INLINE */
-	char inline_key[KEY_INLINE];
+	union {
+		char in[KEY_INLINE]; /* len <= KEY_INLINE */
+		char *heap;          /* longer keys */
+	} k;
 };
 
-#define RECENT 16384 /* a direct-mapped cache of the groups seen last (64 KiB: stays in L2) */
+static inline const char *entry_key(const struct entry *e)
+{
+	return e->len <= KEY_INLINE ? e->k.in : e->k.heap;
+}
 
 struct table {
-	uint64_t *slot; /* 0 when empty, else (hash >> 32) << 32 | (entry number + 1) */
-	size_t cap;     /* slots, a power of two */
-	struct entry *e;
-	size_t n, ecap;
-	uint32_t recent[RECENT]; /* entry number + 1 by the hash's low bits, 0 when none */
+	struct entry *e; /* cap slots, cache-line aligned */
+	size_t cap, n;   /* cap a power of two */
+	/* the line waiting to be counted */
+	bool pending;
+	uint64_t p_hash;
+	int64_t p_bytes, p_time;
+	size_t p_len;
+	char p_key[KEY_MAX];
 };
 
 void fk_scan_result_init(struct fk_scan_result *r)
@@ -49,11 +60,10 @@ void fk_scan_result_init(struct fk_scan_result *r)
 
 static void table_free(struct table *t)
 {
-	for (size_t i = 0; i < t->n; i++)
-		if (t->e[i].key != t->e[i].inline_key)
-			free(t->e[i].key);
+	for (size_t i = 0; i < t->cap; i++)
+		if (t->e[i].count && t->e[i].len > KEY_INLINE)
+			free(t->e[i].k.heap);
 	free(t->e);
-	free(t->slot);
 	free(t);
 }
 
@@ -95,72 +105,81 @@ enum fk_code fk_group_parse(const char *s, unsigned *out, struct fk_err *err)
 	return FK_OK;
 }
 
+static struct entry *slots(size_t cap)
+{
+	struct entry *e = NULL;
+	if (posix_memalign((void **)&e, 64, cap * sizeof *e))
+		abort();
+	memset(e, 0, cap * sizeof *e);
+	return e;
+}
+
 static void grow(struct table *t)
 {
 	size_t cap = t->cap ? t->cap * 2 : 1024;
-	uint64_t *slot = fk_xcalloc(cap, sizeof *slot);
-	for (size_t i = 0; i < t->n; i++) {
+	struct entry *e = slots(cap);
+	for (size_t i = 0; i < t->cap; i++) {
+		if (!t->e[i].count)
+			continue;
 		size_t j = t->e[i].hash & (cap - 1);
-		while (slot[j])
+		while (e[j].count)
 			j = (j + 1) & (cap - 1);
-		slot[j] = (t->e[i].hash >> 32 << 32) | (i + 1);
+		e[j] = t->e[i];
 	}
-	free(t->slot);
-	t->slot = slot;
+	free(t->e);
+	t->e = e;
 	t->cap = cap;
 }
 
-/* Counts a line of n bytes of times and bytes in the group of key. */
+/* Adds count lines of bytes, seen from first to last, to the group of key (hash h). */
 static void add_counts(struct table *t, const char *key, size_t n, uint64_t h, int64_t count,
                        int64_t bytes, int64_t first, int64_t last)
 {
-	uint32_t *rc = &t->recent[h & (RECENT - 1)];
-	struct entry *e = *rc ? &t->e[*rc - 1] : NULL;
-	if (e && e->hash == h && e->len == n && !memcmp(e->key, key, n))
-		goto found;
 	if (2 * (t->n + 1) > t->cap)
 		grow(t);
-	uint64_t tag = h >> 32 << 32;
 	size_t j = h & (t->cap - 1);
-	for (; t->slot[j]; j = (j + 1) & (t->cap - 1)) {
-		if ((t->slot[j] >> 32 << 32) != tag)
-			continue;
-		e = &t->e[(t->slot[j] & 0xffffffffu) - 1];
-		if (e->hash == h && e->len == n && !memcmp(e->key, key, n)) {
-			*rc = (uint32_t)(t->slot[j] & 0xffffffffu);
-			goto found;
+	struct entry *e;
+	for (; (e = &t->e[j])->count; j = (j + 1) & (t->cap - 1))
+		if (e->hash == h && e->len == n && !memcmp(entry_key(e), key, n)) {
+			e->count += count;
+			e->bytes += bytes;
+			e->first = first < e->first ? first : e->first;
+			e->last = last > e->last ? last : e->last;
+			return;
 		}
-	}
-	if (t->n == t->ecap) {
-		t->ecap = t->ecap ? 2 * t->ecap : 512;
-		t->e = fk_xrealloc(t->e, t->ecap * sizeof *t->e);
-		for (size_t i = 0; i < t->n; i++) /* the inline keys moved with their entries */
-			if (t->e[i].len <= KEY_INLINE)
-				t->e[i].key = t->e[i].inline_key;
-	}
-	e = &t->e[t->n];
 	*e = (struct entry){.hash = h,
 	                    .len = (uint32_t)n,
 	                    .count = count,
 	                    .bytes = bytes,
 	                    .first = first,
 	                    .last = last};
-	e->key = n <= KEY_INLINE ? e->inline_key : fk_xmalloc(n);
-	memcpy(e->key, key, n);
-	t->slot[j] = tag | (t->n + 1);
-	*rc = (uint32_t)++t->n;
-	return;
-found:
-	e->count += count;
-	e->bytes += bytes;
-	e->first = first < e->first ? first : e->first;
-	e->last = last > e->last ? last : e->last;
+	if (n > KEY_INLINE)
+		e->k.heap = fk_xmalloc(n);
+	memcpy(n > KEY_INLINE ? e->k.heap : e->k.in, key, n);
+	t->n++;
 }
 
+/* Counts the line waiting, if any. */
+static void flush(struct table *t)
+{
+	if (t->pending)
+		add_counts(t, t->p_key, t->p_len, t->p_hash, 1, t->p_bytes, t->p_time, t->p_time);
+	t->pending = false;
+}
+
+/* Counts a line in the group of key, one line late (above). */
 static void add(struct table *t, const char *key, size_t n, const struct fk_log_record *r)
 {
-	add_counts(t, key, n, fk_hash_bytes(key, n), 1, r->bytes > 0 ? r->bytes : 0, r->time,
-	           r->time);
+	uint64_t h = fk_hash_bytes(key, n);
+	if (t->cap)
+		__builtin_prefetch(&t->e[h & (t->cap - 1)]);
+	flush(t);
+	memcpy(t->p_key, key, n);
+	t->p_len = n;
+	t->p_hash = h;
+	t->p_bytes = r->bytes > 0 ? r->bytes : 0;
+	t->p_time = r->time;
+	t->pending = true;
 }
 
 static bool slice_is(struct fk_slice s, const char *v)
@@ -239,8 +258,13 @@ struct file_scan {
 	bool skipping;                 /* inside an over-long line */
 	void *scratch;                 /* the prefilter's */
 	struct fk_scan_file_info info; /* size and SHA-256, with hash_files */
+	struct {
+		int64_t at;
+		bool offset; /* at is a byte offset (lines are not numbered under the prefilter) */
+	} bad[FK_SCAN_MALFORMED_SHOWN]; /* the first malformed lines of this scan */
+	int n_bad;
 	struct time_key tk;
-	char key[3 * 1001 + 32];
+	char key[KEY_MAX];
 };
 
 static enum fk_code malformed(struct file_scan *fs, struct fk_err *err)
@@ -252,17 +276,24 @@ static enum fk_code malformed(struct file_scan *fs, struct fk_err *err)
 		    "%s:%lld: the line is not a %s log line (--strict stops at the first)",
 		    "%s:%lld: %s 形式の行として読めません (--strict は最初の1行で止まります)",
 		    fs->origin, (long long)fs->lineno, fk_log_formats[fs->format]);
-	if (++r->malformed <= FK_SCAN_MALFORMED_SHOWN) {
-		if (fs->prefilter) /* lines are not counted one by one: say the byte offset */
-			(void)fk_buf_addf(&r->malformed_at, "%s%s@%lld",
-			                  r->malformed_at.len ? ", " : "", fs->origin,
-			                  (long long)fs->offset);
-		else
-			(void)fk_buf_addf(&r->malformed_at, "%s%s:%lld",
-			                  r->malformed_at.len ? ", " : "", fs->origin,
-			                  (long long)fs->lineno);
+	r->malformed++;
+	if (fs->n_bad < FK_SCAN_MALFORMED_SHOWN) {
+		fs->bad[fs->n_bad].offset = fs->prefilter;
+		fs->bad[fs->n_bad++].at = fs->prefilter ? fs->offset : fs->lineno;
 	}
 	return FK_OK;
+}
+
+/* Adds the first malformed lines of a file's scan to the result's list; line numbers are
+ * shifted by base (the lines before the part this scan read). */
+static void report_bad(const struct file_scan *fs, int64_t base, struct fk_scan_result *r)
+{
+	for (int i = 0; i < fs->n_bad && r->malformed_shown < FK_SCAN_MALFORMED_SHOWN; i++) {
+		r->malformed_shown++;
+		(void)fk_buf_addf(&r->malformed_at, "%s%s%c%lld", r->malformed_at.len ? ", " : "",
+		                  fs->origin, fs->bad[i].offset ? '@' : ':',
+		                  (long long)(fs->bad[i].at + (fs->bad[i].offset ? 0 : base)));
+	}
 }
 
 /* One line (without its newline); counted is false when the prefilter counted it. */
@@ -381,15 +412,46 @@ struct prefilter_ctx {
 	enum fk_code rc;
 };
 
+/* The start of the line holding the byte before end: the byte after the last newline in
+ * [lo, end), or lo (a line start) when there is none. */
+static size_t line_start_portable(const char *p, size_t lo, size_t end)
+{
+	while (end > lo && p[end - 1] != '\n')
+		end--;
+	return end;
+}
+
+#ifdef FK_HAVE_AVX2
+FK_AVX2 static size_t line_start_avx2(const char *p, size_t lo, size_t end)
+{
+	const __m256i nl = _mm256_set1_epi8('\n');
+	while (end - lo >= 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(const void *)(p + end - 32));
+		unsigned m = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, nl));
+		if (m)
+			return end - 32 + (size_t)(32 - __builtin_clz(m));
+		end -= 32;
+	}
+	return line_start_portable(p, lo, end);
+}
+#endif
+
+static size_t line_start(const char *p, size_t lo, size_t end)
+{
+#ifdef FK_HAVE_AVX2
+	if (fk_cpu_avx2())
+		return line_start_avx2(p, lo, end);
+#endif
+	return line_start_portable(p, lo, end);
+}
+
 /* A target literal ends at end: parse its line once. */
 static int on_hit(size_t end, void *vctx)
 {
 	struct prefilter_ctx *c = vctx;
 	if (end <= c->done)
 		return 0;
-	size_t start = end;
-	while (start && c->base[start - 1] != '\n')
-		start--;
+	size_t start = line_start(c->base, c->done, end);
 	const char *nl = memchr(c->base + end, '\n', c->n - end);
 	size_t stop = nl ? (size_t)(nl - c->base) : c->n;
 	int64_t at = c->fs->offset;
@@ -515,24 +577,130 @@ static void *hash_map(void *arg)
 	return NULL;
 }
 
+/* Scans the size bytes at base (which start a line) in windows of about WINDOW bytes that
+ * end at a newline. The line count and the prefilter each read a window, and the second
+ * read comes from the L2 cache (with 4 MiB blocks the group table was pushed out of it). */
+#define WINDOW (256u << 10)
+
+static enum fk_code scan_range(struct file_scan *fs, const char *base, size_t size,
+                               struct fk_err *err)
+{
+	enum fk_code rc = FK_OK;
+	size_t pos = 0, rest, dropped = 0;
+	while (pos < size) {
+		size_t len = size - pos < WINDOW ? size - pos : WINDOW;
+		if (pos + len < size) { /* on to the end of the line, or past MAX_LINE */
+			size_t more = size - pos - len < MAX_LINE ? size - pos - len : MAX_LINE;
+			const char *nl = memchr(base + pos + len, '\n', more);
+			len = nl ? (size_t)(nl + 1 - (base + pos)) : len + more;
+		}
+		bool eof = pos + len == size;
+		if ((rc = scan_block(fs, base + pos, len, eof, &rest, err)) || eof)
+			break;
+		pos += len - rest;
+		/* Let go of the pages read (they stay in the page cache): the memory used stays
+		 * bounded by the groups, not the size of the file. */
+		uintptr_t from = ((uintptr_t)base + dropped) & ~(uintptr_t)4095,
+		          to = ((uintptr_t)base + pos) & ~(uintptr_t)4095;
+		if (to - from >= 16 * WINDOW) {
+			(void)madvise((void *)from, to - from, MADV_DONTNEED);
+			dropped = (size_t)(to - (uintptr_t)base);
+		}
+	}
+	return rc;
+}
+
+/* The second half of a large file, scanned by a second thread into its own result. */
+struct half {
+	struct file_scan fs;
+	struct fk_scan_result r;
+	const char *base;
+	size_t size;
+	enum fk_code rc;
+	struct fk_err err;
+};
+
+static void *scan_half(void *arg)
+{
+	struct half *h = arg;
+	fk_err_clear(&h->err);
+	h->rc = scan_range(&h->fs, h->base, h->size, &h->err);
+	return NULL;
+}
+
+/* Adds a second half's counts and groups to the first's. */
+static void merge(struct fk_scan_result *r, const struct fk_scan_result *h)
+{
+	struct table *t = h->table;
+	r->lines += h->lines;
+	r->matched += h->matched;
+	r->malformed += h->malformed;
+	flush(t);
+	for (size_t i = 0; i < t->cap; i++) {
+		const struct entry *e = &t->e[i];
+		if (e->count)
+			add_counts(r->table, entry_key(e), e->len, e->hash, e->count, e->bytes,
+			           e->first, e->last);
+	}
+}
+
+/* Files at least this large are split in two at a line boundary and scanned by two threads
+ * (the machine the goals are set on has two cores). Formats whose meaning depends on a
+ * header line (W3C, Zeek) and --strict (which names the first bad line) stay whole. */
+#define SPLIT_MIN (64u << 20)
+
 static enum fk_code scan_map(struct file_scan *fs, const char *map, size_t size, struct fk_err *err)
 {
 	struct map_hash h = {map, size, ""};
-	pthread_t thread;
-	bool hashing = fs->q->hash_files && !pthread_create(&thread, NULL, hash_map, &h);
+	pthread_t hasher, second;
+	bool hashing = fs->q->hash_files && !pthread_create(&hasher, NULL, hash_map, &h);
 	if (fs->q->hash_files && !hashing) /* no thread: hash here */
 		hash_map(&h);
-	enum fk_code rc = FK_OK;
-	size_t pos = 0, rest;
-	while (pos < size) {
-		size_t len = size - pos < CHUNK ? size - pos : CHUNK;
-		bool eof = pos + len == size;
-		if ((rc = scan_block(fs, map + pos, len, eof, &rest, err)) || eof)
-			break;
-		pos += len - rest;
+	if (fs->format == FK_LOG_AUTO)
+		fs->format = fk_log_detect(map, size < CHUNK ? size : CHUNK);
+	const char *mid = size >= SPLIT_MIN && !fs->q->strict &&
+	                          (fs->format == FK_LOG_SQUID || fs->format == FK_LOG_COMBINED)
+	                      ? memchr(map + size / 2, '\n', size - size / 2)
+	                      : NULL;
+	size_t first = mid ? (size_t)(mid + 1 - map) : size;
+	struct half *half = NULL;
+	if (first < size) {
+		half = fk_xcalloc(1, sizeof *half);
+		fk_scan_result_init(&half->r);
+		half->fs = *fs;
+		half->fs.r = &half->r;
+		half->fs.offset = (int64_t)first;
+		half->fs.scratch = NULL;
+		half->base = map + first;
+		half->size = size - first;
+		if (pthread_create(&second, NULL, scan_half, half)) {
+			fk_scan_result_release(&half->r);
+			free(half);
+			half = NULL;
+			first = size;
+		}
+	}
+	enum fk_code rc = scan_range(fs, map, first, err);
+	if (half) {
+		pthread_join(second, NULL);
+		if (!rc && half->rc) {
+			rc = half->rc;
+			*err = half->err;
+		}
+		if (!rc) {
+			merge(fs->r, &half->r);
+			fs->r->format = fs->format;
+			report_bad(fs, 0, fs->r);
+			report_bad(&half->fs, fs->lineno, fs->r);
+			fs->n_bad = 0; /* reported */
+		}
+		if (half->fs.scratch)
+			fk_targets_scratch_free(half->fs.scratch);
+		fk_scan_result_release(&half->r);
+		free(half);
 	}
 	if (hashing)
-		pthread_join(thread, NULL);
+		pthread_join(hasher, NULL);
 	if (!rc && fs->q->hash_files) {
 		fs->info.size = (int64_t)size;
 		memcpy(fs->info.sha256, h.hex, sizeof h.hex);
@@ -576,6 +744,7 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 	enum fk_code rc = map ? scan_map(fs, map, size, err) : scan_read(fs, f, err);
 	if (map)
 		munmap((void *)(uintptr_t)map, size);
+	report_bad(fs, 0, r);
 	if (!rc && q->hash_files) {
 		r->files = fk_xrealloc(r->files, (r->n_files + 1) * sizeof *r->files);
 		struct fk_scan_file_info *fi = &r->files[r->n_files++];
@@ -596,17 +765,19 @@ static int cmp_entry(const void *a, const void *b)
 	                   *y = *(const struct entry *const *)b;
 	if (x->count != y->count)
 		return x->count > y->count ? -1 : 1;
-	int c = memcmp(x->key, y->key, x->len < y->len ? x->len : y->len);
+	int c = memcmp(entry_key(x), entry_key(y), x->len < y->len ? x->len : y->len);
 	return c ? c : (x->len > y->len) - (x->len < y->len);
 }
 
 void fk_scan_finish(struct fk_scan_result *r, unsigned group)
 {
 	struct table *t = r->table;
+	flush(t);
 	r->groups = fk_xcalloc(t->n ? t->n : 1, sizeof *r->groups);
 	struct entry **order = fk_xcalloc(t->n ? t->n : 1, sizeof *order);
-	for (size_t i = 0; i < t->n; i++)
-		order[i] = &t->e[i];
+	for (size_t i = 0, k = 0; i < t->cap; i++)
+		if (t->e[i].count)
+			order[k++] = &t->e[i];
 	qsort(order, t->n, sizeof *order, cmp_entry);
 	for (size_t i = 0; i < t->n; i++) {
 		const struct entry *e = order[i];
@@ -615,7 +786,7 @@ void fk_scan_finish(struct fk_scan_result *r, unsigned group)
 		g->bytes = e->bytes;
 		g->first = e->first;
 		g->last = e->last;
-		const char *p = e->key, *end = e->key + e->len; /* parts end with \x1f */
+		const char *p = entry_key(e), *end = p + e->len; /* parts end with \x1f */
 		for (int k = 0; k < 5; k++) {
 			if (!(group & (1u << k)) || (k == 4 && (group & FK_GROUP_HOUR)))
 				continue;

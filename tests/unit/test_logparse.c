@@ -142,11 +142,41 @@ static void test_url_host(void **state)
 	}
 }
 
+/* The prefilter's literals: four or more targets of one organisation share its suffix; a
+ * country's second-level domain counts as part of the suffix; addresses turn it off. */
+static size_t literals(const char *targets)
+{
+	FILE *f = fmemopen((void *)(uintptr_t)targets, strlen(targets), "r");
+	assert_non_null(f);
+	struct fk_targets *t = NULL;
+	struct fk_err err;
+	fk_err_clear(&err);
+	assert_int_equal(fk_targets_load(f, "t", &t, &err), FK_OK);
+	fclose(f);
+	size_t n = fk_targets_literals(t);
+	fk_targets_free(t);
+	return n;
+}
+
+static void test_prefilter_literals(void **state)
+{
+	(void)state;
+	assert_int_equal(literals("a.example.net\nb.example.net\nc.example.net\n"), 3);
+	assert_int_equal(literals("a.example.net\nb.example.net\nc.example.net\n"
+	                          "D.EXAMPLE.NET\nexample.org\n"),
+	                 2); /* example.net (4 hosts, any case) and example.org */
+	assert_int_equal(literals("a.x.co.jp\nb.x.co.jp\nc.x.co.jp\nd.y.co.jp\n"), 4);
+	assert_int_equal(literals("a.x.co.jp\nb.x.co.jp\nc.x.co.jp\nd.x.co.jp\n*.x.co.jp\n"), 1);
+	assert_int_equal(literals("url:/wp-login.php\nh.example\n"), 2);
+	assert_int_equal(literals("h.example\n10.0.0.0/8\n"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cases),
 	    cmocka_unit_test(test_url_host),
+	    cmocka_unit_test(test_prefilter_literals),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
