@@ -646,8 +646,17 @@ static void merge(struct fk_scan_result *r, const struct fk_scan_result *h)
 
 /* Files at least this large are split in two at a line boundary and scanned by two threads
  * (the machine the goals are set on has two cores). Formats whose meaning depends on a
- * header line (W3C, Zeek) and --strict (which names the first bad line) stay whole. */
+ * header line (W3C, Zeek) and --strict (which names the first bad line) stay whole.
+ * FUKKYU_SPLIT_MIN=BYTES in the environment changes the size (the tests split small files). */
 #define SPLIT_MIN (64u << 20)
+
+static size_t split_min(void)
+{
+	const char *v = getenv("FUKKYU_SPLIT_MIN");
+	char *end;
+	unsigned long long n = v && *v ? strtoull(v, &end, 10) : 0;
+	return v && *v && !*end ? (size_t)n : SPLIT_MIN;
+}
 
 static enum fk_code scan_map(struct file_scan *fs, const char *map, size_t size, struct fk_err *err)
 {
@@ -658,7 +667,7 @@ static enum fk_code scan_map(struct file_scan *fs, const char *map, size_t size,
 		hash_map(&h);
 	if (fs->format == FK_LOG_AUTO)
 		fs->format = fk_log_detect(map, size < CHUNK ? size : CHUNK);
-	const char *mid = size >= SPLIT_MIN && !fs->q->strict &&
+	const char *mid = size >= split_min() && size >= 2 && !fs->q->strict &&
 	                          (fs->format == FK_LOG_SQUID || fs->format == FK_LOG_COMBINED)
 	                      ? memchr(map + size / 2, '\n', size - size / 2)
 	                      : NULL;

@@ -7,18 +7,22 @@
 #define FK_LOGSCAN_SIMD_H
 
 #include <stdbool.h>
+#include <stdlib.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define FK_HAVE_AVX2 1
 #include <immintrin.h>
 #define FK_AVX2 __attribute__((target("avx2,popcnt,bmi")))
 
+/* FUKKYU_NO_SIMD=1 in the environment forces the portable paths (the tests compare both). */
 static inline bool fk_cpu_avx2(void)
 {
 	static int yes = -1;
-	if (yes < 0)
-		yes = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") &&
-		      __builtin_cpu_supports("bmi");
+	if (yes < 0) {
+		const char *off = getenv("FUKKYU_NO_SIMD");
+		yes = !(off && *off == '1') && __builtin_cpu_supports("avx2") &&
+		      __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi");
+	}
 	return yes;
 }
 
