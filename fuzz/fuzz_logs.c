@@ -20,11 +20,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *p = (const char *)data;
 	struct fk_log_record r;
 	if (fk_log_parse_squid(p, size, &r)) {
-		inside(r.client, p, size), inside(r.url, p, size), inside(r.dest, p, size);
+		inside(r.client, p, size), inside(r.url, p, size), inside(fk_log_dest(&r), p, size);
 		inside(r.peer, p, size), inside(r.user, p, size), inside(r.method, p, size);
 	}
 	if (fk_log_parse_combined(p, size, &r)) {
-		inside(r.client, p, size), inside(r.url, p, size), inside(r.dest, p, size);
+		inside(r.client, p, size), inside(r.url, p, size), inside(fk_log_dest(&r), p, size);
 		inside(r.user, p, size), inside(r.method, p, size);
 	}
 	inside(fk_url_host((struct fk_slice){p, size}), p, size);
@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		size_t rn = size - (size_t)(rest - p);
 		if (fk_log_header(fmt, p, (size_t)(nl - p), &l) &&
 		    fk_log_parse_fields(fmt, &l, rest, rn, &r)) {
-			inside(r.client, rest, rn), inside(r.dest, rest, rn),
+			inside(r.client, rest, rn), inside(fk_log_dest(&r), rest, rn),
 			    inside(r.url, rest, rn);
 			inside(r.peer, rest, rn), inside(r.user, rest, rn);
 		}
@@ -56,7 +56,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct fk_err err;
 	if (fk_targets_load(f, "t.txt", &t, &err) == FK_OK) {
 		memset(&r, 0, sizeof r);
-		r.dest = (struct fk_slice){"www.example.com", 15};
+		r.dest_ = (struct fk_slice){"www.example.com", 15};
 		(void)fk_targets_match(t, &r);
 		fk_targets_free(t);
 	} else if (!err.en[0]) {

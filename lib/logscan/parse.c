@@ -142,6 +142,15 @@ struct fk_slice fk_url_host(struct fk_slice url)
 	return (struct fk_slice){host, (size_t)(h_end - host)};
 }
 
+struct fk_slice fk_log_dest(struct fk_log_record *r)
+{
+	if (r->dest_from_url) {
+		r->dest_ = fk_url_host(r->url);
+		r->dest_from_url = false;
+	}
+	return r->dest_;
+}
+
 bool fk_log_parse_squid(const char *line, size_t n, struct fk_log_record *r)
 {
 	struct fk_slice f[11];
@@ -180,7 +189,8 @@ bool fk_log_parse_squid(const char *line, size_t n, struct fk_log_record *r)
 	r->user = f[7];
 	if (r->user.n == 1 && r->user.p[0] == '-')
 		r->user.n = 0;
-	r->dest = fk_url_host(f[6]);
+	r->dest_ = (struct fk_slice){NULL, 0};
+	r->dest_from_url = true;
 	return r->client.n > 0;
 }
 
@@ -222,7 +232,7 @@ bool fk_log_parse_combined(const char *line, size_t n, struct fk_log_record *r)
 		return false;
 	memset(r, 0, sizeof *r);
 	if (k == 4) { /* vhost_combined: "host:port client ident user" */
-		r->dest = fk_url_host(f[0]);
+		r->dest_ = fk_url_host(f[0]);
 		r->client = f[1];
 		r->user = f[3];
 	} else {
@@ -401,10 +411,10 @@ bool fk_log_parse_fields(int format, const struct fk_log_layout *l, const char *
 	struct fk_slice host = field(l, f, k, FK_LF_HOST);
 	if (!host.n)
 		host = field(l, f, k, FK_LF_SNI);
-	r->dest = host.n ? fk_url_host(host) : host;
+	r->dest_ = host.n ? fk_url_host(host) : host;
 	r->peer = field(l, f, k, FK_LF_SERVER);
-	if (format == FK_LOG_ZEEK && !r->dest.n)
-		r->dest = r->peer; /* conn.log: the responder is the destination */
+	if (format == FK_LOG_ZEEK && !r->dest_.n)
+		r->dest_ = r->peer; /* conn.log: the responder is the destination */
 	struct fk_slice st = field(l, f, k, FK_LF_STATUS), by = field(l, f, k, FK_LF_BYTES);
 	r->status = st.n && number(st, &v) ? (int)v : 0;
 	r->bytes = by.n && number(by, &v) ? v : -1;

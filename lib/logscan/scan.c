@@ -195,8 +195,8 @@ struct time_key {
 };
 
 /* Applies the filters and, if the line matches, counts it in its group. */
-static void take(const struct fk_scan_query *q, struct fk_scan_result *r,
-                 const struct fk_log_record *rec, char *key, struct time_key *tk)
+static void take(const struct fk_scan_query *q, struct fk_scan_result *r, struct fk_log_record *rec,
+                 char *key, struct time_key *tk)
 {
 	if ((q->from != FK_TIME_NONE && rec->time < q->from) ||
 	    (q->to != FK_TIME_NONE && rec->time > q->to) ||
@@ -207,7 +207,8 @@ static void take(const struct fk_scan_query *q, struct fk_scan_result *r,
 		return;
 	r->matched++;
 	size_t n = 0;
-	const struct fk_slice parts[] = {rec->client, rec->user, rec->dest};
+	const struct fk_slice parts[] = {rec->client, rec->user,
+	                                 q->group & FK_GROUP_DEST ? fk_log_dest(rec) : rec->user};
 	for (int k = 0; k < 3; k++) {
 		if (!(q->group & (1u << k)))
 			continue;

@@ -386,20 +386,20 @@ size_t fk_targets_count(const struct fk_targets *t)
 	return t->count;
 }
 
-bool fk_targets_match(const struct fk_targets *t, const struct fk_log_record *r)
+bool fk_targets_match(const struct fk_targets *t, struct fk_log_record *r)
 {
+	struct fk_slice dest = fk_log_dest(r);
 	char host[256];
-	size_t n = r->dest.n < sizeof host ? r->dest.n : 0;
+	size_t n = dest.n < sizeof host ? dest.n : 0;
 	for (size_t i = 0; i < n; i++)
-		host[i] = (char)tolower((unsigned char)r->dest.p[i]);
+		host[i] = (char)tolower((unsigned char)dest.p[i]);
 	if (n && (set_has(&t->hosts, host, n) || set_has(&t->domains, host, n)))
 		return true;
 	for (size_t i = 0; i < n && t->domains.n; i++)
 		if (host[i] == '.' && set_has(&t->domains, host + i + 1, n - i - 1))
 			return true;
 	for (size_t i = 0; i < t->n_nets; i++)
-		if (fk_cidr_contains(&t->nets[i], r->dest) ||
-		    fk_cidr_contains(&t->nets[i], r->peer))
+		if (fk_cidr_contains(&t->nets[i], dest) || fk_cidr_contains(&t->nets[i], r->peer))
 			return true;
 	for (size_t i = 0; i < t->n_urls; i++) {
 		size_t un = strlen(t->urls[i]);

@@ -136,3 +136,34 @@ void fk_utf8_fput(FILE *f, const char *s, size_t cols)
 	for (; w < cols; w++)
 		fputc(' ', f);
 }
+
+void fk_json_quote(FILE *f, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s, *end = p + n;
+	putc('"', f);
+	while (p < end) {
+		const unsigned char *run = p; /* printable ASCII is written as it is */
+		while (p < end && *p >= 0x20 && *p < 0x7F && *p != '"' && *p != '\\')
+			p++;
+		if (p > run)
+			fwrite(run, 1, (size_t)(p - run), f);
+		if (p == end)
+			break;
+		uint32_t cp;
+		size_t l = *p < 0x80 ? 1 : decode(p, (size_t)(end - p), &cp);
+		if (*p == '"' || *p == '\\') {
+			putc('\\', f);
+			putc(*p, f);
+		} else if (*p < 0x20 || *p == 0x7F) {
+			fprintf(f, "\\u00%c%c", hex[*p >> 4], hex[*p & 15]);
+		} else if (l) {
+			fwrite(p, 1, l, f);
+		} else {
+			fputs("\\ufffd", f); /* not UTF-8: one replacement per byte */
+			l = 1;
+		}
+		p += l ? l : 1;
+	}
+	putc('"', f);
+}

@@ -20,4 +20,9 @@ size_t fk_utf8_width(const char *s);
 /* Writes s padded with spaces, or cut with "…", to exactly cols columns. */
 void fk_utf8_fput(FILE *f, const char *s, size_t cols);
 
+/* Writes the n bytes at s as a JSON string: quotes, backslashes and control characters
+ * escaped, and each byte that is not part of well-formed UTF-8 written as U+FFFD (text
+ * from logs may be anything; jansson refuses such strings outright). */
+void fk_json_quote(FILE *f, const char *s, size_t n);
+
 #endif

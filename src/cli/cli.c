@@ -240,6 +240,12 @@ void cli_jarr_item(json_t *item)
 	jarr_first = false;
 }
 
+void cli_jarr_end_items(size_t n)
+{
+	jarr_first = n == 0;
+	cli_jarr_end();
+}
+
 void cli_jarr_end(void)
 {
 	fputs(jarr_first ? "]\n}\n" : "\n  ]\n}\n", stdout);

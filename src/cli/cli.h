@@ -77,6 +77,9 @@ void cli_json_out(json_t *root);
 void cli_jarr_begin(json_t *head, const char *key);
 void cli_jarr_item(json_t *item);
 void cli_jarr_end(void);
+/* Ends a list whose n items the caller wrote itself (each as "\n    {...}", after the first
+ * with a comma before it). */
+void cli_jarr_end_items(size_t n);
 
 /* JSON helpers: a time in the display zone (null when unset); {"ja":..,"en":..}. */
 json_t *cli_json_time(struct cli *c, int64_t t);

