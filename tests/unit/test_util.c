@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <unistd.h>
 
 #include "fukkyu/incident.h"
@@ -822,6 +823,37 @@ static void test_err_table(void **state)
 	assert_int_equal(FK_ERR0(none, FK_EIO, NULL, "io", "入出力"), FK_EIO);
 }
 
+/* fk_json_quote: what it writes must be valid JSON that jansson reads back as the text,
+ * with bytes that are not UTF-8 as U+FFFD. */
+static void expect_quote(const char *in, size_t n, const char *want)
+{
+	char *out = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&out, &len);
+	assert_non_null(f);
+	fk_json_quote(f, in, n);
+	fclose(f);
+	assert_string_equal(out, want);
+	json_error_t e;
+	json_t *v = json_loads(out, JSON_DECODE_ANY | JSON_ALLOW_NUL, &e);
+	assert_non_null(v);
+	assert_true(json_is_string(v));
+	json_decref(v);
+	free(out);
+}
+
+static void test_json_quote(void **state)
+{
+	(void)state;
+	expect_quote("10.0.0.1", 8, "\"10.0.0.1\"");
+	expect_quote("a\"b\\c", 5, "\"a\\\"b\\\\c\"");
+	expect_quote("t\tn\n\x7f", 5, "\"t\\u0009n\\u000a\\u007f\"");
+	expect_quote("\xe5\xbe\xa9\xe6\x97\xa7", 6, "\"\xe5\xbe\xa9\xe6\x97\xa7\""); /* 復旧 */
+	expect_quote("x\xff\xe5\xbey", 5, "\"x\\ufffd\\ufffd\\ufffdy\""); /* bad, cut short */
+	expect_quote("a\0b", 3, "\"a\\u0000b\"");
+	expect_quote("", 0, "\"\"");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -852,6 +884,7 @@ int main(void)
 	    cmocka_unit_test(test_buf_detach),
 	    cmocka_unit_test(test_enum_parse),
 	    cmocka_unit_test(test_err_table),
+	    cmocka_unit_test(test_json_quote),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
