@@ -17,18 +17,17 @@
 #define MAX_LINE (1u << 20) /* longer lines are malformed */
 
 /* The group table: open addressing over entries of one cache line each, with keys of up to
- * KEY_INLINE bytes (an IPv4 client with its separator) in the entry. A line's group is
- * counted one line late: its slot is prefetched when the line is taken and updated after
- * the next line is parsed, so the cache miss overlaps useful work. A table of 56-byte
- * entries with the key elsewhere spent most of a full scan waiting on memory (issue 4's
- * benchmark). */
-#define KEY_INLINE 16
-#define KEY_MAX    (3 * 1001 + 32) /* three parts of up to 1000 bytes and a time */
+ * KEY_INLINE bytes (an IPv4 client and an hour: "10.1.2.3\x1f" and four bytes) in the entry. A
+ * line's group is counted one line late: its slot is prefetched when the line is taken and updated
+ * after the next line is parsed, so the cache miss overlaps useful work. A table of 56-byte entries
+ * with the key elsewhere spent most of a full scan waiting on memory (issue 4's benchmark). */
+#define KEY_INLINE 24
+#define KEY_MAX    (3 * 1001 + 4) /* three parts of up to 1000 bytes and a time unit */
 
 struct entry {
-	uint64_t hash;
-	int64_t count, bytes, first, last; /* count 0: an empty slot */
+	uint32_t hash; /* the low half of the key's hash (the slot comes from it too) */
 	uint32_t len;
+	int64_t count, bytes, first, last; /* count 0: an empty slot */
 	union {
 		char in[KEY_INLINE]; /* len <= KEY_INLINE */
 		char *heap;          /* longer keys */
@@ -45,7 +44,7 @@ struct table {
 	size_t cap, n;   /* cap a power of two */
 	/* the line waiting to be counted */
 	bool pending;
-	uint64_t p_hash;
+	uint32_t p_hash;
 	int64_t p_bytes, p_time;
 	size_t p_len;
 	char p_key[KEY_MAX];
@@ -132,7 +131,7 @@ static void grow(struct table *t)
 }
 
 /* Adds count lines of bytes, seen from first to last, to the group of key (hash h). */
-static void add_counts(struct table *t, const char *key, size_t n, uint64_t h, int64_t count,
+static void add_counts(struct table *t, const char *key, size_t n, uint32_t h, int64_t count,
                        int64_t bytes, int64_t first, int64_t last)
 {
 	if (2 * (t->n + 1) > t->cap)
@@ -170,7 +169,7 @@ static void flush(struct table *t)
 /* Counts a line in the group of key, one line late (above). */
 static void add(struct table *t, const char *key, size_t n, const struct fk_log_record *r)
 {
-	uint64_t h = fk_hash_bytes(key, n);
+	uint32_t h = (uint32_t)fk_hash_bytes(key, n);
 	if (t->cap)
 		__builtin_prefetch(&t->e[h & (t->cap - 1)]);
 	flush(t);
@@ -187,16 +186,9 @@ static bool slice_is(struct fk_slice s, const char *v)
 	return strlen(v) == s.n && (!s.n || !memcmp(s.p, v, s.n));
 }
 
-/* The hour or day text of the last line: logs are in time order, so formatting it once per
- * hour saves a snprintf per line. */
-struct time_key {
-	int64_t unit; /* hour or day number of text, -1 when none */
-	char text[32];
-};
-
 /* Applies the filters and, if the line matches, counts it in its group. */
 static void take(const struct fk_scan_query *q, struct fk_scan_result *r, struct fk_log_record *rec,
-                 char *key, struct time_key *tk)
+                 char *key)
 {
 	if ((q->from != FK_TIME_NONE && rec->time < q->from) ||
 	    (q->to != FK_TIME_NONE && rec->time > q->to) ||
@@ -219,15 +211,12 @@ static void take(const struct fk_scan_query *q, struct fk_scan_result *r, struct
 		key[n++] = '\x1f';
 	}
 	if (q->group & (FK_GROUP_HOUR | FK_GROUP_DAY)) {
-		int64_t unit = rec->time >= 0 ? rec->time / 3600 : -1;
-		if (unit != tk->unit) {
-			fk_time_utc(rec->time, tk->text); /* 2026-09-01T10:00:00Z */
-			tk->unit = unit;
-		}
-		size_t len = q->group & FK_GROUP_HOUR ? 13 : 10;
-		memcpy(key + n, tk->text, len);
-		n += len;
-		key[n++] = '\x1f';
+		/* The hour or day number, big-endian (keys sort in time order), four bytes: the
+		 * key of a client and an hour stays within an entry. Written as text at the end. */
+		int64_t unit = rec->time / (q->group & FK_GROUP_HOUR ? 3600 : 86400);
+		uint32_t u = rec->time >= 0 && unit < UINT32_MAX ? (uint32_t)unit : UINT32_MAX;
+		for (int i = 0; i < 4; i++)
+			key[n++] = (char)(u >> (24 - 8 * i));
 	}
 	add(r->table, key, n, rec);
 }
@@ -264,7 +253,6 @@ struct file_scan {
 		bool offset; /* at is a byte offset (lines are not numbered under the prefilter) */
 	} bad[FK_SCAN_MALFORMED_SHOWN]; /* the first malformed lines of this scan */
 	int n_bad;
-	struct time_key tk;
 	char key[KEY_MAX];
 };
 
@@ -329,7 +317,7 @@ static enum fk_code one_line(struct file_scan *fs, const char *p, size_t n, bool
 	              : fk_log_parse_fields(fs->format, &fs->layout, p, n, &rec);
 	if (!ok)
 		return malformed(fs, err);
-	take(fs->q, fs->r, &rec, fs->key, &fs->tk);
+	take(fs->q, fs->r, &rec, fs->key);
 	return FK_OK;
 }
 
@@ -745,7 +733,6 @@ enum fk_code fk_scan_file(const struct fk_scan_query *q, FILE *f, const char *or
 {
 	struct file_scan *fs = fk_xcalloc(1, sizeof *fs);
 	*fs = (struct file_scan){.q = q, .r = r, .origin = origin};
-	fs->tk.unit = -2;
 	for (int i = 0; i < FK_LF_COUNT; i++)
 		fs->layout.idx[i] = -1;
 	fs->format = q->format != FK_LOG_AUTO ? q->format : r->format;
@@ -796,14 +783,30 @@ void fk_scan_finish(struct fk_scan_result *r, unsigned group)
 		g->bytes = e->bytes;
 		g->first = e->first;
 		g->last = e->last;
-		const char *p = entry_key(e), *end = p + e->len; /* parts end with \x1f */
-		for (int k = 0; k < 5; k++) {
-			if (!(group & (1u << k)) || (k == 4 && (group & FK_GROUP_HOUR)))
+		/* text parts ending with \x1f, then the time unit (above) */
+		const char *p = entry_key(e), *end = p + e->len;
+		bool timed = group & (FK_GROUP_HOUR | FK_GROUP_DAY);
+		if (timed)
+			end -= 4;
+		for (int k = 0; k < 3; k++) {
+			if (!(group & (1u << k)))
 				continue;
 			const char *sep = memchr(p, '\x1f', (size_t)(end - p));
 			size_t n = sep ? (size_t)(sep - p) : (size_t)(end - p);
 			g->key[k] = fk_xstrndup(p, n);
 			p += n + (sep != NULL);
+		}
+		if (timed) {
+			const unsigned char *u = (const unsigned char *)end;
+			uint32_t unit = (uint32_t)u[0] << 24 | (uint32_t)u[1] << 16 |
+			                (uint32_t)u[2] << 8 | u[3];
+			bool hour = group & FK_GROUP_HOUR;
+			char text[32] = "-";
+			if (unit != UINT32_MAX) /* 2026-09-01T10:00:00Z: the hour or the day */
+				fk_time_utc((int64_t)unit * (hour ? 3600 : 86400), text);
+			g->key[hour ? 3 : 4] = fk_xstrndup(text, unit == UINT32_MAX ? 1
+			                                         : hour             ? 13
+			                                                            : 10);
 		}
 	}
 	free(order);
