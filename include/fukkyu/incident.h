@@ -175,6 +175,9 @@ struct fk_change {
 	char *entity_key; /* the task's item id, the role's key ... */
 	char *field;
 	char *old_value, *new_value; /* NULL when absent */
+	char *origin;                /* "cli", or the address of the web client */
+	int64_t incident;            /* 0 when none */
+	char *hash;                  /* the entry's SHA-256 in the audit chain */
 };
 void fk_change_release(struct fk_change *c);
 

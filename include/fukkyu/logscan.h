@@ -146,8 +146,6 @@ void fk_reader_hash(struct fk_reader *r);
 /* The SHA-256 of the raw bytes as 64 hex digits (after the last read). */
 void fk_reader_digest(struct fk_reader *r, char out[static 65]);
 void fk_reader_init(struct fk_reader *r, FILE *f, const char *origin);
-/* The SHA-256 of n bytes as 64 hex digits. */
-void fk_sha256_hex(const void *p, size_t n, char out[static 65]);
 /* Reads up to cap decompressed bytes; *got is 0 at the end. A truncated compressed file is
  * an error, not an early end. */
 enum fk_code fk_reader_read(struct fk_reader *r, char *out, size_t cap, size_t *got,

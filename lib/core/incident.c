@@ -235,5 +235,7 @@ void fk_change_release(struct fk_change *c)
 	free(c->field);
 	free(c->old_value);
 	free(c->new_value);
+	free(c->origin);
+	free(c->hash);
 	memset(c, 0, sizeof *c);
 }

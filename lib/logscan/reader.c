@@ -4,6 +4,7 @@
  */
 #include "fukkyu/common.h"
 #include "fukkyu/logscan.h"
+#include "util/hash.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -32,25 +33,6 @@ void fk_reader_hash(struct fk_reader *r)
 		abort();
 }
 
-static void hex(const unsigned char *h, size_t n, char *out)
-{
-	static const char digits[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = digits[h[i] >> 4];
-		out[2 * i + 1] = digits[h[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
-void fk_sha256_hex(const void *p, size_t n, char out[static 65])
-{
-	unsigned char h[EVP_MAX_MD_SIZE];
-	unsigned len = 0;
-	if (!EVP_Digest(p, n, h, &len, EVP_sha256(), NULL) || len != 32)
-		abort();
-	hex(h, 32, out);
-}
-
 static void account(struct fk_reader *r, const void *p, size_t n)
 {
 	r->raw_bytes += (int64_t)n;
@@ -70,7 +52,7 @@ void fk_reader_digest(struct fk_reader *r, char out[static 65])
 		return;
 	if (!EVP_DigestFinal_ex(r->sha, h, &len) || len != 32)
 		abort();
-	hex(h, 32, out);
+	fk_hex(h, 32, out);
 }
 
 /* Fills the input block; false at the end of the file. */

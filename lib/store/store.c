@@ -13,35 +13,6 @@
 
 #include <ctype.h>
 
-/* Appends one field-level change to the history. */
-enum fk_code fk_st_record(struct fk_store *st, int64_t incident, const char *entity,
-                          const char *key, const char *field, const char *old_value,
-                          const char *new_value, struct fk_err *err)
-{
-	struct fk_stmt *s;
-	enum fk_code rc =
-	    prep(st,
-	         "INSERT INTO changes (incident_id, at, actor, entity, entity_key, "
-	         "field, old_value, new_value) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-	         &s, err);
-	if (rc)
-		return rc;
-	if (incident)
-		bind_int(s, 1, incident);
-	else
-		bind_text(s, 1, NULL);
-	bind_time(s, 2, st->now);
-	bind_text(s, 3, st->actor);
-	bind_text(s, 4, entity);
-	bind_text(s, 5, key);
-	bind_text(s, 6, field);
-	bind_text(s, 7, old_value);
-	bind_text(s, 8, new_value);
-	rc = step_done(s, err);
-	finalize(s);
-	return rc;
-}
-
 static bool str_differs(const char *a, const char *b)
 {
 	if (!a || !b)
@@ -193,6 +164,7 @@ enum fk_code fk_store_open(const char *url, bool create, struct fk_store **out, 
 	if (rc)
 		return rc;
 	struct fk_store *st = fk_xcalloc(1, sizeof *st);
+	st->origin = "cli";
 	st->db = db;
 	int version;
 	rc = schema_version(st, &version, err);
@@ -277,6 +249,8 @@ enum fk_code fk_store_migrate(struct fk_store *st, int *from, int *to, struct fk
 		const struct fk_embedded *m = migration(OPS(st)->backend, v + 1);
 		struct fk_stmt *s;
 		rc = OPS(st)->exec(st->db, m->data, err);
+		if (!rc && v + 1 == FK_AUDIT_MIGRATION) /* the history before it joins the chain */
+			rc = fk_st_audit_seal(st, err);
 		if (!rc)
 			rc =
 			    prep(st,
@@ -308,6 +282,7 @@ enum fk_code fk_store_begin(struct fk_store *st, const char *actor, int64_t now,
 	st->actor = fk_xstrdup(actor);
 	st->now = now;
 	fk_time_utc(now, st->now_text);
+	st->chain_loaded = false; /* another process may have written since */
 	st->in_tx = true;
 	return FK_OK;
 }
@@ -1046,7 +1021,7 @@ enum fk_code fk_store_timeline_get(struct fk_store *st, int64_t incident,
 
 /* ---- change history ------------------------------------------------------------------- */
 
-static void row_changes_get(struct fk_stmt *s, void *elem)
+void fk_st_change_row(struct fk_stmt *s, void *elem)
 {
 	struct fk_change *c = elem;
 	c->id = col_int(s, 0);
@@ -1057,13 +1032,16 @@ static void row_changes_get(struct fk_stmt *s, void *elem)
 	c->field = col_dup(s, 5);
 	c->old_value = col_dup(s, 6);
 	c->new_value = col_dup(s, 7);
+	c->origin = col_dup(s, 8);
+	c->incident = s->ops->col_null(s, 9) ? 0 : col_int(s, 9);
+	c->hash = col_dup(s, 10);
 }
 
 enum fk_code fk_store_changes_get(struct fk_store *st, int64_t incident, struct fk_change **out,
                                   size_t *n, struct fk_err *err)
 {
 	return FK_ST_LIST(st,
-	                  "SELECT id, at, actor, entity, entity_key, field, old_value, "
-	                  "new_value FROM changes WHERE incident_id = $1 ORDER BY id",
-	                  incident, out, n, row_changes_get, err);
+	                  "SELECT " FK_CHANGE_COLS " FROM changes WHERE incident_id = $1 "
+	                  "ORDER BY id",
+	                  incident, out, n, fk_st_change_row, err);
 }

@@ -109,6 +109,35 @@ enum fk_code fk_store_timeline_get(struct fk_store *st, int64_t incident,
 enum fk_code fk_store_changes_get(struct fk_store *st, int64_t incident, struct fk_change **out,
                                   size_t *n, struct fk_err *err) FK_WUR;
 
+/* ---- the audit trail (store_audit.c) ---------------------------------------------------- */
+
+/* Where the changes of the next transactions come from: "cli" (the default) or a web
+ * client's address. origin must outlive the transactions. */
+void fk_store_set_origin(struct fk_store *st, const char *origin);
+
+enum fk_audit_problem {
+	FK_AUDIT_OK,
+	FK_AUDIT_ALTERED,  /* the entry's content no longer matches its hash */
+	FK_AUDIT_BROKEN,   /* its link to the entry before is wrong: deleted, inserted, moved */
+	FK_AUDIT_GAP,      /* entries are missing before it (numbers skip) */
+	FK_AUDIT_UNSEALED, /* it has no hash */
+};
+struct fk_audit_check {
+	int64_t total;   /* entries in the store */
+	int64_t entries; /* entries verified before the first problem (all when none) */
+	int64_t bad_id;  /* the first entry with a problem, 0 when none */
+	enum fk_audit_problem problem;
+	char head[65];   /* the hash of the last verified entry (keep it elsewhere to compare) */
+	bool head_found; /* the head asked about is the hash of a verified entry */
+};
+/* Walks the whole chain; a problem is a result, not an error. head (may be NULL) is a head
+ * kept from an earlier verify, looked for in the chain. */
+enum fk_code fk_store_audit_verify(struct fk_store *st, const char *head,
+                                   struct fk_audit_check *out, struct fk_err *err) FK_WUR;
+/* The audit entries from from_id on, oldest first. */
+enum fk_code fk_store_audit_log(struct fk_store *st, int64_t from_id, struct fk_change **out,
+                                size_t *n, struct fk_err *err) FK_WUR;
+
 /* ---- assets, sweep, measures (fukkyu/asset.h) ---------------------------------------- */
 #include "fukkyu/asset.h"
 

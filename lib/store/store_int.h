@@ -19,6 +19,11 @@ struct fk_store {
 	int64_t now;
 	char now_text[32]; /* now as stored, formatted once per transaction */
 	bool in_tx;
+	const char *origin; /* where changes come from: "cli" or the client's address */
+	/* the audit chain's last entry, read once per transaction (fk_st_record) */
+	bool chain_loaded;
+	int64_t chain_id;
+	char chain_hash[65];
 	bool bulk_append; /* a bulk import into an empty inventory: plain appends */
 	/* Prepared statements kept for the store's life, keyed by the address of their SQL
 	 * text (a string literal): bulk work (imports of a million rows) must not prepare per
@@ -137,6 +142,15 @@ enum fk_code fk_st_list_(struct fk_store *st, const char *sql, int64_t param, si
 enum fk_code fk_st_record(struct fk_store *st, int64_t incident, const char *entity,
                           const char *key, const char *field, const char *old_value,
                           const char *new_value, struct fk_err *err) FK_WUR;
+/* The migration that starts the audit chain, and the sealing of the rows before it. */
+#define FK_AUDIT_MIGRATION 4
+enum fk_code fk_st_audit_seal(struct fk_store *st, struct fk_err *err) FK_WUR;
+/* The columns fk_st_change_row reads, in its order. */
+#define FK_CHANGE_COLS                                                                             \
+	"id, at, actor, entity, entity_key, field, old_value, new_value, origin, incident_id, "    \
+	"hash"
+void fk_st_change_row(struct fk_stmt *s, void *elem);
+
 /* Records a text field if it changed. */
 enum fk_code fk_st_diff_text(struct fk_store *st, int64_t inc, const char *entity, const char *key,
                              const char *field, const char *a, const char *b,

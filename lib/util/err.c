@@ -20,6 +20,7 @@ static const struct {
     [FK_EVERSION] = {"version", 1, 500},
     [FK_EIO] = {"io", 1, 500},
     [FK_ETOOBIG] = {"too_big", 1, 413},
+    [FK_ETAMPERED] = {"tampered", 3, 500},
 };
 
 const char *fk_code_name(enum fk_code code)

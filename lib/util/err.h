@@ -22,6 +22,7 @@ enum fk_code {
 	FK_EVERSION,  /* the database is newer than this binary */
 	FK_EIO,       /* a file could not be read or written */
 	FK_ETOOBIG,   /* input over a size cap */
+	FK_ETAMPERED, /* the audit chain is broken: the history was rewritten */
 	FK_CODE_MAX
 };
 

@@ -10,4 +10,10 @@
 
 uint64_t fk_hash_bytes(const void *p, size_t n);
 
+/* SHA-256 (OpenSSL's libcrypto: the CPU's SHA instructions where there are some) of n bytes,
+ * as 64 lower-case hex digits: evidence files, the audit chain, stored token hashes. */
+void fk_sha256_hex(const void *p, size_t n, char out[static 65]);
+/* n bytes as 2n lower-case hex digits and a NUL. */
+void fk_hex(const unsigned char *p, size_t n, char *out);
+
 #endif
