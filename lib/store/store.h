@@ -138,6 +138,37 @@ enum fk_code fk_store_audit_verify(struct fk_store *st, const char *head,
 enum fk_code fk_store_audit_log(struct fk_store *st, int64_t from_id, struct fk_change **out,
                                 size_t *n, struct fk_err *err) FK_WUR;
 
+/* ---- users, tokens, sessions (store_users.c; fukkyu/user.h) ------------------------------ */
+#include "fukkyu/user.h"
+
+/* Adds u (name, display_name, role; password_hash may be NULL); sets u->id. A taken name
+ * is FK_ECONFLICT. */
+enum fk_code fk_store_user_add(struct fk_store *st, struct fk_user *u, const char *password_hash,
+                               struct fk_err *err) FK_WUR;
+/* By name, or by id when name is NULL. */
+enum fk_code fk_store_user_get(struct fk_store *st, const char *name, int64_t id,
+                               struct fk_user *out, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_users(struct fk_store *st, struct fk_user **out, size_t *n,
+                            struct fk_err *err) FK_WUR;
+/* Writes u's display name, role and disabled flag (and a new password hash unless NULL)
+ * over old; disabling ends the user's sessions. */
+enum fk_code fk_store_user_set(struct fk_store *st, const struct fk_user *old,
+                               const struct fk_user *u, const char *password_hash,
+                               struct fk_err *err) FK_WUR;
+enum fk_code fk_store_token_add(struct fk_store *st, const struct fk_user *u, const char *hash,
+                                const char *label, int64_t *id, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_token_revoke(struct fk_store *st, int64_t id, struct fk_err *err) FK_WUR;
+/* The enabled user holding the credential with this hash (an API token, or a session that
+ * has not expired, whose CSRF token is copied to csrf); FK_EAUTH when none. */
+enum fk_code fk_store_credential_user(struct fk_store *st, const char *hash, bool session,
+                                      struct fk_user *out, char csrf[static 65],
+                                      struct fk_err *err) FK_WUR;
+enum fk_code fk_store_session_add(struct fk_store *st, const struct fk_user *u, const char *hash,
+                                  const char *csrf, int64_t expires, struct fk_err *err) FK_WUR;
+/* Ends the session with this hash (and any expired one). */
+enum fk_code fk_store_session_end(struct fk_store *st, const char *hash, const char *user,
+                                  struct fk_err *err) FK_WUR;
+
 /* ---- assets, sweep, measures (fukkyu/asset.h) ---------------------------------------- */
 #include "fukkyu/asset.h"
 

@@ -21,6 +21,8 @@ static const struct {
     [FK_EIO] = {"io", 1, 500},
     [FK_ETOOBIG] = {"too_big", 1, 413},
     [FK_ETAMPERED] = {"tampered", 3, 500},
+    [FK_EAUTH] = {"unauthorized", 1, 401},
+    [FK_EFORBIDDEN] = {"forbidden", 1, 403},
 };
 
 const char *fk_code_name(enum fk_code code)

@@ -12,17 +12,19 @@
 
 enum fk_code {
 	FK_OK = 0,
-	FK_EUSAGE,    /* bad command line: unknown command/option/value (exit 2) */
-	FK_EINVAL,    /* bad input data: a field, a file, a date */
-	FK_ENOTFOUND, /* no such incident, item, role ... */
-	FK_EREFUSED,  /* a rule forbids it: transition, closing with open items */
-	FK_ECONFLICT, /* already exists */
-	FK_EDB,       /* the database failed */
-	FK_EBUSY,     /* the database is locked by another process */
-	FK_EVERSION,  /* the database is newer than this binary */
-	FK_EIO,       /* a file could not be read or written */
-	FK_ETOOBIG,   /* input over a size cap */
-	FK_ETAMPERED, /* the audit chain is broken: the history was rewritten */
+	FK_EUSAGE,     /* bad command line: unknown command/option/value (exit 2) */
+	FK_EINVAL,     /* bad input data: a field, a file, a date */
+	FK_ENOTFOUND,  /* no such incident, item, role ... */
+	FK_EREFUSED,   /* a rule forbids it: transition, closing with open items */
+	FK_ECONFLICT,  /* already exists */
+	FK_EDB,        /* the database failed */
+	FK_EBUSY,      /* the database is locked by another process */
+	FK_EVERSION,   /* the database is newer than this binary */
+	FK_EIO,        /* a file could not be read or written */
+	FK_ETOOBIG,    /* input over a size cap */
+	FK_ETAMPERED,  /* the audit chain is broken: the history was rewritten */
+	FK_EAUTH,      /* no valid credential (HTTP 401) */
+	FK_EFORBIDDEN, /* a known user without the right (HTTP 403) */
 	FK_CODE_MAX
 };
 

@@ -1,0 +1,257 @@
+/*
+ * store_users.c - users, API tokens, sessions and incident membership (store.h). Every
+ * change is in the audit trail; password hashes and secrets never are.
+ */
+#include "fukkyu/common.h"
+#include "store/store_int.h"
+
+#define USER_COLS "id, name, display_name, role, disabled, password_hash IS NOT NULL, created_at"
+
+static void row_user(struct fk_stmt *s, void *elem)
+{
+	struct fk_user *u = elem;
+	u->id = col_int(s, 0);
+	u->name = col_dup(s, 1);
+	u->display_name = col_dup(s, 2);
+	u->role = col_enum(s, 3, fk_user_roles, FK_UROLE_COUNT);
+	u->disabled = col_int(s, 4) != 0;
+	u->has_password = col_int(s, 5) != 0;
+	u->created_at = col_time(s, 6);
+}
+
+enum fk_code fk_store_user_add(struct fk_store *st, struct fk_user *u, const char *password_hash,
+                               struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = prep(st,
+		          "INSERT INTO users (name, display_name, role, password_hash, created_at) "
+		          "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name) DO NOTHING RETURNING id",
+		          &s, err);
+	if (rc)
+		return rc;
+	bind_text(s, 1, u->name);
+	bind_text(s, 2, u->display_name);
+	bind_text(s, 3, fk_user_roles[u->role].key);
+	bind_text(s, 4, password_hash);
+	bind_time(s, 5, st->now);
+	rc = step(s, &row, err);
+	if (!rc && row)
+		u->id = col_int(s, 0);
+	finalize(s);
+	if (rc)
+		return rc;
+	if (!row)
+		return FK_ERR(err, FK_ECONFLICT, "name", "user '%s' already exists",
+		              "ユーザ '%s' は既に存在します", u->name);
+	u->created_at = st->now;
+	rc = fk_st_record(st, 0, "user", u->name, "role", NULL, fk_user_roles[u->role].key, err);
+	if (!rc && password_hash)
+		rc = fk_st_record(st, 0, "user", u->name, "password", NULL, "(set)", err);
+	return rc;
+}
+
+enum fk_code fk_store_user_get(struct fk_store *st, const char *name, int64_t id,
+                               struct fk_user *out, struct fk_err *err)
+{
+	struct fk_user *u = NULL;
+	size_t n = 0;
+	enum fk_code rc;
+	memset(out, 0, sizeof *out);
+	if (name) {
+		struct fk_stmt *s;
+		bool row;
+		if ((rc = prep(st, "SELECT " USER_COLS " FROM users WHERE name = $1", &s, err)))
+			return rc;
+		bind_text(s, 1, name);
+		rc = step(s, &row, err);
+		if (!rc && row)
+			row_user(s, out);
+		finalize(s);
+		if (!rc && !row)
+			rc = FK_ERR(err, FK_ENOTFOUND, "user", "no user '%.80s'",
+			            "ユーザ '%.80s' はいません", name);
+		return rc;
+	}
+	rc = FK_ST_LIST(st, "SELECT " USER_COLS " FROM users WHERE id = $1", id, &u, &n, row_user,
+	                err);
+	if (!rc && !n)
+		rc = FK_ERR(err, FK_ENOTFOUND, "user", "no user #%lld", "ユーザ #%lld はいません",
+		            (long long)id);
+	if (!rc)
+		*out = u[0], u[0] = (struct fk_user){0};
+	FK_FREE_ARRAY(u, n, fk_user_release);
+	return rc;
+}
+
+enum fk_code fk_store_users(struct fk_store *st, struct fk_user **out, size_t *n,
+                            struct fk_err *err)
+{
+	return FK_ST_LIST(st, "SELECT " USER_COLS " FROM users WHERE id > $1 ORDER BY name", 0, out,
+	                  n, row_user, err);
+}
+
+enum fk_code fk_store_user_set(struct fk_store *st, const struct fk_user *old,
+                               const struct fk_user *u, const char *password_hash,
+                               struct fk_err *err)
+{
+	struct fk_stmt *s;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = prep(st,
+		          "UPDATE users SET display_name = $2, role = $3, disabled = $4, "
+		          "password_hash = COALESCE($5, password_hash) WHERE id = $1",
+		          &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, old->id);
+	bind_text(s, 2, u->display_name);
+	bind_text(s, 3, fk_user_roles[u->role].key);
+	bind_int(s, 4, u->disabled);
+	bind_text(s, 5, password_hash);
+	rc = step_done(s, err);
+	finalize(s);
+	if (!rc && old->role != u->role)
+		rc = fk_st_record(st, 0, "user", old->name, "role", fk_user_roles[old->role].key,
+		                  fk_user_roles[u->role].key, err);
+	if (!rc && old->disabled != u->disabled)
+		rc = fk_st_record(st, 0, "user", old->name, "disabled",
+		                  old->disabled ? "yes" : "no", u->disabled ? "yes" : "no", err);
+	if (!rc)
+		rc = fk_st_diff_text(st, 0, "user", old->name, "display_name", old->display_name,
+		                     u->display_name, err);
+	if (!rc && password_hash)
+		rc = fk_st_record(st, 0, "user", old->name, "password", NULL, "(changed)", err);
+	if (!rc && u->disabled && !old->disabled) { /* a disabled user's sessions end now */
+		if (!(rc = prep(st, "DELETE FROM sessions WHERE user_id = $1", &s, err))) {
+			bind_int(s, 1, old->id);
+			rc = step_done(s, err);
+			finalize(s);
+		}
+	}
+	return rc;
+}
+
+enum fk_code fk_store_token_add(struct fk_store *st, const struct fk_user *u, const char *hash,
+                                const char *label, int64_t *id, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = prep(st,
+		          "INSERT INTO api_tokens (user_id, token_hash, label, created_at) VALUES "
+		          "($1, $2, $3, $4) RETURNING id",
+		          &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, u->id);
+	bind_text(s, 2, hash);
+	bind_text(s, 3, label);
+	bind_time(s, 4, st->now);
+	rc = step(s, &row, err);
+	if (!rc && row)
+		*id = col_int(s, 0);
+	finalize(s);
+	char key[24];
+	snprintf(key, sizeof key, "T%lld", (long long)*id);
+	return rc ? rc : fk_st_record(st, 0, "token", key, "user", NULL, u->name, err);
+}
+
+enum fk_code fk_store_token_revoke(struct fk_store *st, int64_t id, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = prep(
+		    st,
+		    "UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL",
+		    &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, id);
+	bind_time(s, 2, st->now);
+	rc = step_done(s, err);
+	finalize(s);
+	if (!rc && OPS(st)->changes(st->db) != 1)
+		return FK_ERR(err, FK_ENOTFOUND, "token", "no active token T%lld",
+		              "有効なトークン T%lld はありません", (long long)id);
+	char key[24];
+	snprintf(key, sizeof key, "T%lld", (long long)id);
+	return rc ? rc : fk_st_record(st, 0, "token", key, "revoked", NULL, "yes", err);
+}
+
+/* The enabled user holding a credential: an API token or a live session (by hash). */
+enum fk_code fk_store_credential_user(struct fk_store *st, const char *hash, bool session,
+                                      struct fk_user *out, char csrf[static 65], struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	memset(out, 0, sizeof *out);
+	enum fk_code rc = fk_st_cached(
+	    st,
+	    session ? "SELECT u.id, u.name, u.display_name, u.role, u.disabled, 1, u.created_at, "
+	              "s.csrf FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash "
+	              "= $1 AND s.expires_at > $2 AND u.disabled = 0"
+	            : "SELECT u.id, u.name, u.display_name, u.role, u.disabled, 1, u.created_at, "
+	              "'' FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = "
+	              "$1 AND t.revoked_at IS NULL AND u.disabled = 0 AND $2 = $2",
+	    &s, err);
+	if (rc)
+		return rc;
+	bind_text(s, 1, hash);
+	bind_time(s, 2, fk_time_now());
+	rc = step(s, &row, err);
+	if (!rc && row) {
+		row_user(s, out);
+		snprintf(csrf, 65, "%s", col_text(s, 7));
+	}
+	s->ops->reset(s);
+	if (!rc && !row)
+		rc = FK_ERR0(err, FK_EAUTH, NULL,
+		             "not signed in, or the credential is no longer valid",
+		             "ログインしていないか、認証情報が無効です");
+	return rc;
+}
+
+enum fk_code fk_store_session_add(struct fk_store *st, const struct fk_user *u, const char *hash,
+                                  const char *csrf, int64_t expires, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc =
+		    prep(st,
+		         "INSERT INTO sessions (token_hash, user_id, csrf, created_at, expires_at) "
+		         "VALUES ($1, $2, $3, $4, $5)",
+		         &s, err);
+	if (rc)
+		return rc;
+	bind_text(s, 1, hash);
+	bind_int(s, 2, u->id);
+	bind_text(s, 3, csrf);
+	bind_time(s, 4, st->now);
+	bind_time(s, 5, expires);
+	rc = step_done(s, err);
+	finalize(s);
+	return rc ? rc : fk_st_record(st, 0, "session", u->name, "signed_in", NULL, "yes", err);
+}
+
+enum fk_code fk_store_session_end(struct fk_store *st, const char *hash, const char *user,
+                                  struct fk_err *err)
+{
+	struct fk_stmt *s;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = prep(st, "DELETE FROM sessions WHERE token_hash = $1 OR expires_at < $2", &s,
+		          err);
+	if (rc)
+		return rc;
+	bind_text(s, 1, hash);
+	bind_time(s, 2, st->now);
+	rc = step_done(s, err);
+	finalize(s);
+	return rc ? rc : fk_st_record(st, 0, "session", user, "signed_in", "yes", "no", err);
+}
