@@ -169,6 +169,19 @@ enum fk_code fk_store_session_add(struct fk_store *st, const struct fk_user *u, 
 enum fk_code fk_store_session_end(struct fk_store *st, const char *hash, const char *user,
                                   struct fk_err *err) FK_WUR;
 
+/* The stored argon2id string of a user's password (FK_EAUTH when none). */
+enum fk_code fk_store_password_hash(struct fk_store *st, int64_t user, char **out,
+                                    struct fk_err *err) FK_WUR;
+/* Need-to-know: whether u may see the incident (admins: always; a restricted incident: its
+ * members only). */
+enum fk_code fk_store_incident_visible(struct fk_store *st, int64_t incident,
+                                       const struct fk_user *u, bool *visible,
+                                       struct fk_err *err) FK_WUR;
+enum fk_code fk_store_incident_restrict(struct fk_store *st, int64_t incident, bool restricted,
+                                        const char *ref, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_member_set(struct fk_store *st, int64_t incident, const struct fk_user *u,
+                                 bool member, struct fk_err *err) FK_WUR;
+
 /* ---- assets, sweep, measures (fukkyu/asset.h) ---------------------------------------- */
 #include "fukkyu/asset.h"
 

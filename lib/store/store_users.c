@@ -255,3 +255,92 @@ enum fk_code fk_store_session_end(struct fk_store *st, const char *hash, const c
 	finalize(s);
 	return rc ? rc : fk_st_record(st, 0, "session", user, "signed_in", "yes", "no", err);
 }
+
+enum fk_code fk_store_incident_visible(struct fk_store *st, int64_t incident,
+                                       const struct fk_user *u, bool *visible, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	*visible = u->role == FK_UROLE_ADMIN;
+	if (*visible)
+		return FK_OK;
+	enum fk_code rc = fk_st_cached(st,
+	                               "SELECT restricted = 0 OR EXISTS (SELECT 1 FROM "
+	                               "incident_members m WHERE m.incident_id = i.id AND "
+	                               "m.user_id = $2) FROM incidents i WHERE i.id = $1",
+	                               &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_int(s, 2, u->id);
+	rc = step(s, &row, err);
+	*visible = !rc && row && col_int(s, 0);
+	s->ops->reset(s);
+	return rc;
+}
+
+enum fk_code fk_store_incident_restrict(struct fk_store *st, int64_t incident, bool restricted,
+                                        const char *ref, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc = prep(st,
+		          "UPDATE incidents SET restricted = $2 WHERE id = $1 AND restricted <> $2",
+		          &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_int(s, 2, restricted);
+	rc = step_done(s, err);
+	finalize(s);
+	if (!rc && OPS(st)->changes(st->db) == 1)
+		rc = fk_st_record(st, incident, "incident", ref, "restricted",
+		                  restricted ? "no" : "yes", restricted ? "yes" : "no", err);
+	return rc;
+}
+
+enum fk_code fk_store_member_set(struct fk_store *st, int64_t incident, const struct fk_user *u,
+                                 bool member, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	enum fk_code rc = need_tx(st, err);
+	if (!rc)
+		rc =
+		    prep(st,
+		         member ? "INSERT INTO incident_members (incident_id, user_id) VALUES ($1, "
+		                  "$2) ON CONFLICT DO NOTHING"
+		                : "DELETE FROM incident_members WHERE incident_id = $1 AND user_id "
+		                  "= $2",
+		         &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_int(s, 2, u->id);
+	rc = step_done(s, err);
+	finalize(s);
+	if (!rc && OPS(st)->changes(st->db) == 1)
+		rc = fk_st_record(st, incident, "member", u->name, "member", member ? NULL : "yes",
+		                  member ? "yes" : NULL, err);
+	return rc;
+}
+
+enum fk_code fk_store_password_hash(struct fk_store *st, int64_t user, char **out,
+                                    struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	*out = NULL;
+	enum fk_code rc = prep(st, "SELECT password_hash FROM users WHERE id = $1", &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, user);
+	rc = step(s, &row, err);
+	if (!rc && row)
+		*out = col_dup(s, 0);
+	finalize(s);
+	if (!rc && !*out)
+		rc = FK_ERR0(err, FK_EAUTH, "password", "the user has no password",
+		             "このユーザにはパスワードがありません");
+	return rc;
+}

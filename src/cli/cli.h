@@ -83,6 +83,9 @@ void cli_jarr_end_items(size_t n);
 
 /* JSON helpers: a time in the display zone (null when unset); {"ja":..,"en":..}. */
 json_t *cli_json_time(struct cli *c, int64_t t);
+/* The JSON of a task and of a board row: the same for --json and the HTTP API. */
+json_t *cli_task_json(struct cli *c, const struct fk_task *t);
+json_t *cli_board_row_json(struct cli *c, const struct fk_board_row *r);
 json_t *cli_json_i18n(const char *ja, const char *en);
 json_t *cli_json_str(const char *s); /* null when s is NULL */
 

@@ -6,6 +6,33 @@
 #include "cli.h"
 #include "util/utf8.h"
 
+json_t *cli_board_row_json(struct cli *c, const struct fk_board_row *r)
+{
+	int done = 0, total = 0;
+	json_t *ph = json_array();
+	for (int p = 0; p < FK_PLAYBOOK_PHASES; p++) {
+		done += r->finished[p];
+		total += r->total[p];
+		json_array_append_new(ph, json_pack("{s:i, s:i, s:i}", "no", p + 1, "done",
+		                                    r->finished[p], "total", r->total[p]));
+	}
+	json_t *o = cli_incident_json(c, &r->inc);
+	json_object_set_new(o, "owner", cli_json_str(r->owner));
+	json_object_set_new(o, "progress", json_pack("{s:i, s:i}", "done", done, "total", total));
+	json_object_set_new(o, "phases", ph);
+	json_object_set_new(o, "overdue", json_integer(r->overdue));
+	json_object_set_new(o, "next_due", cli_json_time(c, r->next_due));
+	json_object_set_new(
+	    o, "sweep",
+	    json_pack("{s:I, s:I, s:f}", "total", (json_int_t)r->sweep_total, "checked",
+	              (json_int_t)r->sweep_checked, "coverage",
+	              r->sweep_total ? (double)r->sweep_checked / (double)r->sweep_total : 0.0));
+	json_object_set_new(o, "rollout",
+	                    json_pack("{s:I, s:I}", "total", (json_int_t)r->rollout_total, "done",
+	                              (json_int_t)r->rollout_done));
+	return o;
+}
+
 enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 {
 	bool all = false;
@@ -25,34 +52,7 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 		cli_jarr_begin(json_pack("{s:o}", "now", cli_json_time(c, c->ctx.now)),
 		               "incidents");
 		for (size_t i = 0; i < b.n; i++) {
-			const struct fk_board_row *r = &b.rows[i];
-			int done = 0, total = 0;
-			json_t *ph = json_array();
-			for (int p = 0; p < FK_PLAYBOOK_PHASES; p++) {
-				done += r->finished[p];
-				total += r->total[p];
-				json_array_append_new(ph, json_pack("{s:i, s:i, s:i}", "no", p + 1,
-				                                    "done", r->finished[p], "total",
-				                                    r->total[p]));
-			}
-			json_t *o = cli_incident_json(c, &r->inc);
-			json_object_set_new(o, "owner", cli_json_str(r->owner));
-			json_object_set_new(o, "progress",
-			                    json_pack("{s:i, s:i}", "done", done, "total", total));
-			json_object_set_new(o, "phases", ph);
-			json_object_set_new(o, "overdue", json_integer(r->overdue));
-			json_object_set_new(o, "next_due", cli_json_time(c, r->next_due));
-			json_object_set_new(
-			    o, "sweep",
-			    json_pack("{s:I, s:I, s:f}", "total", (json_int_t)r->sweep_total,
-			              "checked", (json_int_t)r->sweep_checked, "coverage",
-			              r->sweep_total
-			                  ? (double)r->sweep_checked / (double)r->sweep_total
-			                  : 0.0));
-			json_object_set_new(o, "rollout",
-			                    json_pack("{s:I, s:I}", "total",
-			                              (json_int_t)r->rollout_total, "done",
-			                              (json_int_t)r->rollout_done));
+			json_t *o = cli_board_row_json(c, &b.rows[i]);
 			cli_jarr_item(o);
 		}
 		cli_jarr_end();

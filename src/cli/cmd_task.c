@@ -8,7 +8,7 @@
 
 static const char *const marks[FK_TASK_COUNT] = {"[ ]", "[~]", "[x]", "[-]"};
 
-static json_t *task_json(struct cli *c, const struct fk_task *t)
+json_t *cli_task_json(struct cli *c, const struct fk_task *t)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_string(t->item_id));
@@ -108,7 +108,7 @@ static enum fk_code task_list(struct cli *c, int argc, char **argv)
 			    (overdue && !fk_task_overdue(&t[i], c->ctx.now)))
 				continue;
 			if (c->json) {
-				json_array_append_new(items, task_json(c, &t[i]));
+				json_array_append_new(items, cli_task_json(c, &t[i]));
 				continue;
 			}
 			if (!group || strcmp(group, t[i].group_key)) {
@@ -175,7 +175,7 @@ static enum fk_code task_show(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	if (c->json) {
-		cli_json_out(task_json(c, &t));
+		cli_json_out(cli_task_json(c, &t));
 	} else {
 		char due[40], upd[40];
 		cli_time(c, t.due_at, due);
@@ -239,7 +239,7 @@ static enum fk_code task_set(struct cli *c, int argc, char **argv)
 	if ((rc = fk_task_change(&c->ctx, pos[0], pos[1], &p, &out, &c->err)))
 		return rc;
 	if (c->json)
-		cli_json_out(task_json(c, &out));
+		cli_json_out(cli_task_json(c, &out));
 	else
 		printf("%s %s %s  %s\n", pos[0], out.item_id, marks[out.state],
 		       cli_pick(c, out.title_ja, out.title_en));

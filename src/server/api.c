@@ -1,0 +1,373 @@
+/*
+ * api.c - the handlers of routes.def: the same operations, validation and JSON as the CLI
+ * (lib/core through struct cli), over HTTP.
+ */
+#include "fukkyu/common.h"
+#include "server.h"
+
+#include <sodium.h>
+
+static json_t *user_json(const struct fk_user *u)
+{
+	return json_pack("{s:s, s:o, s:s}", "name", u->name, "display_name",
+	                 cli_json_str(u->display_name), "role", fk_user_roles[u->role].key);
+}
+
+/* A string member of a JSON body, or NULL when absent; a non-string is an error. */
+static enum fk_code member_str(struct req *r, json_t *o, const char *key, const char **out)
+{
+	json_t *v = json_object_get(o, key);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return FK_OK;
+	if (!json_is_string(v))
+		return FK_ERR(&r->c.err, FK_EINVAL, key, "%s must be a string",
+		              "%s は文字列にしてください", key);
+	*out = json_string_value(v);
+	if (strlen(*out) != json_string_length(v))
+		return FK_ERR(&r->c.err, FK_EINVAL, key, "%s holds a NUL character",
+		              "%s に NUL 文字が含まれています", key);
+	return FK_OK;
+}
+
+enum fk_code h_openapi(struct req *r)
+{
+	json_t *paths = json_object();
+	for (size_t i = 0; i < fk_n_routes; i++) {
+		const struct route *rt = &fk_routes[i];
+		json_t *p = json_object_get(paths, rt->path);
+		if (!p)
+			json_object_set_new(paths, rt->path, p = json_object());
+		char m[16];
+		size_t k = 0;
+		for (; rt->method[k] && k < sizeof m - 1; k++)
+			m[k] = (char)(rt->method[k] | 0x20);
+		m[k] = '\0';
+		json_t *op = json_pack("{s:s, s:s, s:{s:{s:s}}}", "summary", rt->en, "x-summary-ja",
+		                       rt->ja, "responses", "200", "description", "OK");
+		if (rt->need != NEED_NONE)
+			json_object_set_new(op, "security",
+			                    json_pack("[{s:[]}, {s:[]}]", "bearer", "session"));
+		json_t *params = json_array();
+		for (const char *b = strchr(rt->path, '{'); b; b = strchr(b + 1, '{')) {
+			const char *e = strchr(b, '}');
+			json_array_append_new(params,
+			                      json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", b + 1,
+			                                (size_t)(e - b - 1), "in", "path",
+			                                "required", 1, "schema", "type", "string"));
+		}
+		if (json_array_size(params))
+			json_object_set(op, "parameters", params);
+		json_decref(params);
+		json_object_set_new(p, m, op);
+	}
+	r->out = json_pack("{s:s, s:{s:s, s:s}, s:o, s:{s:{s:{s:s, s:s}, s:{s:s, s:s, s:s}}}}",
+	                   "openapi", "3.0.3", "info", "title", "fukkyu API", "version", FK_VERSION,
+	                   "paths", paths, "components", "securitySchemes", "bearer", "type",
+	                   "http", "scheme", "bearer", "session", "type", "apiKey", "in", "cookie",
+	                   "name", "fk_session");
+	return FK_OK;
+}
+
+enum fk_code h_login(struct req *r)
+{
+	json_t *body;
+	const char *name = NULL, *password = NULL;
+	enum fk_code rc = req_json(r, &body);
+	if (rc)
+		return rc;
+	if (!(rc = member_str(r, body, "name", &name)) &&
+	    !(rc = member_str(r, body, "password", &password)) && (!name || !password))
+		rc = FK_ERR0(&r->c.err, FK_EINVAL, "name", "give name and password",
+		             "name と password を指定してください");
+	if (!rc && login_limited(name, r->addr, false)) {
+		r->status = 429;
+		rc = FK_ERR0(&r->c.err, FK_EREFUSED, "name",
+		             "too many failed sign-ins: wait 15 minutes",
+		             "ログインの失敗が多すぎます: 15 分待ってください");
+	}
+	struct fk_user u = {0};
+	char *stored = NULL;
+	if (!rc) {
+		bool ok = !fk_store_user_get(r->c.st, name, 0, &u, NULL) && !u.disabled &&
+		          !fk_store_password_hash(r->c.st, u.id, &stored, NULL) &&
+		          fk_password_verify(stored, password);
+		if (!ok) {
+			login_limited(name, r->addr, true);
+			rc = FK_ERR0(&r->c.err, FK_EAUTH, "password", "wrong name or password",
+			             "ユーザ名かパスワードが違います");
+		}
+	}
+	free(stored);
+	char token[44], hash[65], csrf[44], csrf_hash[65];
+	if (!rc) {
+		fk_secret_new(token, hash);
+		fk_secret_new(csrf, csrf_hash);
+		snprintf(r->c.actor, sizeof r->c.actor, "%s", u.name);
+		r->c.ctx.actor = r->c.actor;
+		if (!(rc = fk_store_begin(r->c.st, u.name, fk_time_now(), &r->c.err))) {
+			rc = fk_store_session_add(r->c.st, &u, hash, csrf,
+			                          fk_time_now() + SESSION_SECONDS, &r->c.err);
+			rc = rc ? (fk_store_rollback(r->c.st), rc)
+			        : fk_store_commit(r->c.st, &r->c.err);
+		}
+	}
+	if (!rc) {
+		snprintf(r->cookie, sizeof r->cookie,
+		         "fk_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%d", token,
+		         SESSION_SECONDS);
+		r->out = json_pack("{s:o, s:s}", "user", user_json(&u), "csrf", csrf);
+	}
+	sodium_memzero(token, sizeof token);
+	fk_user_release(&u);
+	json_decref(body);
+	return rc;
+}
+
+enum fk_code h_logout(struct req *r)
+{
+	const char *cookie = req_cookie(r, "fk_session");
+	char hash[65] = "";
+	if (cookie)
+		fk_secret_hash(cookie, hash);
+	enum fk_code rc = fk_store_begin(r->c.st, r->user.name, fk_time_now(), &r->c.err);
+	if (!rc) {
+		rc = fk_store_session_end(r->c.st, hash, r->user.name, &r->c.err);
+		rc = rc ? (fk_store_rollback(r->c.st), rc) : fk_store_commit(r->c.st, &r->c.err);
+	}
+	snprintf(r->cookie, sizeof r->cookie,
+	         "fk_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+	r->out = json_pack("{s:b}", "signed_out", 1);
+	return rc;
+}
+
+enum fk_code h_me(struct req *r)
+{
+	r->out = user_json(&r->user);
+	if (r->by_cookie) /* a reloaded page gets its session's CSRF token back */
+		json_object_set_new(r->out, "csrf", json_string(r->csrf));
+	return FK_OK;
+}
+
+enum fk_code h_board(struct req *r)
+{
+	struct fk_board b;
+	enum fk_code rc = fk_board_build(&r->c.ctx, false, &b, &r->c.err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; !rc && i < b.n; i++) {
+		bool visible;
+		rc = fk_store_incident_visible(r->c.st, b.rows[i].inc.id, &r->user, &visible,
+		                               &r->c.err);
+		if (!rc && visible)
+			json_array_append_new(arr, cli_board_row_json(&r->c, &b.rows[i]));
+	}
+	fk_board_release(&b);
+	r->out =
+	    json_pack("{s:o, s:o}", "now", cli_json_time(&r->c, r->c.ctx.now), "incidents", arr);
+	return rc;
+}
+
+enum fk_code h_incidents(struct req *r)
+{
+	struct fk_incident *inc;
+	size_t n;
+	enum fk_code rc = fk_store_incident_list(r->c.st, true, &inc, &n, &r->c.err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; !rc && i < n; i++) {
+		bool visible;
+		rc = fk_store_incident_visible(r->c.st, inc[i].id, &r->user, &visible, &r->c.err);
+		if (!rc && visible)
+			json_array_append_new(arr, cli_incident_json(&r->c, &inc[i]));
+	}
+	FK_FREE_ARRAY(inc, n, fk_incident_release);
+	r->out = json_pack("{s:o}", "incidents", arr);
+	return rc;
+}
+
+enum fk_code h_incident(struct req *r)
+{
+	struct fk_incident inc;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	r->out = cli_incident_json(&r->c, &inc);
+	fk_incident_release(&inc);
+	return FK_OK;
+}
+
+enum fk_code h_tasks(struct req *r)
+{
+	struct fk_incident inc;
+	struct fk_task *t;
+	size_t n;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = fk_store_tasks_get(r->c.st, inc.id, &t, &n, &r->c.err))) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++) {
+			json_t *o = cli_task_json(&r->c, &t[i]);
+			json_object_set_new(o, "phase", json_integer(t[i].phase));
+			json_array_append_new(arr, o);
+		}
+		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "tasks", arr);
+		FK_FREE_ARRAY(t, n, fk_task_release);
+	}
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code h_task_set(struct req *r)
+{
+	struct fk_incident inc;
+	json_t *body = NULL;
+	const char *state = NULL, *due = NULL;
+	struct fk_task_patch p = FK_TASK_PATCH_INIT;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = req_json(r, &body)) && !(rc = member_str(r, body, "state", &state)) &&
+	    !(rc = member_str(r, body, "reason", &p.reason)) &&
+	    !(rc = member_str(r, body, "note", &p.note)) &&
+	    !(rc = member_str(r, body, "owner", &p.owner)) &&
+	    !(rc = member_str(r, body, "due", &due))) {
+		if (state)
+			rc = fk_enum_parse(fk_task_states, FK_TASK_COUNT, state, "state", &p.state,
+			                   &r->c.err);
+		if (!rc && due && !*due)
+			p.clear_due = true;
+		else if (!rc && due)
+			rc = fk_time_parse(due, r->c.tz, "due", &p.due_at, &r->c.err);
+	}
+	struct fk_task out;
+	if (!rc && !(rc = fk_task_change(&r->c.ctx, inc.ref, r->params[1], &p, &out, &r->c.err))) {
+		r->out = cli_task_json(&r->c, &out);
+		fk_task_release(&out);
+	}
+	json_decref(body);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+static json_t *timeline_json(struct cli *c, const struct fk_timeline_entry *e)
+{
+	return json_pack("{s:I, s:o, s:s, s:o, s:s, s:o}", "id", (json_int_t)e->id, "at",
+	                 cli_json_time(c, e->at), "text", e->text, "source",
+	                 cli_json_str(e->source), "recorded_by",
+	                 e->recorded_by ? e->recorded_by : "", "recorded_at",
+	                 cli_json_time(c, e->recorded_at));
+}
+
+enum fk_code h_timeline(struct req *r)
+{
+	struct fk_incident inc;
+	struct fk_timeline_entry *e;
+	size_t n;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = fk_store_timeline_get(r->c.st, inc.id, &e, &n, &r->c.err))) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(arr, timeline_json(&r->c, &e[i]));
+		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "timeline", arr);
+		FK_FREE_ARRAY(e, n, fk_timeline_entry_release);
+	}
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code h_timeline_add(struct req *r)
+{
+	struct fk_incident inc;
+	json_t *body = NULL;
+	const char *text = NULL, *source = NULL, *at = NULL;
+	struct fk_timeline_entry e = {.at = FK_TIME_NONE};
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = req_json(r, &body)) && !(rc = member_str(r, body, "text", &text)) &&
+	    !(rc = member_str(r, body, "source", &source)) &&
+	    !(rc = member_str(r, body, "at", &at))) {
+		if (!text)
+			rc = FK_ERR0(&r->c.err, FK_EINVAL, "text", "give the text of the entry",
+			             "text (記録する内容) を指定してください");
+		else if (at)
+			rc = fk_time_parse(at, r->c.tz, "at", &e.at, &r->c.err);
+	}
+	if (!rc) {
+		e.at = e.at == FK_TIME_NONE ? r->c.ctx.now : e.at;
+		e.text = fk_xstrdup(text);
+		e.source = source ? fk_xstrdup(source) : NULL;
+		if (!(rc = fk_timeline_record(&r->c.ctx, inc.ref, &e, &r->c.err))) {
+			r->status = 201;
+			r->out = json_pack("{s:I, s:o}", "id", (json_int_t)e.id, "at",
+			                   cli_json_time(&r->c, e.at));
+		}
+	}
+	fk_timeline_entry_release(&e);
+	json_decref(body);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code h_history(struct req *r)
+{
+	struct fk_incident inc;
+	struct fk_change *ch;
+	size_t n;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = fk_store_changes_get(r->c.st, inc.id, &ch, &n, &r->c.err))) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(
+			    arr,
+			    json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "id",
+			              (json_int_t)ch[i].id, "at", cli_json_time(&r->c, ch[i].at),
+			              "actor", ch[i].actor, "origin",
+			              ch[i].origin ? ch[i].origin : "", "entity", ch[i].entity,
+			              "key", cli_json_str(ch[i].entity_key), "field", ch[i].field,
+			              "old", cli_json_str(ch[i].old_value), "new",
+			              cli_json_str(ch[i].new_value)));
+		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "history", arr);
+		FK_FREE_ARRAY(ch, n, fk_change_release);
+	}
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code h_users(struct req *r)
+{
+	struct fk_user *u;
+	size_t n;
+	enum fk_code rc = fk_store_users(r->c.st, &u, &n, &r->c.err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_t *o = user_json(&u[i]);
+		json_object_set_new(o, "disabled", json_boolean(u[i].disabled));
+		json_array_append_new(arr, o);
+	}
+	FK_FREE_ARRAY(u, n, fk_user_release);
+	r->out = json_pack("{s:o}", "users", arr);
+	return FK_OK;
+}
+
+enum fk_code h_audit_verify(struct req *r)
+{
+	struct fk_audit_check a;
+	enum fk_code rc = fk_store_audit_verify(r->c.st, NULL, &a, &r->c.err);
+	if (!rc)
+		r->out =
+		    json_pack("{s:b, s:I, s:I, s:o, s:s}", "ok", !a.bad_id, "entries",
+		              (json_int_t)a.total, "verified", (json_int_t)a.entries, "first_bad",
+		              a.bad_id ? json_integer(a.bad_id) : json_null(), "head", a.head);
+	return rc;
+}

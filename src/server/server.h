@@ -1,0 +1,62 @@
+/*
+ * server.h - fukkyu serve (internal to src/server): a request, the route table, handlers.
+ */
+#ifndef FK_SERVER_H
+#define FK_SERVER_H
+
+#include "fukkyu/common.h"
+#include "../cli/cli.h"
+#include "fukkyu/user.h"
+
+#include <jansson.h>
+
+enum need { NEED_NONE, NEED_READ, NEED_WRITE, NEED_ADMIN };
+
+struct req {
+	const char *method, *path;
+	const char *body;
+	size_t body_len;
+	char params[2][256]; /* {id}, {item} */
+	struct fk_user user; /* signed in (authed) */
+	bool authed, by_cookie;
+	char csrf[65];    /* the session's CSRF token (cookie sign-in) */
+	char addr[64];    /* the client's address: the audit trail's origin */
+	struct cli c;     /* lang, zone, store, context and error, as the CLI has them */
+	int status;       /* 200 unless a handler says otherwise */
+	json_t *out;      /* the answer */
+	char cookie[256]; /* a Set-Cookie header to send, or "" */
+	void *conn;       /* the MHD connection (headers) */
+};
+
+typedef enum fk_code (*handler_fn)(struct req *r);
+
+/* A cookie of the request, or NULL. */
+const char *req_cookie(struct req *r, const char *name);
+/* The request's JSON body as an object (400/422 on anything else). */
+enum fk_code req_json(struct req *r, json_t **out);
+/* A request header, or NULL. */
+const char *req_header(struct req *r, const char *name);
+/* The incident {id} if r's user may see it; a restricted one is "not found" to others. */
+enum fk_code req_incident(struct req *r, struct fk_incident *inc);
+
+#define ROUTE(m, path, fn, need, en, ja) enum fk_code fn(struct req *r);
+#include "routes.def"
+#undef ROUTE
+
+struct route {
+	const char *method, *path;
+	handler_fn fn;
+	enum need need;
+	const char *en, *ja;
+};
+extern const struct route fk_routes[];
+extern const size_t fk_n_routes;
+
+/* Session length, and the login attempts allowed per user and address in a window. */
+#define SESSION_SECONDS  (12 * 3600)
+#define LOGIN_FAILS_MAX  5
+#define LOGIN_WINDOW_SEC (15 * 60)
+/* Counts a failed login of name from addr; true when the pair is over the limit. */
+bool login_limited(const char *name, const char *addr, bool failed_now);
+
+#endif
