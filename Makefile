@@ -20,6 +20,8 @@ build: deps $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j $(JOBS)
 
 # The main job: a demo database with the source document's four case studies, shown as a board.
+LISTEN ?= 127.0.0.1:8080
+
 run: build
 	@mkdir -p $(dir $(DEMO_DB))
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
@@ -27,6 +29,8 @@ run: build
 	$(BUILD)/fukkyu --db $(DEMO_DB) board
 	@echo
 	@echo "Try: $(BUILD)/fukkyu --db $(DEMO_DB) task list 2 --overdue   (the reporter nobody answered; README.md walks through more)"
+	@echo
+	$(BUILD)/fukkyu --db $(DEMO_DB) serve --listen $(LISTEN)
 
 # Every test in a warnings-as-errors build, then again under ASan + UBSan.
 test: deps test-release test-asan

@@ -154,7 +154,7 @@ async function showIncident(ref) {
     catch (e) { tlForm.append(el('p', { class: 'error' }, e.message)); }
   });
   const histList = el('details', { class: 'card' }, el('summary', {}, t('history')),
-    el('table', {}, el('tbody', {}, ...hist.history.slice(-200).map((h) =>
+    el('table', {}, el('tbody', {}, ...hist.changes.slice(-200).map((h) =>
       el('tr', {}, el('td', {}, h.at), el('td', {}, h.actor), el('td', {}, h.origin),
          el('td', {}, `${h.entity} ${h.key || ''}.${h.field}`), el('td', {}, h.old ?? '-'), el('td', {}, h.new ?? '-'))))));
   main.replaceChildren(header, ...phases, tlForm, histList);

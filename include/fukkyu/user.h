@@ -62,5 +62,11 @@ enum fk_code fk_user_update(struct fk_ctx *c, const char *name, int role, int di
 enum fk_code fk_token_create(struct fk_ctx *c, const char *user, const char *label,
                              char token[static 44], int64_t *id, struct fk_err *err) FK_WUR;
 enum fk_code fk_token_revoke(struct fk_ctx *c, int64_t id, struct fk_err *err) FK_WUR;
+/* Need-to-know: adds or removes a member of an incident; restricts it to its members (and
+ * administrators) or opens it to every user. */
+enum fk_code fk_incident_member(struct fk_ctx *c, const char *id, const char *user, bool member,
+                                struct fk_err *err) FK_WUR;
+enum fk_code fk_incident_restrict(struct fk_ctx *c, const char *id, bool restricted,
+                                  struct fk_err *err) FK_WUR;
 
 #endif

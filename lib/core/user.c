@@ -206,3 +206,35 @@ enum fk_code fk_token_revoke(struct fk_ctx *c, int64_t id, struct fk_err *err)
 	enum fk_code rc = fk_store_begin(c->st, c->actor, c->now, err);
 	return rc ? rc : finish(c, fk_store_token_revoke(c->st, id, err), err);
 }
+
+enum fk_code fk_incident_member(struct fk_ctx *c, const char *id, const char *user, bool member,
+                                struct fk_err *err)
+{
+	struct fk_incident inc;
+	struct fk_user u;
+	enum fk_code rc = fk_store_begin(c->st, c->actor, c->now, err);
+	if (rc)
+		return rc;
+	if (!(rc = fk_store_incident_find(c->st, id, &inc, err))) {
+		if (!(rc = fk_store_user_get(c->st, user, 0, &u, err))) {
+			rc = fk_store_member_set(c->st, inc.id, &u, member, err);
+			fk_user_release(&u);
+		}
+		fk_incident_release(&inc);
+	}
+	return finish(c, rc, err);
+}
+
+enum fk_code fk_incident_restrict(struct fk_ctx *c, const char *id, bool restricted,
+                                  struct fk_err *err)
+{
+	struct fk_incident inc;
+	enum fk_code rc = fk_store_begin(c->st, c->actor, c->now, err);
+	if (rc)
+		return rc;
+	if (!(rc = fk_store_incident_find(c->st, id, &inc, err))) {
+		rc = fk_store_incident_restrict(c->st, inc.id, restricted, inc.ref, err);
+		fk_incident_release(&inc);
+	}
+	return finish(c, rc, err);
+}

@@ -335,7 +335,7 @@ enum fk_code h_history(struct req *r)
 			              "key", cli_json_str(ch[i].entity_key), "field", ch[i].field,
 			              "old", cli_json_str(ch[i].old_value), "new",
 			              cli_json_str(ch[i].new_value)));
-		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "history", arr);
+		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "changes", arr);
 		FK_FREE_ARRAY(ch, n, fk_change_release);
 	}
 	fk_incident_release(&inc);

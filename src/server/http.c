@@ -98,6 +98,7 @@ enum fk_code req_json(struct req *r, json_t **out)
 {
 	json_error_t e;
 	*out = json_loadb(r->body ? r->body : "", r->body_len, JSON_REJECT_DUPLICATES, &e);
+	r->status = *out && json_is_object(*out) ? r->status : 400;
 	if (!*out)
 		return FK_ERR(&r->c.err, FK_EUSAGE, "body", "the body is not JSON: %s (column %d)",
 		              "本文が JSON ではありません: %s (%d 桁目)", e.text, e.column);
@@ -234,12 +235,17 @@ static void dispatch(struct req *r)
 		rc = rt->fn(r);
 	}
 	if (rc) {
+		/* A bad value inside a well-formed request is 422 (the CLI calls it a usage
+		 * error); a body that is not JSON was set to 400 where it was read. */
 		if (r->status == 200 || !r->status)
-			r->status = fk_code_http(rc);
+			r->status = rc == FK_EUSAGE && r->authed ? 422 : fk_code_http(rc);
+		const char *field = r->c.err.field;
+		while (*field == '-') /* the CLI's option names are the API's member names */
+			field++;
 		json_decref(r->out);
 		r->out = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", fk_code_name(rc),
 		                   "message", r->c.lang == FK_LANG_JA ? r->c.err.ja : r->c.err.en,
-		                   "field", r->c.err.field[0] ? r->c.err.field : NULL);
+		                   "field", *field ? field : NULL);
 	}
 }
 

@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# API tests against a real `fukkyu serve` on a random loopback port and a temporary database
+# (the four case studies, and one user per role with an API token):
+#   1. the data-file cases in cases/*.case (request -> expected status and jq checks);
+#   2. the role x route matrix from src/server/routes.def: every route by every role and by
+#      no one, each answer the expected allow or 401/403;
+#   3. need-to-know: a restricted incident is 404 to non-members and missing from their board;
+#   4. the server stops cleanly on SIGTERM.
+#   usage: run.sh FUKKYU [SOURCE_DIR]
+set -euo pipefail
+FUKKYU=$(realpath "$1")
+SRC=${2:-${FK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}}
+work=$(mktemp -d)
+server=
+cleanup() { [ -n "$server" ] && kill "$server" 2> /dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+export LANG=C.UTF-8 FUKKYU_TZ=Asia/Tokyo FUKKYU_DB="$work/api.db" FUKKYU_AS=setup
+fails=0
+fail() { echo "FAIL api: $*" >&2; fails=$((fails + 1)); }
+
+"$FUKKYU" demo > /dev/null
+declare -A TOKEN
+for u in admin:admin own:owner resp:responder appr:approver view:viewer; do
+	name=${u%%:*} role=${u#*:}
+	echo "password-of-$name" | "$FUKKYU" user add "$name" --role "$role" --password-stdin > /dev/null
+	TOKEN[$name]=$("$FUKKYU" --json token add "$name" | jq -r .token)
+done
+"$FUKKYU" role set INC-2026-0001 approver appr > /dev/null
+"$FUKKYU" member restrict INC-2026-0004 yes > /dev/null
+"$FUKKYU" member add INC-2026-0004 appr > /dev/null
+
+"$FUKKYU" serve --listen 127.0.0.1:0 > "$work/serve.out" 2> "$work/serve.err" &
+server=$!
+for _ in $(seq 100); do grep -q 'http://' "$work/serve.out" 2> /dev/null && break; sleep 0.1; done
+port=$(grep -o '127\.0\.0\.1:[0-9]*' "$work/serve.out" | head -1 | cut -d: -f2)
+[ -n "$port" ] || { cat "$work/serve.err" >&2; echo "FAIL api: the server did not start" >&2; exit 1; }
+BASE="http://127.0.0.1:$port"
+
+# call AS METHOD PATH [BODY-FILE] [curl args...]: prints the status; the body is in $work/body
+call() {
+	local as=$1 method=$2 path=$3 body=${4:-}
+	shift 4 || shift $#
+	local args=(-s -o "$work/body" -w '%{http_code}' -X "$method")
+	[ "$as" != none ] && args+=(-H "Authorization: Bearer ${TOKEN[$as]}")
+	[ -n "$body" ] && args+=(-H 'Content-Type: application/json' --data-binary "@$body")
+	curl "${args[@]}" "$@" "$BASE$path"
+}
+
+# 1. data-file cases
+for case_file in "$SRC"/tests/api/cases/*.case; do
+	declare -A sec=()
+	current=
+	while IFS= read -r line || [ -n "$line" ]; do
+		if [[ $line =~ ^%([a-z]+)[[:space:]]*$ ]]; then current=${BASH_REMATCH[1]}; sec[$current]=; continue; fi
+		[ -n "$current" ] && sec[$current]+="$line"$'\n'
+	done < "$case_file"
+	name=$(basename "$case_file")
+	read -r method path <<< "${sec[request]}"
+	as=$(echo "${sec[as]:-none}" | tr -d '[:space:]')
+	bodyfile=
+	if [ -n "${sec[body]+x}" ]; then bodyfile="$work/req"; printf '%s' "${sec[body]}" > "$bodyfile"; fi
+	hdrs=()
+	while IFS= read -r h; do [ -n "$h" ] && hdrs+=(-H "$h"); done <<< "${sec[header]:-}"
+	status=$(call "$as" "$method" "$path" "$bodyfile" "${hdrs[@]}")
+	want=$(echo "${sec[status]:-200}" | tr -d '[:space:]')
+	[ "$status" = "$want" ] || { fail "$name: status $status, expected $want: $(head -c 300 "$work/body")"; continue; }
+	while IFS= read -r filter; do
+		[ -z "$filter" ] && continue
+		got=$(jq -e "$filter" "$work/body" 2>&1) || { fail "$name: jq '$filter' gave '$got' on $(head -c 300 "$work/body")"; continue; }
+		[ "$got" = true ] || fail "$name: jq '$filter' gave $got"
+	done <<< "${sec[json]:-}"
+	unset sec
+done
+
+# 2. role x route matrix
+checked=0
+while IFS= read -r line; do
+	[[ $line =~ ^ROUTE\(([A-Z]+),\ \"([^\"]+)\",\ [a-z_]+,\ (NEED_[A-Z]+), ]] || continue
+	method=${BASH_REMATCH[1]} path=${BASH_REMATCH[2]} need=${BASH_REMATCH[3]}
+	path=${path//\{id\}/INC-2026-0001}
+	path=${path//\{item\}/1.1}
+	for as in none view resp appr own admin; do
+		echo '{}' > "$work/empty"
+		status=$(call "$as" "$method" "$path" "$work/empty")
+		case $need:$as in
+		NEED_NONE:*) bad='401 403' want=allowed ;;
+		*:none) bad='' want=401 ;;
+		NEED_WRITE:view | NEED_ADMIN:view | NEED_ADMIN:resp | NEED_ADMIN:appr | NEED_ADMIN:own) bad='' want=403 ;;
+		*) bad='401 403' want=allowed ;;
+		esac
+		checked=$((checked + 1))
+		if [ "$want" = allowed ]; then
+			[[ " $bad " == *" $status "* ]] && fail "matrix: $method $path as $as: $status, expected to be allowed"
+		else
+			[ "$status" = "$want" ] || fail "matrix: $method $path as $as: $status, expected $want"
+		fi
+	done
+done < "$SRC/src/server/routes.def"
+[ "$checked" -ge 60 ] || fail "matrix: only $checked route x role checks"
+
+# 3. security cases that data files cannot hold
+head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' 'a' | sed 's/^/{"text": "/; s/$/"}/' > "$work/big"
+s=$(call resp POST /api/v1/incidents/INC-2026-0001/timeline "$work/big")
+[ "$s" = 413 ] || fail "a 2 MiB body: $s, expected 413"
+{ printf '{"text": '; printf '[%.0s' $(seq 5000); printf ']%.0s' $(seq 5000); printf '}'; } > "$work/deep"
+s=$(call resp POST /api/v1/incidents/INC-2026-0001/timeline "$work/deep")
+[ "$s" = 400 ] || [ "$s" = 422 ] || fail "deeply nested JSON: $s, expected 400 or 422"
+printf '{"text": "bad \xff\xfe utf-8"}' > "$work/utf8"
+s=$(call resp POST /api/v1/incidents/INC-2026-0001/timeline "$work/utf8")
+[ "$s" = 400 ] || fail "invalid UTF-8: $s, expected 400"
+for p in /static/../web/index.html /static/..%2f..%2fetc/passwd /static/%2e%2e/CMakeLists.txt /etc/passwd; do
+	s=$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$BASE$p")
+	[ "$s" = 404 ] || fail "path traversal $p: $s, expected 404"
+done
+# A session cookie: CSRF token needed for writes, sent back by /me; sign-out ends it.
+jar="$work/jar"
+printf '{"name": "resp", "password": "password-of-resp"}' > "$work/login"
+curl -s -c "$jar" -o "$work/body" -H 'Content-Type: application/json' --data-binary @"$work/login" "$BASE/api/v1/session"
+csrf=$(jq -r .csrf "$work/body")
+grep -q 'fk_session' "$jar" || fail "no session cookie"
+curl -s -D "$work/hdr" -o /dev/null -H 'Content-Type: application/json' --data-binary @"$work/login" "$BASE/api/v1/session"
+grep -qi 'set-cookie: fk_session=.*HttpOnly; SameSite=Strict' "$work/hdr" || fail "cookie flags: $(grep -i set-cookie "$work/hdr")"
+echo '{"text": "csrf"}' > "$work/tl"
+s=$(curl -s -b "$jar" -o "$work/body" -w '%{http_code}' -H 'Content-Type: application/json' --data-binary @"$work/tl" "$BASE/api/v1/incidents/INC-2026-0001/timeline")
+[ "$s" = 403 ] || fail "a write with a cookie and no CSRF token: $s, expected 403"
+s=$(curl -s -b "$jar" -o "$work/body" -w '%{http_code}' -H "X-CSRF-Token: wrong$csrf" -H 'Content-Type: application/json' --data-binary @"$work/tl" "$BASE/api/v1/incidents/INC-2026-0001/timeline")
+[ "$s" = 403 ] || fail "a wrong CSRF token: $s, expected 403"
+s=$(curl -s -b "$jar" -o "$work/body" -w '%{http_code}' -H "X-CSRF-Token: $csrf" -H 'Content-Type: application/json' --data-binary @"$work/tl" "$BASE/api/v1/incidents/INC-2026-0001/timeline")
+[ "$s" = 201 ] || fail "a write with the CSRF token: $s, expected 201"
+curl -s -b "$jar" -o "$work/body" "$BASE/api/v1/me"
+[ "$(jq -r .csrf "$work/body")" = "$csrf" ] || fail "/me does not give the session's CSRF token back"
+s=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' -X DELETE -H "X-CSRF-Token: $csrf" "$BASE/api/v1/session")
+[ "$s" = 200 ] || fail "sign-out: $s"
+s=$(curl -s -b "$jar" -o /dev/null -w '%{http_code}' "$BASE/api/v1/me")
+[ "$s" = 401 ] || fail "the session still works after sign-out: $s"
+# Login rate limit: five failures for a user and address, then even the right password waits.
+printf '{"name": "view", "password": "wrong-one!"}' > "$work/wrong"
+printf '{"name": "view", "password": "password-of-view"}' > "$work/right"
+for _ in 1 2 3 4 5; do call none POST /api/v1/session "$work/wrong" > /dev/null; done
+s=$(call none POST /api/v1/session "$work/right")
+[ "$s" = 429 ] || fail "a sixth attempt after five failures: $s, expected 429"
+curl -s -o /dev/null -D "$work/hdr" "$BASE/"
+grep -qi "content-security-policy: default-src 'self'" "$work/hdr" || fail "no CSP on the page"
+
+# 4. need-to-know
+for as in resp view own; do
+	s=$(call "$as" GET /api/v1/incidents/INC-2026-0004)
+	[ "$s" = 404 ] || fail "restricted: $as got $s for INC-2026-0004, expected 404"
+	call "$as" GET /api/v1/board > /dev/null
+	jq -e '[.incidents[].ref] | index("INC-2026-0004") == null' "$work/body" > /dev/null ||
+		fail "restricted: INC-2026-0004 is on $as's board"
+done
+for as in appr admin; do
+	s=$(call "$as" GET /api/v1/incidents/INC-2026-0004)
+	[ "$s" = 200 ] || fail "restricted: member/admin $as got $s for INC-2026-0004"
+done
+
+# 5. the audit chain holds what the API did, with its origin; a clean stop
+"$FUKKYU" audit verify > /dev/null || fail "audit verify after the API calls"
+"$FUKKYU" --json audit log | jq -e '[.entries[] | select(.origin == "http 127.0.0.1")] | length > 0' > /dev/null ||
+	fail "no audit entry from the HTTP API"
+kill -TERM "$server"
+wait "$server" || fail "the server exited $? on SIGTERM"
+server=
+grep -q 'stopped' "$work/serve.err" || fail "no stop message: $(cat "$work/serve.err")"
+[ "$fails" = 0 ] || { echo "api: $fails failures" >&2; exit 1; }
+echo "api: ok ($(ls "$SRC"/tests/api/cases/*.case | wc -l) cases, $checked role x route checks)"
