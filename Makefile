@@ -12,6 +12,7 @@ all: build
 
 deps:
 	@bash scripts/deps.sh
+	@command -v npm > /dev/null || bash scripts/deps.sh node
 
 $(BUILD)/CMakeCache.txt:
 	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages listed in deps/debian.txt that are missing.
+# Installs the Debian packages listed in deps/debian.txt (or deps/debian-NAME.txt with an
+# argument: "bench" for the benchmarks' tools) that are missing.
 # As root it runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
-list="$here/deps/debian.txt"
+list="$here/deps/debian${1:+-$1}.txt"
 mapfile -t want < <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$list" | awk 'NF {print $1}')
 missing=()
 for p in "${want[@]}"; do

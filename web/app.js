@@ -17,6 +17,7 @@ const T = {
 };
 let lang = localStorage.getItem('fk-lang') || (navigator.language.startsWith('en') ? 'en' : 'ja');
 let csrf = null;
+let me = null;
 const t = (k) => T[lang][k] || k;
 const $ = (sel, root = document) => root.querySelector(sel);
 
@@ -24,6 +25,7 @@ function el(tag, attrs = {}, ...kids) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (k === 'class') e.className = v;
+    else if (k === 'style') e.style.cssText = v; // CSSOM: the page's CSP refuses style attributes
     else if (k.startsWith('on')) e.addEventListener(k.slice(2), v);
     else e.setAttribute(k, v);
   }
@@ -97,7 +99,7 @@ async function showBoard() {
               el('td', {}, i.sweep.total ? `${Math.round(100 * i.sweep.coverage)}%` : '-'));
     return tr;
   });
-  main.replaceChildren(el('div', { class: 'card' }, el('table', { id: 'board' }, el('thead', {}, head), el('tbody', {}, ...rows))));
+  main.replaceChildren(el('div', { class: 'card wide' }, el('table', { id: 'board' }, el('thead', {}, head), el('tbody', {}, ...rows))));
 }
 
 async function setTask(ref, item, body) {
@@ -123,6 +125,7 @@ async function showIncident(ref) {
     const d = el('details', { open: '' }, el('summary', {}, `${t('phase')} ${p}`));
     for (const x of items) {
       const box = el('input', { type: 'checkbox', 'data-item': x.id });
+      if (me && me.role === 'viewer') box.disabled = true; // viewers read
       box.checked = x.state === 'done' || x.state === 'na';
       const msg = el('span', { class: 'error' });
       box.addEventListener('change', async () => {
@@ -163,7 +166,7 @@ async function showIncident(ref) {
 async function route() {
   translateStatic();
   try {
-    const me = await api('GET', '/me');
+    me = await api('GET', '/me');
     csrf = me.csrf || csrf;
     $('#who').textContent = `${me.display_name || me.name} (${me.role})`;
     $('#logout').hidden = false;

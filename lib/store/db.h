@@ -38,6 +38,8 @@ struct fk_db_ops {
 	void (*finalize)(struct fk_stmt *st);
 	/* A write transaction that takes the write lock at once. */
 	enum fk_code (*begin)(struct fk_db *db, struct fk_err *err);
+	/* A read-only transaction: one snapshot (and one set of locks) for several queries. */
+	enum fk_code (*begin_read)(struct fk_db *db, struct fk_err *err);
 	enum fk_code (*commit)(struct fk_db *db, struct fk_err *err);
 	void (*rollback)(struct fk_db *db);
 	bool (*has_table)(struct fk_db *db, const char *name);

@@ -173,6 +173,11 @@ static void sq_finalize(struct fk_stmt *s)
 	free(s);
 }
 
+static enum fk_code sq_begin_read(struct fk_db *d, struct fk_err *err)
+{
+	return sq_exec(d, "BEGIN DEFERRED", err);
+}
+
 static enum fk_code sq_begin(struct fk_db *d, struct fk_err *err)
 {
 	return sq_exec(d, "BEGIN IMMEDIATE", err);
@@ -224,6 +229,7 @@ static const struct fk_db_ops sq_ops = {
     .reset = sq_reset,
     .finalize = sq_finalize,
     .begin = sq_begin,
+    .begin_read = sq_begin_read,
     .commit = sq_commit,
     .rollback = sq_rollback,
     .has_table = sq_has_table,

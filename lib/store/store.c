@@ -295,6 +295,17 @@ static void reset_cached(struct fk_store *st)
 		st->cache[i].stmt->ops->reset(st->cache[i].stmt);
 }
 
+enum fk_code fk_store_read_begin(struct fk_store *st, struct fk_err *err)
+{
+	return OPS(st)->begin_read(st->db, err);
+}
+
+void fk_store_read_end(struct fk_store *st)
+{
+	reset_cached(st);
+	OPS(st)->rollback(st->db); /* nothing was written: ending it either way is the same */
+}
+
 enum fk_code fk_store_commit(struct fk_store *st, struct fk_err *err)
 {
 	reset_cached(st);
@@ -417,11 +428,13 @@ enum fk_code fk_store_incident_find(struct fk_store *st, const char *id_or_ref,
 {
 	struct fk_stmt *s;
 	bool row = false, by_id = all_digits(id_or_ref);
+	/* Cached (the server looks an incident up on every request), and reset at once so
+	 * that no read snapshot stays open. */
 	enum fk_code rc =
-	    prep(st,
-	         by_id ? "SELECT " INCIDENT_COLS " FROM incidents WHERE id = $1"
-	               : "SELECT " INCIDENT_COLS " FROM incidents WHERE ref = upper($1)",
-	         &s, err);
+	    fk_st_cached(st,
+	                 by_id ? "SELECT " INCIDENT_COLS " FROM incidents WHERE id = $1"
+	                       : "SELECT " INCIDENT_COLS " FROM incidents WHERE ref = upper($1)",
+	                 &s, err);
 	if (rc)
 		return rc;
 	if (by_id)
@@ -431,7 +444,7 @@ enum fk_code fk_store_incident_find(struct fk_store *st, const char *id_or_ref,
 	rc = step(s, &row, err);
 	if (!rc && row)
 		read_incident(s, out);
-	finalize(s);
+	s->ops->reset(s);
 	if (!rc && !row)
 		rc =
 		    FK_ERR(err, FK_ENOTFOUND, "incident",

@@ -33,6 +33,10 @@ void fk_store_close(struct fk_store *st);
 enum fk_code fk_store_migrate(struct fk_store *st, int *from, int *to, struct fk_err *err) FK_WUR;
 
 /* Write transactions. now is the time recorded on every change of the transaction. */
+/* Several reads from one snapshot (the server wraps each GET in one); end it with
+ * fk_store_read_end. Writes are not allowed inside. */
+enum fk_code fk_store_read_begin(struct fk_store *st, struct fk_err *err) FK_WUR;
+void fk_store_read_end(struct fk_store *st);
 enum fk_code fk_store_begin(struct fk_store *st, const char *actor, int64_t now,
                             struct fk_err *err) FK_WUR;
 enum fk_code fk_store_commit(struct fk_store *st, struct fk_err *err) FK_WUR;
@@ -177,6 +181,11 @@ enum fk_code fk_store_password_hash(struct fk_store *st, int64_t user, char **ou
 enum fk_code fk_store_incident_visible(struct fk_store *st, int64_t incident,
                                        const struct fk_user *u, bool *visible,
                                        struct fk_err *err) FK_WUR;
+/* The incidents u may not see (none for admins), ids ascending. */
+enum fk_code fk_store_hidden_incidents(struct fk_store *st, const struct fk_user *u, int64_t **out,
+                                       size_t *n, struct fk_err *err) FK_WUR;
+/* A number that changes with every write (the last audit entry's): caches compare it. */
+enum fk_code fk_store_data_version(struct fk_store *st, int64_t *out, struct fk_err *err) FK_WUR;
 enum fk_code fk_store_incident_restrict(struct fk_store *st, int64_t incident, bool restricted,
                                         const char *ref, struct fk_err *err) FK_WUR;
 enum fk_code fk_store_member_set(struct fk_store *st, int64_t incident, const struct fk_user *u,

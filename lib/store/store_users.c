@@ -344,3 +344,34 @@ enum fk_code fk_store_password_hash(struct fk_store *st, int64_t user, char **ou
 		             "このユーザにはパスワードがありません");
 	return rc;
 }
+
+static void row_id(struct fk_stmt *s, void *elem)
+{
+	*(int64_t *)elem = col_int(s, 0);
+}
+
+enum fk_code fk_store_hidden_incidents(struct fk_store *st, const struct fk_user *u, int64_t **out,
+                                       size_t *n, struct fk_err *err)
+{
+	*out = NULL;
+	*n = 0;
+	if (u->role == FK_UROLE_ADMIN)
+		return FK_OK;
+	return FK_ST_LIST(st,
+	                  "SELECT id FROM incidents WHERE restricted = 1 AND id NOT IN (SELECT "
+	                  "incident_id FROM incident_members WHERE user_id = $1) ORDER BY id",
+	                  u->id, out, n, row_id, err);
+}
+
+enum fk_code fk_store_data_version(struct fk_store *st, int64_t *out, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = fk_st_cached(st, "SELECT COALESCE(MAX(id), 0) FROM changes", &s, err);
+	if (!rc)
+		rc = step(s, &row, err);
+	*out = !rc && row ? col_int(s, 0) : -1;
+	if (!rc)
+		s->ops->reset(s);
+	return rc;
+}

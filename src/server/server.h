@@ -30,6 +30,11 @@ struct req {
 
 typedef enum fk_code (*handler_fn)(struct req *r);
 
+/* A query parameter as a number in [lo, hi] (def when absent); 422 when not. */
+enum fk_code req_int(struct req *r, const char *name, int64_t def, int64_t lo, int64_t hi,
+                     int64_t *out);
+/* This worker thread's board, rebuilt when the data changed or the minute turned. */
+enum fk_code worker_board(struct req *r, const struct fk_board **out);
 /* A cookie of the request, or NULL. */
 const char *req_cookie(struct req *r, const char *name);
 /* The request's JSON body as an object (400/422 on anything else). */
