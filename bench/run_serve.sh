@@ -28,9 +28,11 @@ port=$(grep -o '127\.0\.0\.1:[0-9]*' "$work/serve.out" | cut -d: -f2)
 id=$((n / 2))
 curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/incidents/$id" > "$work/incident.json"
 size=$(stat -c %s "$work/incident.json")
+curl -s -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/board" > "$work/board.json"
+bsize=$(stat -c %s "$work/board.json")
 # nginx, not as a service: its own prefix, one worker per core, access log off.
 mkdir -p "$work/nginx/html" "$work/nginx/logs"
-cp "$work/incident.json" "$work/nginx/html/incident.json"
+cp "$work/incident.json" "$work/board.json" "$work/nginx/html/"
 cat > "$work/nginx/nginx.conf" <<CONF
 worker_processes 1;
 pid $work/nginx/nginx.pid;
@@ -52,8 +54,9 @@ wrk_run() { # NAME URL [header]: prints requests/s and p99
 	printf '%-44s %10s req/s  p99 %s\n' "$1" "$(echo "$out" | awk '/Requests\/sec/ {print $2}')" \
 		"$(echo "$out" | awk '$1 == "99%" {print $2}')"
 }
-echo "== $n incidents; server and nginx on core 0, wrk -t1 -c64 -d${secs}s on core 1 (loopback); one answer: $size bytes =="
-wrk_run "nginx, a static file of the same size" "http://127.0.0.1:$((port + 1))/incident.json"
-wrk_run "fukkyu GET /api/v1/incidents/$id (token)" "http://127.0.0.1:$port/api/v1/incidents/$id" "Authorization: Bearer $token"
+echo "== $n incidents; server and nginx on core 0, wrk -t1 -c64 -d${secs}s on core 1 (loopback) =="
+wrk_run "nginx, a static file of $size bytes" "http://127.0.0.1:$((port + 1))/incident.json"
+wrk_run "fukkyu GET /api/v1/incidents/$id ($size bytes)" "http://127.0.0.1:$port/api/v1/incidents/$id" "Authorization: Bearer $token"
+wrk_run "nginx, a static file of $bsize bytes" "http://127.0.0.1:$((port + 1))/board.json"
 wrk_run "fukkyu GET /api/v1/board (first 100 of $n)" "http://127.0.0.1:$port/api/v1/board" "Authorization: Bearer $token"
 echo "fukkyu resident memory after the runs: $(awk '/VmRSS/ {print $2, $3}' "/proc/$server/status"), peak $(awk '/VmHWM/ {print $2, $3}' "/proc/$server/status")"

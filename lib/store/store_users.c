@@ -367,10 +367,11 @@ enum fk_code fk_store_data_version(struct fk_store *st, int64_t *out, struct fk_
 {
 	struct fk_stmt *s;
 	bool row = false;
-	enum fk_code rc = fk_st_cached(st, "SELECT COALESCE(MAX(id), 0) FROM changes", &s, err);
+	enum fk_code rc =
+	    fk_st_cached(st, "SELECT id FROM changes ORDER BY id DESC LIMIT 1", &s, err);
 	if (!rc)
 		rc = step(s, &row, err);
-	*out = !rc && row ? col_int(s, 0) : -1;
+	*out = rc ? -1 : row ? col_int(s, 0) : 0;
 	if (!rc)
 		s->ops->reset(s);
 	return rc;

@@ -169,11 +169,21 @@ enum fk_code h_board(struct req *r)
 		rc = req_int(r, "offset", 0, 0, INT64_MAX / 2, &offset);
 	if (!rc)
 		rc = fk_store_hidden_incidents(r->c.st, &r->user, &hid, &nh, &r->c.err);
+	int64_t version[2];
 	if (!rc)
-		rc = worker_board(r, &b);
+		rc = worker_board(r, &b, version);
 	if (rc) {
 		free(hid);
 		return rc;
+	}
+	/* Users who may see every incident get the same page: its text is kept until the data
+	 * changes or the minute turns. */
+	char key[128];
+	snprintf(key, sizeof key, "board %lld %lld %d %lld %lld", (long long)version[0],
+	         (long long)version[1], (int)r->c.lang, (long long)limit, (long long)offset);
+	if (!nh && (r->shared = worker_text_get(key))) {
+		free(hid);
+		return FK_OK;
 	}
 	json_t *arr = json_array();
 	int64_t total = 0;
@@ -184,10 +194,16 @@ enum fk_code h_board(struct req *r)
 			json_array_append_new(arr, cli_board_row_json(&r->c, &b->rows[i]));
 		total++;
 	}
-	free(hid);
 	r->out = json_pack("{s:o, s:I, s:I, s:I, s:o}", "now", cli_json_time(&r->c, r->c.ctx.now),
 	                   "total", (json_int_t)total, "limit", (json_int_t)limit, "offset",
 	                   (json_int_t)offset, "incidents", arr);
+	if (!nh) {
+		r->shared = shared_text_new(json_dumps(r->out, JSON_COMPACT));
+		worker_text_put(key, r->shared);
+		json_decref(r->out);
+		r->out = NULL;
+	}
+	free(hid);
 	return FK_OK;
 }
 

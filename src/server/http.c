@@ -33,6 +33,8 @@ struct worker {
 	struct fk_board board;
 	bool have_board;
 	int64_t board_version, board_minute;
+	char text_key[128]; /* the last answer's text and what it answered */
+	struct shared_text *text;
 };
 
 struct server {
@@ -63,7 +65,49 @@ static enum fk_code worker_get(struct worker **out, struct fk_err *err)
 	return FK_OK;
 }
 
-enum fk_code worker_board(struct req *r, const struct fk_board **out)
+struct shared_text *shared_text_new(char *text)
+{
+	size_t n = strlen(text);
+	struct shared_text *t = fk_xmalloc(sizeof *t + n + 1);
+	t->refs = 1;
+	t->len = n;
+	memcpy(t->data, text, n + 1);
+	free(text);
+	return t;
+}
+
+void shared_text_unref(struct shared_text *t)
+{
+	if (t && --t->refs == 0)
+		free(t);
+}
+
+static void shared_text_release(void *cls)
+{
+	shared_text_unref(cls);
+}
+
+struct shared_text *worker_text_get(const char *key)
+{
+	struct worker *w = thread_worker;
+	if (!w || !w->text || strcmp(w->text_key, key))
+		return NULL;
+	w->text->refs++;
+	return w->text;
+}
+
+void worker_text_put(const char *key, struct shared_text *t)
+{
+	struct worker *w = thread_worker;
+	if (!w || strlen(key) >= sizeof w->text_key)
+		return;
+	shared_text_unref(w->text);
+	t->refs++;
+	w->text = t;
+	snprintf(w->text_key, sizeof w->text_key, "%s", key);
+}
+
+enum fk_code worker_board(struct req *r, const struct fk_board **out, int64_t key[2])
 {
 	struct worker *w = thread_worker;
 	int64_t version;
@@ -82,6 +126,8 @@ enum fk_code worker_board(struct req *r, const struct fk_board **out)
 		w->board_minute = minute;
 	}
 	*out = &w->board;
+	key[0] = version;
+	key[1] = minute;
 	return FK_OK;
 }
 
@@ -426,11 +472,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	} else {
 		dispatch(&r);
 	}
-	char *text = json_dumps(r.out ? r.out : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+	struct MHD_Response *resp;
+	if (r.shared) {
+		resp = MHD_create_response_from_buffer_with_free_callback_cls(
+		    r.shared->len, r.shared->data, shared_text_release, r.shared);
+	} else {
+		char *text =
+		    json_dumps(r.out ? r.out : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
+		resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+	}
 	json_decref(r.out);
 	fk_user_release(&r.user);
-	struct MHD_Response *resp =
-	    MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
 	                        "application/json; charset=utf-8");
 	if (r.cookie[0])
@@ -568,7 +620,7 @@ enum fk_code cmd_serve(struct cli *c, int argc, char **argv)
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(64u << 10), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+	    (size_t)(16u << 10), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (!d)
 		return FK_ERR(
 		    &c->err, FK_EIO, "--listen",
@@ -600,6 +652,7 @@ enum fk_code cmd_serve(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < srv.n_workers; i++) {
 		if (srv.workers[i]->have_board)
 			fk_board_release(&srv.workers[i]->board);
+		shared_text_unref(srv.workers[i]->text);
 		fk_store_close(srv.workers[i]->st);
 		free(srv.workers[i]);
 	}

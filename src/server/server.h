@@ -19,13 +19,14 @@ struct req {
 	char params[2][256]; /* {id}, {item} */
 	struct fk_user user; /* signed in (authed) */
 	bool authed, by_cookie;
-	char csrf[65];    /* the session's CSRF token (cookie sign-in) */
-	char addr[64];    /* the client's address: the audit trail's origin */
-	struct cli c;     /* lang, zone, store, context and error, as the CLI has them */
-	int status;       /* 200 unless a handler says otherwise */
-	json_t *out;      /* the answer */
-	char cookie[256]; /* a Set-Cookie header to send, or "" */
-	void *conn;       /* the MHD connection (headers) */
+	char csrf[65];              /* the session's CSRF token (cookie sign-in) */
+	char addr[64];              /* the client's address: the audit trail's origin */
+	struct cli c;               /* lang, zone, store, context and error, as the CLI has them */
+	int status;                 /* 200 unless a handler says otherwise */
+	json_t *out;                /* the answer */
+	struct shared_text *shared; /* or the answer as text already (a cached page) */
+	char cookie[256];           /* a Set-Cookie header to send, or "" */
+	void *conn;                 /* the MHD connection (headers) */
 };
 
 typedef enum fk_code (*handler_fn)(struct req *r);
@@ -33,8 +34,22 @@ typedef enum fk_code (*handler_fn)(struct req *r);
 /* A query parameter as a number in [lo, hi] (def when absent); 422 when not. */
 enum fk_code req_int(struct req *r, const char *name, int64_t def, int64_t lo, int64_t hi,
                      int64_t *out);
-/* This worker thread's board, rebuilt when the data changed or the minute turned. */
-enum fk_code worker_board(struct req *r, const struct fk_board **out);
+/* This worker thread's board, rebuilt when the data changed or the minute turned; *key is
+ * set to the data version and minute it was built for. */
+enum fk_code worker_board(struct req *r, const struct fk_board **out, int64_t key[2]);
+/* An answer's text shared by the responses that send it (no copy per request). */
+struct shared_text {
+	_Atomic int refs;
+	size_t len;
+	char data[];
+};
+/* Takes text (from json_dumps) as a shared text with one reference. */
+struct shared_text *shared_text_new(char *text);
+void shared_text_unref(struct shared_text *t);
+/* A worker's one-entry cache of an answer's text: a new reference to the text cached under
+ * key, or NULL; and storing one (the cache takes its own reference). */
+struct shared_text *worker_text_get(const char *key);
+void worker_text_put(const char *key, struct shared_text *t);
 /* A cookie of the request, or NULL. */
 const char *req_cookie(struct req *r, const char *name);
 /* The request's JSON body as an object (400/422 on anything else). */

@@ -36,6 +36,7 @@ CREATE TABLE sessions (
 
 -- Need-to-know: a restricted incident is visible to its members (and admins) only.
 ALTER TABLE incidents ADD COLUMN restricted INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX incidents_restricted ON incidents (id) WHERE restricted = 1;
 CREATE TABLE incident_members (
   incident_id INTEGER NOT NULL REFERENCES incidents (id),
   user_id     INTEGER NOT NULL REFERENCES users (id),
