@@ -8,12 +8,16 @@ const T = {
         password: 'パスワード', ref: '参照番号', title: '件名', state: '状態', severity: '重大度',
         progress: '進捗', overdue: '期限超過', next_due: '次の期限', owner: '復旧責任者', sweep: '全社調査',
         none: '対応中のインシデントはありません', phase: 'フェーズ', timeline: '経緯', history: '変更履歴',
-        add: '追加', approval: '要承認', switch: 'English', forbidden: '権限がありません' },
+        add: '追加', approval: '要承認', switch: 'English', forbidden: '権限がありません',
+        roles: '体制', may_approve: '承認できる人', users: 'ユーザ', role: '役割', display: '表示名',
+        disabled: '無効', disable: '無効にする', enable: '有効にする', add_user: 'ユーザを追加' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
         none: 'No open incidents', phase: 'Phase', timeline: 'Timeline', history: 'History',
-        add: 'Add', approval: 'approval', switch: '日本語', forbidden: 'Not allowed' },
+        add: 'Add', approval: 'approval', switch: '日本語', forbidden: 'Not allowed',
+        roles: 'Roles', may_approve: 'May approve', users: 'Users', role: 'Role', display: 'Display name',
+        disabled: 'disabled', disable: 'Disable', enable: 'Enable', add_user: 'Add a user' },
 };
 let lang = localStorage.getItem('fk-lang') || (navigator.language.startsWith('en') ? 'en' : 'ja');
 let csrf = null;
@@ -107,12 +111,17 @@ async function setTask(ref, item, body) {
 }
 
 async function showIncident(ref) {
-  const [inc, tasks, tl, hist] = await Promise.all([
+  const [inc, tasks, tl, hist, roles] = await Promise.all([
     api('GET', '/incidents/' + encodeURIComponent(ref)),
     api('GET', `/incidents/${encodeURIComponent(ref)}/tasks`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/timeline`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/history`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/roles`),
   ]);
+  const approvers = roles.roles.filter((x) => x.role === 'approver').map((x) => x.name);
+  const rolesCard = el('div', { class: 'card', id: 'roles' }, el('h2', {}, t('roles')),
+    el('table', {}, el('tbody', {}, ...roles.roles.map((x) =>
+      el('tr', {}, el('td', {}, pick(x.label)), el('td', {}, x.name), el('td', { class: 'muted' }, x.org || ''))))));
   const main = $('#main');
   const done = tasks.tasks.filter((x) => x.state === 'done' || x.state === 'na').length;
   const header = el('div', { class: 'card' }, el('h1', {}, `${inc.ref} ${inc.title}`),
@@ -139,7 +148,8 @@ async function showIncident(ref) {
       });
       const row = el('div', { class: 'task' + (box.checked ? ' done' : ''), 'data-item': x.id }, box,
         el('div', {}, el('span', { class: 'title' }, pick(x.title)), ' ',
-           x.approval ? el('span', { class: 'badge' }, t('approval')) : '',
+           x.approval ? el('span', { class: 'badge', title: `${t('may_approve')}: ${approvers.join(', ')}` },
+                           `${t('approval')} (${approvers.join(', ') || '-'})`) : '',
            x.owner ? el('span', { class: 'muted' }, ` — ${x.owner}`) : '',
            x.due ? el('span', { class: x.overdue ? 'late' : 'muted' }, ` (${x.due})`) : '',
            x.why ? el('div', { class: 'why' }, pick(x.why)) : '', msg));
@@ -160,7 +170,39 @@ async function showIncident(ref) {
     el('table', {}, el('tbody', {}, ...hist.changes.slice(-200).map((h) =>
       el('tr', {}, el('td', {}, h.at), el('td', {}, h.actor), el('td', {}, h.origin),
          el('td', {}, `${h.entity} ${h.key || ''}.${h.field}`), el('td', {}, h.old ?? '-'), el('td', {}, h.new ?? '-'))))));
-  main.replaceChildren(header, ...phases, tlForm, histList);
+  main.replaceChildren(header, rolesCard, ...phases, tlForm, histList);
+}
+
+async function showUsers() {
+  const u = await api('GET', '/users');
+  const msg = el('p', { class: 'error' });
+  const rows = u.users.map((x) => {
+    const btn = el('button', { type: 'button' }, x.disabled ? t('enable') : t('disable'));
+    btn.addEventListener('click', async () => {
+      try { await api('PATCH', '/users/' + encodeURIComponent(x.name), { disabled: !x.disabled }); showUsers(); }
+      catch (e) { msg.textContent = e.message; }
+    });
+    return el('tr', { 'data-user': x.name }, el('td', {}, x.name), el('td', {}, x.display_name || ''),
+              el('td', {}, x.role), el('td', {}, x.disabled ? t('disabled') : ''), el('td', {}, btn));
+  });
+  const name = el('input', { name: 'name', required: '' });
+  const display = el('input', { name: 'display_name' });
+  const password = el('input', { name: 'password', type: 'password', autocomplete: 'new-password' });
+  const role = el('select', { name: 'role' }, ...['viewer', 'responder', 'approver', 'owner', 'admin'].map((r) => el('option', { value: r }, r)));
+  const form = el('form', { class: 'card', id: 'user-add' }, el('h2', {}, t('add_user')),
+    el('label', {}, t('name'), ' ', name), ' ', el('label', {}, t('display'), ' ', display), ' ',
+    el('label', {}, t('role'), ' ', role), ' ', el('label', {}, t('password'), ' ', password), ' ',
+    el('button', { type: 'submit' }, t('add')), msg);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await api('POST', '/users', { name: name.value, display_name: display.value || null, role: role.value,
+                                    password: password.value || null });
+      showUsers();
+    } catch (e) { msg.textContent = e.message; }
+  });
+  $('#main').replaceChildren(el('div', { class: 'card' }, el('h1', {}, t('users')),
+    el('table', { id: 'users' }, el('tbody', {}, ...rows))), form);
 }
 
 async function route() {
@@ -170,8 +212,10 @@ async function route() {
     csrf = me.csrf || csrf;
     $('#who').textContent = `${me.display_name || me.name} (${me.role})`;
     $('#logout').hidden = false;
+    $('#users-link').hidden = me.role !== 'admin';
     const m = location.hash.match(/^#\/incident\/(.+)$/);
     if (m) await showIncident(decodeURIComponent(m[1]));
+    else if (location.hash === '#/users' && me.role === 'admin') await showUsers();
     else await showBoard();
   } catch (e) {
     if (e.status === 401) return showLogin();

@@ -412,3 +412,145 @@ enum fk_code h_audit_verify(struct req *r)
 		              a.bad_id ? json_integer(a.bad_id) : json_null(), "head", a.head);
 	return rc;
 }
+
+enum fk_code h_roles(struct req *r)
+{
+	struct fk_incident inc;
+	struct fk_person *p;
+	size_t n;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = fk_store_roles_get(r->c.st, inc.id, &p, &n, &r->c.err))) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(
+			    arr,
+			    json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "role",
+			              fk_roles[p[i].role].key, "label",
+			              cli_json_i18n(fk_roles[p[i].role].ja, fk_roles[p[i].role].en),
+			              "name", p[i].name, "org", cli_json_str(p[i].org), "email",
+			              cli_json_str(p[i].email), "phone", cli_json_str(p[i].phone)));
+		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "roles", arr);
+		FK_FREE_ARRAY(p, n, fk_person_release);
+	}
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code h_transition(struct req *r)
+{
+	struct fk_incident inc, out;
+	json_t *body = NULL;
+	const char *to = NULL;
+	int state = FK_UNSET;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = req_json(r, &body)) && !(rc = member_str(r, body, "to", &to)) && to)
+		rc = fk_enum_parse(fk_states, FK_STATE_COUNT, to, "to", &state, &r->c.err);
+	if (!rc && !(rc = fk_incident_transition(&r->c.ctx, inc.ref, state, &out, &r->c.err))) {
+		r->out = cli_incident_json(&r->c, &out);
+		fk_incident_release(&out);
+	}
+	json_decref(body);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code h_evidence(struct req *r)
+{
+	struct fk_incident inc;
+	struct fk_evidence *e;
+	size_t n;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = fk_store_evidence_list(r->c.st, inc.id, &e, &n, &r->c.err))) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < n; i++)
+			json_array_append_new(
+			    arr,
+			    json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
+			              (json_int_t)e[i].id, "kind", e[i].kind, "created_at",
+			              cli_json_time(&r->c, e[i].created_at), "created_by",
+			              e[i].created_by, "query", json_loads(e[i].query, 0, NULL),
+			              "files", json_loads(e[i].files, 0, NULL), "summary",
+			              json_loads(e[i].summary, 0, NULL)));
+		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "evidence", arr);
+		FK_FREE_ARRAY(e, n, fk_evidence_release);
+	}
+	fk_incident_release(&inc);
+	return rc;
+}
+
+/* A role named in a body (NULL: keep), as its number; -1 when absent. */
+static enum fk_code member_role(struct req *r, json_t *body, int *role)
+{
+	const char *v;
+	enum fk_code rc = member_str(r, body, "role", &v);
+	*role = -1;
+	if (!rc && v)
+		rc = fk_enum_parse(fk_user_roles, FK_UROLE_COUNT, v, "role", role, &r->c.err);
+	return rc;
+}
+
+enum fk_code h_user_add(struct req *r)
+{
+	json_t *body;
+	const char *name = NULL, *display = NULL, *password = NULL;
+	int role;
+	enum fk_code rc = req_json(r, &body);
+	if (rc)
+		return rc;
+	if (!(rc = member_str(r, body, "name", &name)) &&
+	    !(rc = member_str(r, body, "display_name", &display)) &&
+	    !(rc = member_str(r, body, "password", &password)) &&
+	    !(rc = member_role(r, body, &role)) && !name)
+		rc = FK_ERR0(&r->c.err, FK_EINVAL, "name", "give the user's name",
+		             "name (ユーザ名) を指定してください");
+	if (!rc) {
+		struct fk_user u = {.name = fk_xstrdup(name),
+		                    .display_name = display ? fk_xstrdup(display) : NULL,
+		                    .role = role < 0 ? FK_UROLE_VIEWER : role};
+		if (!(rc = fk_user_create(&r->c.ctx, &u, password, &r->c.err))) {
+			r->status = 201;
+			r->out = user_json(&u);
+		}
+		fk_user_release(&u);
+	}
+	json_decref(body);
+	return rc;
+}
+
+enum fk_code h_user_set(struct req *r)
+{
+	json_t *body;
+	const char *display = NULL;
+	int role;
+	enum fk_code rc = req_json(r, &body);
+	if (rc)
+		return rc;
+	json_t *dis = json_object_get(body, "disabled");
+	if (dis && !json_is_boolean(dis))
+		rc = FK_ERR0(&r->c.err, FK_EINVAL, "disabled", "disabled must be true or false",
+		             "disabled は true か false にしてください");
+	if (!rc && !(rc = member_str(r, body, "display_name", &display)) &&
+	    !(rc = member_role(r, body, &role)) && !strcmp(r->params[0], r->user.name) &&
+	    ((role >= 0 && role != FK_UROLE_ADMIN) || json_is_true(dis)))
+		rc = FK_ERR0(&r->c.err, FK_EREFUSED, "role",
+		             "an administrator cannot demote or disable themselves: ask another "
+		             "administrator",
+		             "管理者は自分を降格・無効化できません: 別の管理者に依頼してください");
+	if (!rc)
+		rc = fk_user_update(&r->c.ctx, r->params[0], role, dis ? json_is_true(dis) : -1,
+		                    display, NULL, &r->c.err);
+	struct fk_user u;
+	if (!rc && !(rc = fk_store_user_get(r->c.st, r->params[0], 0, &u, &r->c.err))) {
+		r->out = user_json(&u);
+		json_object_set_new(r->out, "disabled", json_boolean(u.disabled));
+		fk_user_release(&u);
+	}
+	json_decref(body);
+	return rc;
+}

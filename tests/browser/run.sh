@@ -39,6 +39,7 @@ export LANG=C.UTF-8 FUKKYU_TZ=Asia/Tokyo
 export FK_RESP=resp FK_RESP_PASSWORD=resp-password-1
 export FK_VIEW=view FK_VIEW_PASSWORD=view-password-1
 export FK_APPR=appr FK_APPR_PASSWORD=appr-password-1
+export FK_ADMIN=boss FK_ADMIN_PASSWORD=boss-password-1
 export CHROMIUM=$chromium
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/fukkyu-browser.XXXXXX")
@@ -80,6 +81,7 @@ trap 'exit 143' TERM
 printf '%s\n' "$FK_RESP_PASSWORD" | "$bin" --db "$db" user add "$FK_RESP" --role responder --password-stdin >/dev/null
 printf '%s\n' "$FK_VIEW_PASSWORD" | "$bin" --db "$db" user add "$FK_VIEW" --role viewer --password-stdin >/dev/null
 printf '%s\n' "$FK_APPR_PASSWORD" | "$bin" --db "$db" user add "$FK_APPR" --role approver --password-stdin >/dev/null
+printf '%s\n' "$FK_ADMIN_PASSWORD" | "$bin" --db "$db" user add "$FK_ADMIN" --role admin --password-stdin >/dev/null
 "$bin" --db "$db" role set INC-2026-0001 approver "$FK_APPR" >/dev/null
 
 "$bin" --db "$db" serve --listen 127.0.0.1:0 >"$work/serve.out" 2>"$work/serve.err" &

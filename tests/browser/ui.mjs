@@ -28,6 +28,7 @@ const USERS = {
   resp: { name: process.env.FK_RESP || 'resp', password: process.env.FK_RESP_PASSWORD || 'resp-password-1', role: 'responder' },
   view: { name: process.env.FK_VIEW || 'view', password: process.env.FK_VIEW_PASSWORD || 'view-password-1', role: 'viewer' },
   appr: { name: process.env.FK_APPR || 'appr', password: process.env.FK_APPR_PASSWORD || 'appr-password-1', role: 'approver' },
+  admin: { name: process.env.FK_ADMIN || 'boss', password: process.env.FK_ADMIN_PASSWORD || 'boss-password-1', role: 'admin' },
 };
 const REF = 'INC-2026-0001';
 const REFS = ['INC-2026-0001', 'INC-2026-0002', 'INC-2026-0003', 'INC-2026-0004'];
@@ -497,6 +498,33 @@ try {
     eq((await apiTask(apprCtx, REF, item)).state, 'done', `API state of approval task ${item}`);
   });
   await apprCtx?.close().catch(() => {});
+
+  // g. users and roles: admins only ----------------------------------------------------------------
+  await step('users-admin', page, async () => {
+    check(await page.locator('#users-link').isHidden(), 'responder: the Users link is shown to a non-admin');
+    const ctx = await newContext();
+    const adm = await ctx.newPage();
+    watch(adm, USERS.admin.name);
+    await login(adm, USERS.admin);
+    await adm.locator('#users-link').click();
+    await adm.locator('table#users').waitFor({ timeout: TIMEOUT });
+    await adm.fill('form#user-add input[name=name]', 'pr-kato');
+    await adm.fill('form#user-add input[name=display_name]', '<b>広報</b> 加藤');
+    await adm.selectOption('form#user-add select[name=role]', 'approver');
+    await adm.fill('form#user-add input[name=password]', 'pr-password-123');
+    await adm.click('form#user-add button[type=submit]');
+    const row = adm.locator('tr[data-user="pr-kato"]');
+    await row.waitFor({ timeout: TIMEOUT });
+    eq((await row.locator('td').nth(1).textContent()).trim(), '<b>広報</b> 加藤', 'users: display name shown as text');
+    eq((await row.locator('td').nth(2).textContent()).trim(), 'approver', 'users: role of the added user');
+    await row.locator('button').click();
+    await adm.waitForFunction(() => {
+      const r = document.querySelector('tr[data-user="pr-kato"]');
+      return r && r.children[3].textContent.trim() !== '';
+    }, null, { timeout: TIMEOUT });
+    await shot(adm, 'users-admin');
+    await ctx.close();
+  });
 
   // f. log out ---------------------------------------------------------------------------------------
   await step('logout', page, async () => {
