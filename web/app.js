@@ -10,14 +10,18 @@ const T = {
         none: '対応中のインシデントはありません', phase: 'フェーズ', timeline: '経緯', history: '変更履歴',
         add: '追加', approval: '要承認', switch: 'English', forbidden: '権限がありません',
         roles: '体制', may_approve: '承認できる人', users: 'ユーザ', role: '役割', display: '表示名',
-        disabled: '無効', disable: '無効にする', enable: '有効にする', add_user: 'ユーザを追加' },
+        disabled: '無効', disable: '無効にする', enable: '有効にする', add_user: 'ユーザを追加',
+        handover: '引継ぎ', edit: '編集', save: '保存', owner_of: '担当', due: '期限 (例 2026-12-01T17:00)',
+        note: 'メモ', by: '記録' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
         none: 'No open incidents', phase: 'Phase', timeline: 'Timeline', history: 'History',
         add: 'Add', approval: 'approval', switch: '日本語', forbidden: 'Not allowed',
         roles: 'Roles', may_approve: 'May approve', users: 'Users', role: 'Role', display: 'Display name',
-        disabled: 'disabled', disable: 'Disable', enable: 'Enable', add_user: 'Add a user' },
+        disabled: 'disabled', disable: 'Disable', enable: 'Enable', add_user: 'Add a user',
+        handover: 'Handover', edit: 'Edit', save: 'Save', owner_of: 'Owner', due: 'Due (e.g. 2026-12-01T17:00)',
+        note: 'Note', by: 'Recorded' },
 };
 let lang = localStorage.getItem('fk-lang') || (navigator.language.startsWith('en') ? 'en' : 'ja');
 let csrf = null;
@@ -110,14 +114,37 @@ async function setTask(ref, item, body) {
   return api('PATCH', `/incidents/${encodeURIComponent(ref)}/tasks/${encodeURIComponent(item)}`, body);
 }
 
+// A task's owner, due date and note, edited in place.
+function editor(incRef, x, ref, msg) {
+  const owner = el('input', { name: 'owner', value: x.owner || '' });
+  const due = el('input', { name: 'due', value: x.due || '', placeholder: '2026-12-01T17:00' });
+  const note = el('textarea', { name: 'note' });
+  note.value = x.note || '';
+  const form = el('form', { class: 'edit' }, el('label', {}, t('owner_of'), ' ', owner), ' ',
+    el('label', {}, t('due'), ' ', due), el('label', {}, t('note'), ' ', note),
+    el('button', { type: 'submit' }, t('save')));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await setTask(incRef, x.id, { owner: owner.value, due: due.value, note: note.value });
+      showIncident(ref);
+    } catch (e) { msg.textContent = e.message; }
+  });
+  return el('details', { class: 'editor' }, el('summary', {}, t('edit')), form);
+}
+
 async function showIncident(ref) {
-  const [inc, tasks, tl, hist, roles] = await Promise.all([
+  const [inc, tasks, tl, hist, roles, ho] = await Promise.all([
     api('GET', '/incidents/' + encodeURIComponent(ref)),
     api('GET', `/incidents/${encodeURIComponent(ref)}/tasks`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/timeline`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/history`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/roles`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/handover`),
   ]);
+  const hoCard = el('details', { class: 'card', id: 'handover' }, el('summary', {}, t('handover')),
+    el('table', {}, el('tbody', {}, ...ho.fields.map((f) =>
+      el('tr', {}, el('td', {}, pick(f.label)), el('td', {}, f.value ?? '-'))))));
   const approvers = roles.roles.filter((x) => x.role === 'approver').map((x) => x.name);
   const rolesCard = el('div', { class: 'card', id: 'roles' }, el('h2', {}, t('roles')),
     el('table', {}, el('tbody', {}, ...roles.roles.map((x) =>
@@ -152,7 +179,10 @@ async function showIncident(ref) {
                            `${t('approval')} (${approvers.join(', ') || '-'})`) : '',
            x.owner ? el('span', { class: 'muted' }, ` — ${x.owner}`) : '',
            x.due ? el('span', { class: x.overdue ? 'late' : 'muted' }, ` (${x.due})`) : '',
-           x.why ? el('div', { class: 'why' }, pick(x.why)) : '', msg));
+           x.why ? el('div', { class: 'why' }, pick(x.why)) : '',
+           x.note ? el('div', { class: 'muted' }, `${t('note')}: `, x.note) : '',
+           x.updated_by ? el('div', { class: 'muted by' }, `${t('by')}: ${x.updated_by} ${x.updated_at || ''}`) : '',
+           (me && me.role !== 'viewer') ? editor(inc.ref, x, ref, msg) : '', msg));
       d.append(row);
     }
     phases.push(el('div', { class: 'card' }, d));
@@ -170,7 +200,7 @@ async function showIncident(ref) {
     el('table', {}, el('tbody', {}, ...hist.changes.slice(-200).map((h) =>
       el('tr', {}, el('td', {}, h.at), el('td', {}, h.actor), el('td', {}, h.origin),
          el('td', {}, `${h.entity} ${h.key || ''}.${h.field}`), el('td', {}, h.old ?? '-'), el('td', {}, h.new ?? '-'))))));
-  main.replaceChildren(header, rolesCard, ...phases, tlForm, histList);
+  main.replaceChildren(header, rolesCard, hoCard, ...phases, tlForm, histList);
 }
 
 async function showUsers() {

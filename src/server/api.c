@@ -554,3 +554,28 @@ enum fk_code h_user_set(struct req *r)
 	json_decref(body);
 	return rc;
 }
+
+enum fk_code h_handover(struct req *r)
+{
+	struct fk_incident inc;
+	struct fk_handover h;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = fk_store_handover_get(r->c.st, inc.id, &h, &r->c.err))) {
+		json_t *fields = json_array();
+		for (int i = 0; i < FK_HO_COUNT; i++)
+			json_array_append_new(fields,
+			                      json_pack("{s:s, s:o, s:o}", "key",
+			                                fk_handover_fields[i].key, "label",
+			                                cli_json_i18n(fk_handover_fields[i].ja,
+			                                              fk_handover_fields[i].en),
+			                                "value", cli_json_str(h.field[i])));
+		r->out = json_pack("{s:s, s:o, s:o, s:o}", "incident", inc.ref, "fields", fields,
+		                   "updated_at", cli_json_time(&r->c, h.updated_at), "updated_by",
+		                   cli_json_str(h.updated_by));
+		fk_handover_release(&h);
+	}
+	fk_incident_release(&inc);
+	return rc;
+}

@@ -499,6 +499,29 @@ try {
   });
   await apprCtx?.close().catch(() => {});
 
+  // h. a task's owner, due date and note, edited in place ------------------------------------------
+  await step('task-edit', page, async () => {
+    await page.goto(BASE);
+    await page.locator('table#board').waitFor({ timeout: TIMEOUT });
+    await openIncident(page, REF);
+    const item = await firstUnchecked(page, false);
+    check(item, 'task-edit: no unchecked task');
+    const row = page.locator(`div.task[data-item="${item}"]`);
+    await row.locator('details.editor summary').click();
+    await row.locator('input[name=owner]').fill('佐藤 次郎');
+    await row.locator('input[name=due]').fill('2026-12-24T17:00');
+    await row.locator('textarea[name=note]').fill('予備機も確認すること');
+    await row.locator('form.edit button[type=submit]').click();
+    await page.waitForFunction((item) => {
+      const r = document.querySelector(`div.task[data-item="${item}"]`);
+      return r && r.textContent.includes('予備機も確認すること') && r.textContent.includes('佐藤 次郎');
+    }, item, { timeout: TIMEOUT });
+    const t = await apiTask(respCtx, REF, item);
+    eq(t.owner, '佐藤 次郎', 'task-edit: owner through the API');
+    eq(t.note, '予備機も確認すること', 'task-edit: note through the API');
+    check((t.due || '').startsWith('2026-12-24T17:00'), `task-edit: due through the API is ${t.due}`);
+  });
+
   // g. users and roles: admins only ----------------------------------------------------------------
   await step('users-admin', page, async () => {
     check(await page.locator('#users-link').isHidden(), 'responder: the Users link is shown to a non-admin');
