@@ -143,8 +143,8 @@ async function showIncident(ref) {
     api('GET', `/incidents/${encodeURIComponent(ref)}/handover`),
   ]);
   const hoCard = el('details', { class: 'card', id: 'handover' }, el('summary', {}, t('handover')),
-    el('table', {}, el('tbody', {}, ...ho.fields.map((f) =>
-      el('tr', {}, el('td', {}, pick(f.label)), el('td', {}, f.value ?? '-'))))));
+    el('table', {}, el('tbody', {}, ...Object.entries(ho.handover).map(([k, v]) =>
+      el('tr', {}, el('td', {}, pick(ho.labels[k])), el('td', {}, v ?? '-'))))));
   const approvers = roles.roles.filter((x) => x.role === 'approver').map((x) => x.name);
   const rolesCard = el('div', { class: 'card', id: 'roles' }, el('h2', {}, t('roles')),
     el('table', {}, el('tbody', {}, ...roles.roles.map((x) =>

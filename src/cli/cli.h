@@ -86,6 +86,15 @@ json_t *cli_json_time(struct cli *c, int64_t t);
 /* The JSON of a task and of a board row: the same for --json and the HTTP API. */
 json_t *cli_task_json(struct cli *c, const struct fk_task *t);
 json_t *cli_board_row_json(struct cli *c, const struct fk_board_row *r);
+json_t *cli_person_json(const struct fk_person *p);
+json_t *cli_change_json(struct cli *c, const struct fk_change *ch);
+json_t *cli_timeline_json(struct cli *c, const struct fk_incident *inc,
+                          const struct fk_timeline_entry *e);
+json_t *cli_evidence_json(struct cli *c, const struct fk_evidence *e, bool full);
+json_t *cli_handover_json(struct cli *c, const struct fk_incident *inc,
+                          const struct fk_handover *h);
+/* A stored value shown in the display zone when it is a stored UTC time; else v. */
+const char *cli_history_value(struct cli *c, const char *v, char out[static 40]);
 json_t *cli_json_i18n(const char *ja, const char *en);
 json_t *cli_json_str(const char *s); /* null when s is NULL */
 

@@ -81,16 +81,12 @@ static enum fk_code audit_log(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		char t[40];
 		if (c->json) {
-			json_array_append_new(
-			    arr,
-			    json_pack("{s:I, s:o, s:s, s:s, s:o, s:s, s:o, s:s, s:o, s:o, s:s}",
-			              "id", (json_int_t)ch[i].id, "at", cli_json_time(c, ch[i].at),
-			              "actor", ch[i].actor, "origin", ch[i].origin, "incident",
-			              ch[i].incident ? json_integer(ch[i].incident) : json_null(),
-			              "entity", ch[i].entity, "key", cli_json_str(ch[i].entity_key),
-			              "field", ch[i].field, "old", cli_json_str(ch[i].old_value),
-			              "new", cli_json_str(ch[i].new_value), "hash",
-			              ch[i].hash ? ch[i].hash : ""));
+			json_t *o = cli_change_json(c, &ch[i]);
+			json_object_set_new(o, "incident",
+			                    ch[i].incident ? json_integer(ch[i].incident)
+			                                   : json_null());
+			json_object_set_new(o, "hash", json_string(ch[i].hash ? ch[i].hash : ""));
+			json_array_append_new(arr, o);
 			continue;
 		}
 		cli_time(c, ch[i].at, t);

@@ -5,7 +5,7 @@
 #include "fukkyu/common.h"
 #include "cli.h"
 
-static json_t *evidence_json(struct cli *c, const struct fk_evidence *e, bool full)
+json_t *cli_evidence_json(struct cli *c, const struct fk_evidence *e, bool full)
 {
 	json_t *o =
 	    json_pack("{s:I, s:s, s:o, s:s}", "id", (json_int_t)e->id, "kind", e->kind,
@@ -41,7 +41,7 @@ static enum fk_code evidence_list(struct cli *c, int argc, char **argv)
 	json_t *arr = json_array();
 	for (size_t i = 0; i < n; i++) {
 		if (c->json) {
-			json_array_append_new(arr, evidence_json(c, &e[i], false));
+			json_array_append_new(arr, cli_evidence_json(c, &e[i], false));
 			continue;
 		}
 		char t[40];
@@ -91,7 +91,7 @@ static enum fk_code evidence_show(struct cli *c, int argc, char **argv)
 		    inc.ref, pos[1], inc.ref);
 	} else {
 		/* The record as stored is its own best display: one JSON document either way. */
-		cli_json_out(evidence_json(c, found, true));
+		cli_json_out(cli_evidence_json(c, found, true));
 	}
 	FK_FREE_ARRAY(e, n, fk_evidence_release);
 	fk_incident_release(&inc);

@@ -6,6 +6,20 @@
 #include "cli.h"
 #include "util/utf8.h"
 
+json_t *cli_handover_json(struct cli *c, const struct fk_incident *inc, const struct fk_handover *h)
+{
+	json_t *fields = json_object(), *labels = json_object();
+	for (int f = 0; f < FK_HO_COUNT; f++) {
+		json_object_set_new(fields, fk_handover_fields[f].key, cli_json_str(h->field[f]));
+		json_object_set_new(
+		    labels, fk_handover_fields[f].key,
+		    cli_json_i18n(fk_handover_fields[f].ja, fk_handover_fields[f].en));
+	}
+	return json_pack("{s:s, s:o, s:o, s:o, s:o}", "incident", inc->ref, "handover", fields,
+	                 "labels", labels, "updated_at", cli_json_time(c, h->updated_at),
+	                 "updated_by", cli_json_str(h->updated_by));
+}
+
 static enum fk_code handover_set(struct cli *c, int argc, char **argv)
 {
 	const char *values[FK_HO_COUNT] = {0};
@@ -63,13 +77,7 @@ static enum fk_code handover_show(struct cli *c, int argc, char **argv)
 		return rc;
 	}
 	if (c->json) {
-		json_t *fields = json_object();
-		for (int f = 0; f < FK_HO_COUNT; f++)
-			json_object_set_new(fields, fk_handover_fields[f].key,
-			                    cli_json_str(h.field[f]));
-		cli_json_out(json_pack("{s:s, s:o, s:o, s:o}", "incident", inc.ref, "handover",
-		                       fields, "updated_at", cli_json_time(c, h.updated_at),
-		                       "updated_by", cli_json_str(h.updated_by)));
+		cli_json_out(cli_handover_json(c, &inc, &h));
 	} else {
 		printf(
 		    "%s  %s\n", inc.ref,

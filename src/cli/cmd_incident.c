@@ -341,7 +341,7 @@ static enum fk_code incident_close(struct cli *c, int argc, char **argv)
 
 /* History keeps times as stored (UTC); show them in the display zone like every other
  * time. Returns v, or out holding the converted time. */
-static const char *history_value(struct cli *c, const char *v, char out[static 40])
+const char *cli_history_value(struct cli *c, const char *v, char out[static 40])
 {
 	int64_t t;
 	if (v && strlen(v) == 20 && v[19] == 'Z' && !fk_time_parse(v, "UTC", "value", &t, NULL)) {
@@ -349,6 +349,17 @@ static const char *history_value(struct cli *c, const char *v, char out[static 4
 		return out;
 	}
 	return v;
+}
+
+json_t *cli_change_json(struct cli *c, const struct fk_change *ch)
+{
+	char kb[40], ob[40], nb[40];
+	return json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "id", (json_int_t)ch->id,
+	                 "at", cli_json_time(c, ch->at), "actor", ch->actor, "origin",
+	                 ch->origin ? ch->origin : "cli", "entity", ch->entity, "key",
+	                 cli_json_str(cli_history_value(c, ch->entity_key, kb)), "field", ch->field,
+	                 "old", cli_json_str(cli_history_value(c, ch->old_value, ob)), "new",
+	                 cli_json_str(cli_history_value(c, ch->new_value, nb)));
 }
 
 static enum fk_code incident_history(struct cli *c, int argc, char **argv)
@@ -370,16 +381,11 @@ static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 	json_t *arr = c->json ? json_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
 		char kb[40], ob[40], nb[40], t[40];
-		const char *key = history_value(c, ch[i].entity_key, kb);
-		const char *old = history_value(c, ch[i].old_value, ob);
-		const char *new = history_value(c, ch[i].new_value, nb);
+		const char *key = cli_history_value(c, ch[i].entity_key, kb);
+		const char *old = cli_history_value(c, ch[i].old_value, ob);
+		const char *new = cli_history_value(c, ch[i].new_value, nb);
 		if (c->json) {
-			json_array_append_new(
-			    arr, json_pack("{s:I, s:o, s:s, s:s, s:o, s:s, s:o, s:o}", "id",
-			                   (json_int_t)ch[i].id, "at", cli_json_time(c, ch[i].at),
-			                   "actor", ch[i].actor, "entity", ch[i].entity, "key",
-			                   cli_json_str(key), "field", ch[i].field, "old",
-			                   cli_json_str(old), "new", cli_json_str(new)));
+			json_array_append_new(arr, cli_change_json(c, &ch[i]));
 			continue;
 		}
 		cli_time(c, ch[i].at, t);

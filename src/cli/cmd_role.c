@@ -5,6 +5,14 @@
 #include "cli.h"
 #include "util/utf8.h"
 
+json_t *cli_person_json(const struct fk_person *p)
+{
+	return json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "role", fk_roles[p->role].key, "label",
+	                 cli_json_i18n(fk_roles[p->role].ja, fk_roles[p->role].en), "name", p->name,
+	                 "org", cli_json_str(p->org), "email", cli_json_str(p->email), "phone",
+	                 cli_json_str(p->phone));
+}
+
 static enum fk_code role_set(struct cli *c, int argc, char **argv)
 {
 	struct fk_person p = {0};
@@ -74,13 +82,7 @@ static enum fk_code role_list(struct cli *c, int argc, char **argv)
 	if (c->json) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(
-			    arr,
-			    json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "role",
-			              fk_roles[p[i].role].key, "label",
-			              cli_json_i18n(fk_roles[p[i].role].ja, fk_roles[p[i].role].en),
-			              "name", p[i].name, "org", cli_json_str(p[i].org), "email",
-			              cli_json_str(p[i].email), "phone", cli_json_str(p[i].phone)));
+			json_array_append_new(arr, cli_person_json(&p[i]));
 		cli_json_out(json_pack("{s:s, s:o}", "incident", inc.ref, "roles", arr));
 	} else {
 		printf("%s  %s\n", inc.ref, inc.title);

@@ -7,6 +7,21 @@
 #include "util/time.h"
 #include "util/utf8.h"
 
+json_t *cli_timeline_json(struct cli *c, const struct fk_incident *inc,
+                          const struct fk_timeline_entry *e)
+{
+	long day = fk_time_day_diff(inc->discovered_at, e->at, c->tz);
+	char rel_ja[32], rel_en[32];
+	fk_time_rel_day(day, FK_LANG_JA, rel_ja);
+	fk_time_rel_day(day, FK_LANG_EN, rel_en);
+	return json_pack("{s:I, s:o, s:I, s:o, s:s, s:o, s:s, s:o}", "id", (json_int_t)e->id, "at",
+	                 cli_json_time(c, e->at), "day", (json_int_t)day, "day_label",
+	                 cli_json_i18n(rel_ja, rel_en), "text", e->text, "source",
+	                 cli_json_str(e->source), "recorded_by",
+	                 e->recorded_by ? e->recorded_by : "", "recorded_at",
+	                 cli_json_time(c, e->recorded_at));
+}
+
 static enum fk_code timeline_add(struct cli *c, int argc, char **argv)
 {
 	struct fk_timeline_entry e = {.at = FK_TIME_NONE};
@@ -64,23 +79,17 @@ static enum fk_code timeline_list(struct cli *c, int argc, char **argv)
 		printf("%s  %s  (%s %s)\n", inc.ref, inc.title, TR(c->lang, "zone", "タイムゾーン"),
 		       c->tz);
 	for (size_t i = 0; i < n; i++) {
-		long day = fk_time_day_diff(inc.discovered_at, e[i].at, c->tz);
-		char rel_ja[32], rel_en[32], t[40];
-		fk_time_rel_day(day, FK_LANG_JA, rel_ja);
-		fk_time_rel_day(day, FK_LANG_EN, rel_en);
+		char t[40];
 		if (c->json) {
-			json_array_append_new(
-			    arr,
-			    json_pack("{s:I, s:o, s:I, s:o, s:s, s:o, s:s}", "id",
-			              (json_int_t)e[i].id, "at", cli_json_time(c, e[i].at), "day",
-			              (json_int_t)day, "day_label", cli_json_i18n(rel_ja, rel_en),
-			              "text", e[i].text, "source", cli_json_str(e[i].source),
-			              "recorded_by", e[i].recorded_by));
+			json_array_append_new(arr, cli_timeline_json(c, &inc, &e[i]));
 			continue;
 		}
+		long day = fk_time_day_diff(inc.discovered_at, e[i].at, c->tz);
+		char rel[32];
+		fk_time_rel_day(day, c->lang, rel);
 		cli_time(c, e[i].at, t);
 		printf("  %s  ", t);
-		fk_utf8_fput(stdout, c->lang == FK_LANG_JA ? rel_ja : rel_en, 14);
+		fk_utf8_fput(stdout, rel, 14);
 		printf(" %s%s%s%s\n", e[i].text, e[i].source ? "  [" : "",
 		       e[i].source ? e[i].source : "", e[i].source ? "]" : "");
 	}

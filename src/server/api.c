@@ -294,15 +294,6 @@ enum fk_code h_task_set(struct req *r)
 	return rc;
 }
 
-static json_t *timeline_json(struct cli *c, const struct fk_timeline_entry *e)
-{
-	return json_pack("{s:I, s:o, s:s, s:o, s:s, s:o}", "id", (json_int_t)e->id, "at",
-	                 cli_json_time(c, e->at), "text", e->text, "source",
-	                 cli_json_str(e->source), "recorded_by",
-	                 e->recorded_by ? e->recorded_by : "", "recorded_at",
-	                 cli_json_time(c, e->recorded_at));
-}
-
 enum fk_code h_timeline(struct req *r)
 {
 	struct fk_incident inc;
@@ -314,7 +305,7 @@ enum fk_code h_timeline(struct req *r)
 	if (!(rc = fk_store_timeline_get(r->c.st, inc.id, &e, &n, &r->c.err))) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, timeline_json(&r->c, &e[i]));
+			json_array_append_new(arr, cli_timeline_json(&r->c, &inc, &e[i]));
 		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "timeline", arr);
 		FK_FREE_ARRAY(e, n, fk_timeline_entry_release);
 	}
@@ -367,15 +358,7 @@ enum fk_code h_history(struct req *r)
 	if (!(rc = fk_store_changes_get(r->c.st, inc.id, &ch, &n, &r->c.err))) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(
-			    arr,
-			    json_pack("{s:I, s:o, s:s, s:s, s:s, s:o, s:s, s:o, s:o}", "id",
-			              (json_int_t)ch[i].id, "at", cli_json_time(&r->c, ch[i].at),
-			              "actor", ch[i].actor, "origin",
-			              ch[i].origin ? ch[i].origin : "", "entity", ch[i].entity,
-			              "key", cli_json_str(ch[i].entity_key), "field", ch[i].field,
-			              "old", cli_json_str(ch[i].old_value), "new",
-			              cli_json_str(ch[i].new_value)));
+			json_array_append_new(arr, cli_change_json(&r->c, &ch[i]));
 		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "changes", arr);
 		FK_FREE_ARRAY(ch, n, fk_change_release);
 	}
@@ -424,13 +407,7 @@ enum fk_code h_roles(struct req *r)
 	if (!(rc = fk_store_roles_get(r->c.st, inc.id, &p, &n, &r->c.err))) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(
-			    arr,
-			    json_pack("{s:s, s:o, s:s, s:o, s:o, s:o}", "role",
-			              fk_roles[p[i].role].key, "label",
-			              cli_json_i18n(fk_roles[p[i].role].ja, fk_roles[p[i].role].en),
-			              "name", p[i].name, "org", cli_json_str(p[i].org), "email",
-			              cli_json_str(p[i].email), "phone", cli_json_str(p[i].phone)));
+			json_array_append_new(arr, cli_person_json(&p[i]));
 		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "roles", arr);
 		FK_FREE_ARRAY(p, n, fk_person_release);
 	}
@@ -469,14 +446,7 @@ enum fk_code h_evidence(struct req *r)
 	if (!(rc = fk_store_evidence_list(r->c.st, inc.id, &e, &n, &r->c.err))) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++)
-			json_array_append_new(
-			    arr,
-			    json_pack("{s:I, s:s, s:o, s:s, s:o, s:o, s:o}", "id",
-			              (json_int_t)e[i].id, "kind", e[i].kind, "created_at",
-			              cli_json_time(&r->c, e[i].created_at), "created_by",
-			              e[i].created_by, "query", json_loads(e[i].query, 0, NULL),
-			              "files", json_loads(e[i].files, 0, NULL), "summary",
-			              json_loads(e[i].summary, 0, NULL)));
+			json_array_append_new(arr, cli_evidence_json(&r->c, &e[i], false));
 		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "evidence", arr);
 		FK_FREE_ARRAY(e, n, fk_evidence_release);
 	}
@@ -563,17 +533,7 @@ enum fk_code h_handover(struct req *r)
 	if (rc)
 		return rc;
 	if (!(rc = fk_store_handover_get(r->c.st, inc.id, &h, &r->c.err))) {
-		json_t *fields = json_array();
-		for (int i = 0; i < FK_HO_COUNT; i++)
-			json_array_append_new(fields,
-			                      json_pack("{s:s, s:o, s:o}", "key",
-			                                fk_handover_fields[i].key, "label",
-			                                cli_json_i18n(fk_handover_fields[i].ja,
-			                                              fk_handover_fields[i].en),
-			                                "value", cli_json_str(h.field[i])));
-		r->out = json_pack("{s:s, s:o, s:o, s:o}", "incident", inc.ref, "fields", fields,
-		                   "updated_at", cli_json_time(&r->c, h.updated_at), "updated_by",
-		                   cli_json_str(h.updated_by));
+		r->out = cli_handover_json(&r->c, &inc, &h);
 		fk_handover_release(&h);
 	}
 	fk_incident_release(&inc);
