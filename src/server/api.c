@@ -539,3 +539,135 @@ enum fk_code h_handover(struct req *r)
 	fk_incident_release(&inc);
 	return rc;
 }
+
+/* A string or absent member, else FK_EINVAL naming it (for enum-like members). */
+static enum fk_code member_enum(struct req *r, json_t *o, const char *key,
+                                const struct fk_enum *table, size_t n, int *out)
+{
+	const char *v;
+	enum fk_code rc = member_str(r, o, key, &v);
+	if (!rc && v)
+		rc = fk_enum_parse(table, n, v, key, out, &r->c.err);
+	return rc;
+}
+
+static enum fk_code member_time(struct req *r, json_t *o, const char *key, int64_t *out)
+{
+	const char *v;
+	enum fk_code rc = member_str(r, o, key, &v);
+	if (!rc && v)
+		rc = fk_time_parse(v, r->c.tz, key, out, &r->c.err);
+	return rc;
+}
+
+enum fk_code h_incident_new(struct req *r)
+{
+	json_t *body;
+	struct fk_incident inc = {.kind = -1,
+	                          .severity = FK_SEV_MEDIUM,
+	                          .state = FK_STATE_EMERGENCY,
+	                          .discovered_at = FK_TIME_NONE,
+	                          .contained_at = FK_TIME_NONE,
+	                          .pii_count = -1};
+	const char *title = NULL, *description = NULL;
+	enum fk_code rc = req_json(r, &body);
+	if (rc)
+		return rc;
+	json_t *pii = json_object_get(body, "pii");
+	if (!(rc = member_str(r, body, "title", &title)) &&
+	    !(rc = member_str(r, body, "description", &description)) &&
+	    !(rc = member_enum(r, body, "kind", fk_kinds, FK_KIND_COUNT, &inc.kind)) &&
+	    !(rc = member_enum(r, body, "severity", fk_severities, FK_SEV_COUNT, &inc.severity)) &&
+	    !(rc = member_time(r, body, "discovered_at", &inc.discovered_at)) &&
+	    !(rc = member_time(r, body, "contained_at", &inc.contained_at))) {
+		if (!title)
+			rc = FK_ERR0(&r->c.err, FK_EINVAL, "title",
+			             "give the title: what happened, in a line",
+			             "title (何が起きたかを1行で) を指定してください");
+		else if (inc.kind < 0)
+			rc = FK_ERR0(&r->c.err, FK_EINVAL, "kind", "give the kind of incident",
+			             "kind (インシデントの種類) を指定してください");
+		else if (pii && !json_is_boolean(pii))
+			rc = FK_ERR0(&r->c.err, FK_EINVAL, "pii", "pii must be true or false",
+			             "pii は true か false にしてください");
+	}
+	struct fk_playbook pb;
+	if (!rc && !(rc = fk_playbook_load_default(&pb, &r->c.err))) {
+		inc.title = fk_xstrdup(title);
+		inc.description = fk_xstrdup(description ? description : "");
+		inc.pii = json_is_true(pii);
+		if (!(rc = fk_incident_create(&r->c.ctx, &inc, &pb, &r->c.err))) {
+			r->status = 201;
+			r->out = cli_incident_json(&r->c, &inc);
+		}
+		fk_playbook_release(&pb);
+	}
+	fk_incident_release(&inc);
+	json_decref(body);
+	return rc;
+}
+
+enum fk_code h_handover_set(struct req *r)
+{
+	struct fk_incident inc;
+	json_t *body = NULL;
+	const char *values[FK_HO_COUNT] = {0};
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = req_json(r, &body))) {
+		const char *key;
+		json_t *v;
+		json_object_foreach(body, key, v)
+		{
+			int f;
+			if ((rc = fk_enum_parse(fk_handover_fields, FK_HO_COUNT, key, key, &f,
+			                        &r->c.err)) ||
+			    (rc = member_str(r, body, key, &values[f])))
+				break;
+			if (!values[f])
+				values[f] = ""; /* null clears */
+		}
+	}
+	struct fk_handover h;
+	if (!rc && !(rc = fk_handover_change(&r->c.ctx, inc.ref, values, &r->c.err)) &&
+	    !(rc = fk_store_handover_get(r->c.st, inc.id, &h, &r->c.err))) {
+		r->out = cli_handover_json(&r->c, &inc, &h);
+		fk_handover_release(&h);
+	}
+	json_decref(body);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code h_role_set(struct req *r)
+{
+	struct fk_incident inc;
+	json_t *body = NULL;
+	struct fk_person p = {.role = -1};
+	const char *name = NULL, *org = NULL, *email = NULL, *phone = NULL;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = req_json(r, &body)) &&
+	    !(rc = member_enum(r, body, "role", fk_roles, FK_ROLE_COUNT, &p.role)) &&
+	    !(rc = member_str(r, body, "name", &name)) &&
+	    !(rc = member_str(r, body, "org", &org)) &&
+	    !(rc = member_str(r, body, "email", &email)) &&
+	    !(rc = member_str(r, body, "phone", &phone)) && (p.role < 0 || !name))
+		rc = FK_ERR0(&r->c.err, FK_EINVAL, p.role < 0 ? "role" : "name",
+		             "give role and name", "role と name を指定してください");
+	if (!rc) {
+		p.name = (char *)(uintptr_t)name;
+		p.org = (char *)(uintptr_t)org;
+		p.email = (char *)(uintptr_t)email;
+		p.phone = (char *)(uintptr_t)phone;
+		if (!(rc = fk_role_assign(&r->c.ctx, inc.ref, &p, &r->c.err))) {
+			r->status = 201;
+			r->out = cli_person_json(&p);
+		}
+	}
+	json_decref(body);
+	fk_incident_release(&inc);
+	return rc;
+}

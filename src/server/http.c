@@ -254,6 +254,8 @@ static bool need_ok(enum need need, int role)
 		return true;
 	case NEED_WRITE:
 		return role != FK_UROLE_VIEWER;
+	case NEED_OWNER: /* who approves is decided by owners, not by would-be approvers */
+		return role == FK_UROLE_OWNER || role == FK_UROLE_ADMIN;
 	case NEED_ADMIN:
 		return role == FK_UROLE_ADMIN;
 	}

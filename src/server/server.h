@@ -10,7 +10,7 @@
 
 #include <jansson.h>
 
-enum need { NEED_NONE, NEED_READ, NEED_WRITE, NEED_ADMIN };
+enum need { NEED_NONE, NEED_READ, NEED_WRITE, NEED_OWNER, NEED_ADMIN };
 
 struct req {
 	const char *method, *path;

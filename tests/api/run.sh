@@ -85,7 +85,8 @@ while IFS= read -r line; do
 		case $need:$as in
 		NEED_NONE:*) bad='401 403' want=allowed ;;
 		*:none) bad='' want=401 ;;
-		NEED_WRITE:view | NEED_ADMIN:view | NEED_ADMIN:resp | NEED_ADMIN:appr | NEED_ADMIN:own) bad='' want=403 ;;
+		NEED_WRITE:view | NEED_OWNER:view | NEED_OWNER:resp | NEED_OWNER:appr) bad='' want=403 ;;
+		NEED_ADMIN:view | NEED_ADMIN:resp | NEED_ADMIN:appr | NEED_ADMIN:own) bad='' want=403 ;;
 		*) bad='401 403' want=allowed ;;
 		esac
 		checked=$((checked + 1))
