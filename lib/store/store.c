@@ -423,6 +423,15 @@ static bool all_digits(const char *s)
 	return true;
 }
 
+enum fk_code fk_store_incident_not_found(const char *id_or_ref, struct fk_err *err)
+{
+	return FK_ERR(err, FK_ENOTFOUND, "incident",
+	              "no incident '%s': see 'fukkyu incident list' for ids and references",
+	              "インシデント '%s' はありません: ID と参照番号は 'fukkyu incident list' "
+	              "で確認できます",
+	              id_or_ref);
+}
+
 enum fk_code fk_store_incident_find(struct fk_store *st, const char *id_or_ref,
                                     struct fk_incident *out, struct fk_err *err)
 {
@@ -446,12 +455,7 @@ enum fk_code fk_store_incident_find(struct fk_store *st, const char *id_or_ref,
 		read_incident(s, out);
 	s->ops->reset(s);
 	if (!rc && !row)
-		rc =
-		    FK_ERR(err, FK_ENOTFOUND, "incident",
-		           "no incident '%s': see 'fukkyu incident list' for ids and references",
-		           "インシデント '%s' はありません: ID と参照番号は 'fukkyu incident list' "
-		           "で確認できます",
-		           id_or_ref);
+		rc = fk_store_incident_not_found(id_or_ref, err);
 	return rc;
 }
 
@@ -681,7 +685,11 @@ enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident, const s
 {
 	const char *E = "task", *k = a->item_id;
 	enum fk_code rc = need_tx(st, err);
-	if (!rc && a->state != b->state)
+	if (rc || (a->state == b->state && !str_differs(a->na_reason, b->na_reason) &&
+	           !str_differs(a->owner, b->owner) && a->due_at == b->due_at &&
+	           !str_differs(a->note, b->note)))
+		return rc; /* nothing changes: nothing is written, not even who looked */
+	if (a->state != b->state)
 		rc = fk_st_record(st, incident, E, k, "state", fk_task_states[a->state].key,
 		                  fk_task_states[b->state].key, err);
 	if (!rc)
@@ -1007,6 +1015,8 @@ enum fk_code fk_store_timeline_add(struct fk_store *st, int64_t incident,
 	e->recorded_at = st->now;
 	fk_time_utc(e->at, at);
 	rc = fk_st_record(st, incident, "timeline", at, "text", NULL, e->text, err);
+	if (!rc && e->source)
+		rc = fk_st_record(st, incident, "timeline", at, "source", NULL, e->source, err);
 	if (!rc)
 		rc = fk_st_touch(st, incident, err);
 	return rc;

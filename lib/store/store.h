@@ -48,6 +48,8 @@ void fk_store_rollback(struct fk_store *st);
 enum fk_code fk_store_incident_insert(struct fk_store *st, struct fk_incident *inc, int ref_year,
                                       struct fk_err *err) FK_WUR;
 /* Finds by integer id or by reference (case-insensitive). */
+/* The error for an incident that does not exist (or that the asker may not see). */
+enum fk_code fk_store_incident_not_found(const char *id_or_ref, struct fk_err *err);
 enum fk_code fk_store_incident_find(struct fk_store *st, const char *id_or_ref,
                                     struct fk_incident *out, struct fk_err *err) FK_WUR;
 /* Writes after, recording each field that differs from before. */

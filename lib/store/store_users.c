@@ -48,6 +48,9 @@ enum fk_code fk_store_user_add(struct fk_store *st, struct fk_user *u, const cha
 		              "ユーザ '%s' は既に存在します", u->name);
 	u->created_at = st->now;
 	rc = fk_st_record(st, 0, "user", u->name, "role", NULL, fk_user_roles[u->role].key, err);
+	if (!rc)
+		rc = fk_st_diff_text(st, 0, "user", u->name, "display_name", NULL, u->display_name,
+		                     err);
 	if (!rc && password_hash)
 		rc = fk_st_record(st, 0, "user", u->name, "password", NULL, "(set)", err);
 	return rc;
@@ -124,7 +127,8 @@ enum fk_code fk_store_user_set(struct fk_store *st, const struct fk_user *old,
 		                     u->display_name, err);
 	if (!rc && password_hash)
 		rc = fk_st_record(st, 0, "user", old->name, "password", NULL, "(changed)", err);
-	if (!rc && u->disabled && !old->disabled) { /* a disabled user's sessions end now */
+	if (!rc && ((u->disabled && !old->disabled) || password_hash)) {
+		/* a disabled user's sessions end now, and so do all after a new password */
 		if (!(rc = prep(st, "DELETE FROM sessions WHERE user_id = $1", &s, err))) {
 			bind_int(s, 1, old->id);
 			rc = step_done(s, err);
@@ -253,7 +257,9 @@ enum fk_code fk_store_session_end(struct fk_store *st, const char *hash, const c
 	bind_time(s, 2, st->now);
 	rc = step_done(s, err);
 	finalize(s);
-	return rc ? rc : fk_st_record(st, 0, "session", user, "signed_in", "yes", "no", err);
+	if (!rc && OPS(st)->changes(st->db) && *hash) /* a session (not just expired ones) ended */
+		rc = fk_st_record(st, 0, "session", user, "signed_in", "yes", "no", err);
+	return rc;
 }
 
 enum fk_code fk_store_incident_visible(struct fk_store *st, int64_t incident,

@@ -80,7 +80,7 @@ enum fk_code h_login(struct req *r)
 	    !(rc = member_str(r, body, "password", &password)) && (!name || !password))
 		rc = FK_ERR0(&r->c.err, FK_EINVAL, "name", "give name and password",
 		             "name と password を指定してください");
-	if (!rc && login_limited(name, r->addr, false)) {
+	if (!rc && !login_begin(name, r->addr)) {
 		r->status = 429;
 		rc = FK_ERR0(&r->c.err, FK_EREFUSED, "name",
 		             "too many failed sign-ins: wait 15 minutes",
@@ -89,11 +89,12 @@ enum fk_code h_login(struct req *r)
 	struct fk_user u = {0};
 	char *stored = NULL;
 	if (!rc) {
-		bool ok = !fk_store_user_get(r->c.st, name, 0, &u, NULL) && !u.disabled &&
-		          !fk_store_password_hash(r->c.st, u.id, &stored, NULL) &&
-		          fk_password_verify(stored, password);
+		bool usable = !fk_store_user_get(r->c.st, name, 0, &u, NULL) && !u.disabled &&
+		              !fk_store_password_hash(r->c.st, u.id, &stored, NULL);
+		bool ok =
+		    fk_password_verify(usable ? stored : login_dummy_hash(), password) && usable;
+		login_end(name, r->addr, ok);
 		if (!ok) {
-			login_limited(name, r->addr, true);
 			rc = FK_ERR0(&r->c.err, FK_EAUTH, "password", "wrong name or password",
 			             "ユーザ名かパスワードが違います");
 		}

@@ -43,6 +43,8 @@ struct server {
 	pthread_mutex_t lock;
 	struct worker **workers; /* freed at the end */
 	size_t n_workers;
+	char *dummy_hash;      /* verified against when a sign-in names no usable user */
+	_Atomic int in_flight; /* requests being served (the graceful stop waits for them) */
 };
 static struct server srv;
 static __thread struct worker *thread_worker;
@@ -148,36 +150,58 @@ enum fk_code req_int(struct req *r, const char *name, int64_t def, int64_t lo, i
 	return FK_OK;
 }
 
-/* ---- login rate limit: failures per (user, address) in a sliding window ----------------- */
+/* ---- login rate limit: failures per (user, address) in a sliding window -----------------
+ * Slots are chosen by a keyed hash (a random key per run: nobody can aim at another pair's
+ * slot), and an attempt counts as a failure from the moment it starts (attempts running at
+ * once cannot all pass the check); a success clears its slot. */
 
 struct fails {
 	char key[200];
 	int64_t at[LOGIN_FAILS_MAX];
 	int n;
 };
-static struct fails fail_table[256];
+static struct fails fail_table[4096];
+static unsigned char fail_key[crypto_shorthash_KEYBYTES];
 
-bool login_limited(const char *name, const char *addr, bool failed_now)
+static struct fails *fail_slot(const char *name, const char *addr, int64_t now)
 {
 	char key[200];
+	unsigned char h[crypto_shorthash_BYTES];
 	snprintf(key, sizeof key, "%.80s|%.64s", name, addr);
+	crypto_shorthash(h, (const unsigned char *)key, strlen(key), fail_key);
+	uint64_t i;
+	memcpy(&i, h, sizeof i);
+	struct fails *f = &fail_table[i % FK_ARRAY_LEN(fail_table)];
+	int live = 0;
+	for (int k = 0; k < f->n; k++)
+		if (now - f->at[k] < LOGIN_WINDOW_SEC)
+			f->at[live++] = f->at[k];
+	f->n = live;
+	if (strcmp(f->key, key) && !f->n) /* a free slot, or one whose failures are old */
+		snprintf(f->key, sizeof f->key, "%s", key);
+	return strcmp(f->key, key) ? NULL : f;
+}
+
+bool login_begin(const char *name, const char *addr)
+{
 	int64_t now = fk_time_now();
 	pthread_mutex_lock(&srv.lock);
-	struct fails *f = &fail_table[fk_hash_bytes(key, strlen(key)) % FK_ARRAY_LEN(fail_table)];
-	if (strcmp(f->key, key)) { /* a slot shared by another pair: the newer takes it */
-		memset(f, 0, sizeof *f);
-		snprintf(f->key, sizeof f->key, "%s", key);
-	}
-	int live = 0;
-	for (int i = 0; i < f->n; i++)
-		if (now - f->at[i] < LOGIN_WINDOW_SEC)
-			f->at[live++] = f->at[i];
-	f->n = live;
-	bool limited = f->n >= LOGIN_FAILS_MAX;
-	if (failed_now && !limited)
+	struct fails *f = fail_slot(name, addr, now);
+	/* A slot taken by another pair's recent failures (a rare collision): no counting. */
+	bool limited = f && f->n >= LOGIN_FAILS_MAX;
+	if (f && !limited)
 		f->at[f->n++] = now;
 	pthread_mutex_unlock(&srv.lock);
-	return limited;
+	return !limited;
+}
+
+void login_end(const char *name, const char *addr, bool ok)
+{
+	pthread_mutex_lock(&srv.lock);
+	struct fails *f = fail_slot(name, addr, fk_time_now());
+	if (f && ok)
+		f->n = 0;
+	pthread_mutex_unlock(&srv.lock);
 }
 
 /* ---- request helpers ------------------------------------------------------------------- */
@@ -216,9 +240,8 @@ enum fk_code req_incident(struct req *r, struct fk_incident *inc)
 	if (rc)
 		return rc;
 	rc = fk_store_incident_visible(r->c.st, inc->id, &r->user, &visible, &r->c.err);
-	if (!rc && !visible)
-		rc = FK_ERR(&r->c.err, FK_ENOTFOUND, "id", "no incident '%.100s'",
-		            "インシデント '%.100s' はありません", r->params[0]);
+	if (!rc && !visible) /* word for word what a missing one gets: no telling them apart */
+		rc = fk_store_incident_not_found(r->params[0], &r->c.err);
 	if (rc)
 		fk_incident_release(inc);
 	return rc;
@@ -320,6 +343,15 @@ static void dispatch(struct req *r)
 		            "%.0s%s にはこの操作の権限がありません: %.0s%s",
 		            fk_user_roles[r->user.role].en, fk_user_roles[r->user.role].ja, rt->en,
 		            rt->ja);
+	const char *ctype = req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	if (!rc && r->body_len && (!ctype || strncmp(ctype, "application/json", 16))) {
+		/* A form from another site cannot send this type without the browser asking
+		 * first (CORS), which this server never allows. */
+		r->status = 415;
+		rc = FK_ERR0(&r->c.err, FK_EUSAGE, "Content-Type",
+		             "send the body as Content-Type: application/json",
+		             "本文は Content-Type: application/json で送ってください");
+	}
 	if (!rc && r->by_cookie && is_write(r->method)) {
 		const char *sent = req_header(r, "X-CSRF-Token");
 		if (!sent || strlen(sent) != strlen(csrf) || !*csrf ||
@@ -354,6 +386,9 @@ static void dispatch(struct req *r)
 		r->out = json_pack("{s:{s:s, s:s, s:s?}}", "error", "code", fk_code_name(rc),
 		                   "message", r->c.lang == FK_LANG_JA ? r->c.err.ja : r->c.err.en,
 		                   "field", *field ? field : NULL);
+		if (!r->out) /* the message quoted input that is not UTF-8 */
+			r->out = json_pack("{s:{s:s, s:s}}", "error", "code", fk_code_name(rc),
+			                   "message", fk_code_name(rc));
 	}
 }
 
@@ -447,6 +482,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	if (!cs) {
 		*state = cs = fk_xcalloc(1, sizeof *cs);
 		fk_buf_init(&cs->body, BODY_MAX);
+		srv.in_flight++;
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -503,6 +539,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **state,
 	if (cs) {
 		fk_buf_release(&cs->body);
 		free(cs);
+		srv.in_flight--;
 	}
 	*state = NULL;
 }
@@ -605,6 +642,10 @@ enum fk_code cmd_serve(struct cli *c, int argc, char **argv)
 		return rc;
 	if (sodium_init() < 0)
 		abort();
+	crypto_shorthash_keygen(fail_key);
+	if ((rc = fk_password_hash("no user has this password: timing only", &srv.dummy_hash,
+	                           &c->err)))
+		return rc;
 	srv.db = c->db;
 	srv.tz = c->tz;
 	srv.lang = c->lang;
@@ -622,7 +663,7 @@ enum fk_code cmd_serve(struct cli *c, int argc, char **argv)
 	    MHD_OPTION_THREAD_POOL_SIZE, (unsigned)threads, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)max_conns, MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)per_ip,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)timeout, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-	    (size_t)(16u << 10), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
+	    (size_t)(32u << 10), MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
 	if (!d)
 		return FK_ERR(
 		    &c->err, FK_EIO, "--listen",
@@ -640,11 +681,7 @@ enum fk_code cmd_serve(struct cli *c, int argc, char **argv)
 	sigwait(&sigs, &sig);
 	/* Stop accepting, let the requests in progress finish (up to 10 s), then stop. */
 	MHD_socket ls = MHD_quiesce_daemon(d);
-	for (int i = 0; i < 1000; i++) {
-		const union MHD_DaemonInfo *ci =
-		    MHD_get_daemon_info(d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
-		if (!ci || !ci->num_connections)
-			break;
+	for (int i = 0; i < 1000 && srv.in_flight > 0; i++) {
 		struct timespec ts = {0, 10 * 1000 * 1000};
 		nanosleep(&ts, NULL);
 	}
@@ -659,7 +696,13 @@ enum fk_code cmd_serve(struct cli *c, int argc, char **argv)
 		free(srv.workers[i]);
 	}
 	free(srv.workers);
+	free(srv.dummy_hash);
 	fprintf(stderr, "%s",
 	        TR(c->lang, "fukkyu serve stopped\n", "fukkyu serve を停止しました\n"));
 	return FK_OK;
+}
+
+const char *login_dummy_hash(void)
+{
+	return srv.dummy_hash;
 }

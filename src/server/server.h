@@ -76,7 +76,12 @@ extern const size_t fk_n_routes;
 #define SESSION_SECONDS  (12 * 3600)
 #define LOGIN_FAILS_MAX  5
 #define LOGIN_WINDOW_SEC (15 * 60)
-/* Counts a failed login of name from addr; true when the pair is over the limit. */
-bool login_limited(const char *name, const char *addr, bool failed_now);
+/* A sign-in attempt of name from addr: false when the pair is over the limit; else the
+ * attempt counts as a failure until login_end says it succeeded. */
+bool login_begin(const char *name, const char *addr);
+void login_end(const char *name, const char *addr, bool ok);
+/* An argon2id string no password matches: sign-ins naming no usable user are verified
+ * against it, so that they take as long as the others. */
+const char *login_dummy_hash(void);
 
 #endif
