@@ -482,6 +482,21 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*state = cs = fk_xcalloc(1, sizeof *cs);
 		fk_buf_init(&cs->body, BODY_MAX);
 		srv.in_flight++;
+		/* A body announced as too big is refused before a byte of it is read. */
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+		                                             MHD_HTTP_HEADER_CONTENT_LENGTH);
+		if (cl && strtoull(cl, NULL, 10) > BODY_MAX) {
+			static const char big[] = "{\"error\":{\"code\":\"too_big\",\"message\":"
+			                          "\"the body is over 1 MiB\"}}";
+			struct MHD_Response *resp = MHD_create_response_from_buffer(
+			    sizeof big - 1, (void *)(uintptr_t)big, MHD_RESPMEM_PERSISTENT);
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+			                        "application/json; charset=utf-8");
+			MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
+			enum MHD_Result ret = MHD_queue_response(conn, 413, resp);
+			MHD_destroy_response(resp);
+			return ret;
+		}
 		return MHD_YES;
 	}
 	if (*upload_size) {
