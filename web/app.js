@@ -12,7 +12,8 @@ const T = {
         roles: '体制', may_approve: '承認できる人', users: 'ユーザ', role: '役割', display: '表示名',
         disabled: '無効', disable: '無効にする', enable: '有効にする', add_user: 'ユーザを追加',
         handover: '引継ぎ', edit: '編集', save: '保存', owner_of: '担当', due: '期限 (例 2026-12-01T17:00)',
-        note: 'メモ', by: '記録' },
+        note: 'メモ', by: '記録', approvals: '承認待ち', item: '項目', approvers: '承認できる人',
+        yours: 'あなたが承認できます', none_waiting: '承認待ちの項目はありません' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
@@ -21,7 +22,8 @@ const T = {
         roles: 'Roles', may_approve: 'May approve', users: 'Users', role: 'Role', display: 'Display name',
         disabled: 'disabled', disable: 'Disable', enable: 'Enable', add_user: 'Add a user',
         handover: 'Handover', edit: 'Edit', save: 'Save', owner_of: 'Owner', due: 'Due (e.g. 2026-12-01T17:00)',
-        note: 'Note', by: 'Recorded' },
+        note: 'Note', by: 'Recorded', approvals: 'Approvals', item: 'Item', approvers: 'May approve',
+        yours: 'you may approve', none_waiting: 'Nothing waits for approval' },
 };
 let lang = localStorage.getItem('fk-lang') || (navigator.language.startsWith('en') ? 'en' : 'ja');
 let csrf = null;
@@ -203,6 +205,19 @@ async function showIncident(ref) {
   main.replaceChildren(header, rolesCard, hoCard, ...phases, tlForm, histList);
 }
 
+async function showApprovals() {
+  const a = await api('GET', '/approvals');
+  if (!a.approvals.length) return $('#main').replaceChildren(el('p', { class: 'card' }, t('none_waiting')));
+  const rows = a.approvals.map((x) => el('tr', { 'data-ref': x.incident, 'data-item': x.item },
+    el('td', {}, el('a', { href: '#/incident/' + encodeURIComponent(x.incident) }, x.incident)),
+    el('td', {}, x.incident_title), el('td', {}, `${x.item} `, pick(x.title)),
+    el('td', {}, x.approvers.join(', ') || '-'),
+    el('td', { class: x.may_approve ? 'late' : 'muted' }, x.may_approve ? t('yours') : '')));
+  $('#main').replaceChildren(el('div', { class: 'card wide' }, el('h1', {}, t('approvals')),
+    el('table', { id: 'approvals' }, el('thead', {}, el('tr', {}, ...['ref', 'title', 'item', 'approvers', ''].map((k) => el('th', {}, k ? t(k) : '')))),
+       el('tbody', {}, ...rows))));
+}
+
 async function showUsers() {
   const u = await api('GET', '/users');
   const msg = el('p', { class: 'error' });
@@ -246,6 +261,7 @@ async function route() {
     const m = location.hash.match(/^#\/incident\/(.+)$/);
     if (m) await showIncident(decodeURIComponent(m[1]));
     else if (location.hash === '#/users' && me.role === 'admin') await showUsers();
+    else if (location.hash === '#/approvals') await showApprovals();
     else await showBoard();
   } catch (e) {
     if (e.status === 401) return showLogin();

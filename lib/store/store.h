@@ -178,6 +178,16 @@ enum fk_code fk_store_session_end(struct fk_store *st, const char *hash, const c
 /* The stored argon2id string of a user's password (FK_EAUTH when none). */
 enum fk_code fk_store_password_hash(struct fk_store *st, int64_t user, char **out,
                                     struct fk_err *err) FK_WUR;
+/* An approval item not yet done, of an open incident. */
+struct fk_approval {
+	int64_t incident;
+	char *ref, *incident_title, *item, *title_ja, *title_en;
+	int64_t due_at;
+};
+void fk_approval_release(struct fk_approval *a);
+/* Every open approval item, by incident then playbook order. */
+enum fk_code fk_store_open_approvals(struct fk_store *st, struct fk_approval **out, size_t *n,
+                                     struct fk_err *err) FK_WUR;
 /* Need-to-know: whether u may see the incident (admins: always; a restricted incident: its
  * members only). */
 enum fk_code fk_store_incident_visible(struct fk_store *st, int64_t incident,

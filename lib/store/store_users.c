@@ -382,3 +382,37 @@ enum fk_code fk_store_data_version(struct fk_store *st, int64_t *out, struct fk_
 		s->ops->reset(s);
 	return rc;
 }
+
+void fk_approval_release(struct fk_approval *a)
+{
+	free(a->ref);
+	free(a->incident_title);
+	free(a->item);
+	free(a->title_ja);
+	free(a->title_en);
+	memset(a, 0, sizeof *a);
+}
+
+static void row_approval(struct fk_stmt *s, void *elem)
+{
+	struct fk_approval *a = elem;
+	a->incident = col_int(s, 0);
+	a->ref = col_dup(s, 1);
+	a->incident_title = col_dup(s, 2);
+	a->item = col_dup(s, 3);
+	a->title_ja = col_dup(s, 4);
+	a->title_en = col_dup(s, 5);
+	a->due_at = col_time(s, 6);
+}
+
+enum fk_code fk_store_open_approvals(struct fk_store *st, struct fk_approval **out, size_t *n,
+                                     struct fk_err *err)
+{
+	return FK_ST_LIST(
+	    st,
+	    "SELECT t.incident_id, i.ref, i.title, t.item_id, t.title_ja, t.title_en, "
+	    "t.due_at FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE "
+	    "t.approval = 1 AND t.state IN ('todo', 'doing') AND i.state <> 'closed' "
+	    "AND i.id > $1 ORDER BY i.id, t.phase, t.seq",
+	    0, out, n, row_approval, err);
+}

@@ -672,3 +672,45 @@ enum fk_code h_role_set(struct req *r)
 	fk_incident_release(&inc);
 	return rc;
 }
+
+/* Approval items waiting across the incidents one may see: what, where, who may approve. */
+enum fk_code h_approvals(struct req *r)
+{
+	struct fk_approval *a = NULL;
+	struct fk_person *p = NULL;
+	int64_t *hid = NULL;
+	size_t n = 0, np = 0, nh = 0;
+	enum fk_code rc = fk_store_hidden_incidents(r->c.st, &r->user, &hid, &nh, &r->c.err);
+	if (!rc)
+		rc = fk_store_open_approvals(r->c.st, &a, &n, &r->c.err);
+	if (!rc)
+		rc = fk_store_role_holders(r->c.st, FK_ROLE_APPROVER, false, &p, &np, &r->c.err);
+	json_t *arr = json_array();
+	for (size_t i = 0, j = 0; !rc && i < n; i++) {
+		if (hidden(hid, nh, a[i].incident))
+			continue;
+		while (j < np && p[j].id < a[i].incident) /* both ordered by incident */
+			j++;
+		json_t *names = json_array();
+		bool mine = false;
+		for (size_t k = j; k < np && p[k].id == a[i].incident; k++) {
+			json_array_append_new(names, json_string(p[k].name));
+			mine |= !strcmp(p[k].name, r->user.name);
+		}
+		json_array_append_new(
+		    arr, json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:b}", "incident", a[i].ref,
+		                   "incident_title", a[i].incident_title, "item", a[i].item,
+		                   "title", cli_json_i18n(a[i].title_ja, a[i].title_en), "due",
+		                   cli_json_time(&r->c, a[i].due_at), "approvers", names,
+		                   "may_approve", mine));
+	}
+	FK_FREE_ARRAY(a, n, fk_approval_release);
+	FK_FREE_ARRAY(p, np, fk_person_release);
+	free(hid);
+	if (rc) {
+		json_decref(arr);
+		return rc;
+	}
+	r->out = json_pack("{s:o}", "approvals", arr);
+	return FK_OK;
+}

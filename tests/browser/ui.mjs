@@ -522,6 +522,17 @@ try {
     check((t.due || '').startsWith('2026-12-24T17:00'), `task-edit: due through the API is ${t.due}`);
   });
 
+  // i. the approvals page: what waits for whom -----------------------------------------------------
+  await step('approvals', page, async () => {
+    await page.goto(BASE + '#/approvals');
+    await page.locator('table#approvals').waitFor({ timeout: TIMEOUT });
+    const rows = await page.locator('table#approvals tbody tr').count();
+    const api = (await apiGet(respCtx, '/approvals')).body.approvals.length;
+    eq(rows, api, 'approvals: rows on the page against the API');
+    check(rows > 0, 'approvals: nothing listed');
+    await shot(page, 'approvals');
+  });
+
   // g. users and roles: admins only ----------------------------------------------------------------
   await step('users-admin', page, async () => {
     check(await page.locator('#users-link').isHidden(), 'responder: the Users link is shown to a non-admin');

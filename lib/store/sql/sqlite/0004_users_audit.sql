@@ -42,3 +42,6 @@ CREATE TABLE incident_members (
   user_id     INTEGER NOT NULL REFERENCES users (id),
   PRIMARY KEY (incident_id, user_id)
 ) STRICT;
+
+-- Approval items still open, across incidents (the approvals page).
+CREATE INDEX tasks_open_approval ON tasks (incident_id) WHERE approval = 1 AND state IN ('todo', 'doing');
