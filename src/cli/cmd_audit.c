@@ -25,8 +25,8 @@ static enum fk_code audit_verify(struct cli *c, int argc, char **argv)
 	/* "entry N" then what is wrong with it */
 	static const char *const en[] = {
 	    "", "was altered after it was written",
-	    "does not follow the entry before it: an entry was deleted, or this one was inserted "
-	    "or moved",
+	    ("does not follow the entry before it: an entry was deleted, or this one was inserted "
+	     "or moved"),
 	    "comes after missing entries (the numbers skip)", "has no seal"};
 	static const char *const ja[] = {
 	    "", "は書き込み後に改変されています",

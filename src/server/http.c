@@ -7,6 +7,7 @@
 #include "server.h"
 #include "util/embed.h"
 #include "util/hash.h"
+#include "util/route.h"
 
 #include <arpa/inet.h>
 #include <microhttpd.h>
@@ -246,28 +247,6 @@ enum fk_code req_incident(struct req *r, struct fk_incident *inc)
 	return rc;
 }
 
-/* Matches path against a route's pattern, capturing {…} segments. */
-static bool match(const char *pattern, const char *path, char params[2][256])
-{
-	int k = 0;
-	while (*pattern && *path) {
-		if (*pattern == '{') {
-			const char *pe = strchr(pattern, '}'), *se = strchr(path, '/');
-			size_t n = se ? (size_t)(se - path) : strlen(path);
-			if (!pe || !n || n >= 256 || k >= 2)
-				return false;
-			memcpy(params[k], path, n);
-			params[k++][n] = '\0';
-			pattern = pe + 1;
-			path += n;
-			continue;
-		}
-		if (*pattern++ != *path++)
-			return false;
-	}
-	return !*pattern && !*path;
-}
-
 static bool need_ok(enum need need, int role)
 {
 	switch (need) {
@@ -316,7 +295,7 @@ static void dispatch(struct req *r)
 	bool path_known = false;
 	enum fk_code rc = FK_OK;
 	for (size_t i = 0; i < fk_n_routes && !rt; i++)
-		if (match(fk_routes[i].path, r->path, r->params)) {
+		if (fk_route_match(fk_routes[i].path, r->path, r->params)) {
 			path_known = true;
 			if (!strcmp(fk_routes[i].method, r->method))
 				rt = &fk_routes[i];
