@@ -13,7 +13,8 @@ const T = {
         disabled: '無効', disable: '無効にする', enable: '有効にする', add_user: 'ユーザを追加',
         handover: '引継ぎ', edit: '編集', save: '保存', owner_of: '担当', due: '期限 (例 2026-12-01T17:00)',
         note: 'メモ', by: '記録', approvals: '承認待ち', item: '項目', approvers: '承認できる人',
-        yours: 'あなたが承認できます', none_waiting: '承認待ちの項目はありません' },
+        yours: 'あなたが承認できます', none_waiting: '承認待ちの項目はありません',
+        dept: '部署', checked: '確認済み', unchecked: '未確認のシステム' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
@@ -23,7 +24,8 @@ const T = {
         disabled: 'disabled', disable: 'Disable', enable: 'Enable', add_user: 'Add a user',
         handover: 'Handover', edit: 'Edit', save: 'Save', owner_of: 'Owner', due: 'Due (e.g. 2026-12-01T17:00)',
         note: 'Note', by: 'Recorded', approvals: 'Approvals', item: 'Item', approvers: 'May approve',
-        yours: 'you may approve', none_waiting: 'Nothing waits for approval' },
+        yours: 'you may approve', none_waiting: 'Nothing waits for approval',
+        dept: 'Department', checked: 'Checked', unchecked: 'Unchecked systems' },
 };
 let lang = localStorage.getItem('fk-lang') || (navigator.language.startsWith('en') ? 'en' : 'ja');
 let csrf = null;
@@ -136,14 +138,22 @@ function editor(incRef, x, ref, msg) {
 }
 
 async function showIncident(ref) {
-  const [inc, tasks, tl, hist, roles, ho] = await Promise.all([
+  const [inc, tasks, tl, hist, roles, ho, sw] = await Promise.all([
     api('GET', '/incidents/' + encodeURIComponent(ref)),
     api('GET', `/incidents/${encodeURIComponent(ref)}/tasks`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/timeline`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/history`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/roles`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/handover`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/sweep`),
   ]);
+  const sweepCard = !sw.total ? '' : el('details', { class: 'card', id: 'sweep', open: '' },
+    el('summary', {}, `${t('sweep')}: ${sw.checked}/${sw.total} ${t('checked')} (${Math.round(100 * sw.coverage)}%)`),
+    el('p', { class: 'muted' }, sw.criteria || ''),
+    el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, t('dept')), el('th', {}, t('progress')), el('th', {}, ''))),
+      el('tbody', {}, ...sw.by_department.map((d) => el('tr', {}, el('td', {}, d.department || '-'),
+        el('td', {}, bar(d.checked, d.total)), el('td', {}, `${d.checked}/${d.total}`))))),
+    sw.unchecked.length ? el('p', {}, `${t('unchecked')}: `, sw.unchecked.map((u) => u.name).join(', ')) : '');
   const hoCard = el('details', { class: 'card', id: 'handover' }, el('summary', {}, t('handover')),
     el('table', {}, el('tbody', {}, ...Object.entries(ho.handover).map(([k, v]) =>
       el('tr', {}, el('td', {}, pick(ho.labels[k])), el('td', {}, v ?? '-'))))));
@@ -202,7 +212,7 @@ async function showIncident(ref) {
     el('table', {}, el('tbody', {}, ...hist.changes.slice(-200).map((h) =>
       el('tr', {}, el('td', {}, h.at), el('td', {}, h.actor), el('td', {}, h.origin),
          el('td', {}, `${h.entity} ${h.key || ''}.${h.field}`), el('td', {}, h.old ?? '-'), el('td', {}, h.new ?? '-'))))));
-  main.replaceChildren(header, rolesCard, hoCard, ...phases, tlForm, histList);
+  main.replaceChildren(header, rolesCard, hoCard, sweepCard, ...phases, tlForm, histList);
 }
 
 async function showApprovals() {

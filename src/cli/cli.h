@@ -93,6 +93,10 @@ json_t *cli_timeline_json(struct cli *c, const struct fk_incident *inc,
 json_t *cli_evidence_json(struct cli *c, const struct fk_evidence *e, bool full);
 json_t *cli_handover_json(struct cli *c, const struct fk_incident *inc,
                           const struct fk_handover *h);
+/* The company-wide sweep of an incident: as JSON into *json, or as text when json is NULL
+ * (limit: unchecked systems listed). */
+enum fk_code cli_sweep_status(struct cli *c, const struct fk_incident *inc, int64_t limit,
+                              json_t **json);
 /* A stored value shown in the display zone when it is a stored UTC time; else v. */
 const char *cli_history_value(struct cli *c, const char *v, char out[static 40]);
 json_t *cli_json_i18n(const char *ja, const char *en);

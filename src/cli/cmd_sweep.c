@@ -101,26 +101,15 @@ static enum fk_code unchecked_one(void *vctx, const struct fk_sweep_entry *e)
 	return FK_OK;
 }
 
-static enum fk_code sweep_status(struct cli *c, int argc, char **argv)
+enum fk_code cli_sweep_status(struct cli *c, const struct fk_incident *in, int64_t limit,
+                              json_t **json)
 {
-	int64_t limit = 20;
-	const struct opt opts[] = {
-	    {"unchecked", "N", OPT_INT, &limit, NULL, 0,
-	     "list at most N unchecked systems (default 20)",
-	     "未確認のシステムを最大 N 件表示 (既定 20)"},
-	};
-	char *pos[1];
-	int npos;
-	bool help;
-	struct fk_incident inc;
+	const struct fk_incident inc = *in;
 	struct fk_sweep_count *cnt = NULL;
 	size_t n = 0;
-	enum fk_code rc = cli_parse(c, argc, argv, opts, 1, "sweep status ID [--unchecked N]", 1, 1,
-	                            pos, &npos, &help);
-	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
-		return rc;
+	enum fk_code rc;
 	struct fk_sweep sw;
-	bool exists;
+	bool exists = false;
 	if ((rc = fk_store_sweep_get(c->st, inc.id, &sw, &exists, &c->err)) ||
 	    (rc = fk_store_sweep_counts(c->st, inc.id, &cnt, &n, &c->err)))
 		goto out;
@@ -133,7 +122,7 @@ static enum fk_code sweep_status(struct cli *c, int argc, char **argv)
 		}
 	double coverage = total ? (double)checked / (double)total : 0.0;
 	struct unchecked_ctx u = {c, NULL, 0, limit};
-	if (c->json) {
+	if (json) {
 		json_t *states = json_object(), *depts = json_array();
 		for (int s = 0; s < FK_SW_COUNT; s++)
 			json_object_set_new(states, fk_sweep_states[s].key,
@@ -160,11 +149,11 @@ static enum fk_code sweep_status(struct cli *c, int argc, char **argv)
 		                         &c->err);
 		if (rc == STOP)
 			rc = FK_OK;
-		cli_json_out(json_pack(
-		    "{s:s, s:o, s:I, s:I, s:f, s:o, s:o, s:o}", "incident", inc.ref, "criteria",
-		    cli_json_str(exists ? sw.criteria : NULL), "total", (json_int_t)total,
-		    "checked", (json_int_t)checked, "coverage", coverage, "by_state", states,
-		    "by_department", depts, "unchecked", u.arr));
+		*json = (json_pack("{s:s, s:o, s:I, s:I, s:f, s:o, s:o, s:o}", "incident", inc.ref,
+		                   "criteria", cli_json_str(exists ? sw.criteria : NULL), "total",
+		                   (json_int_t)total, "checked", (json_int_t)checked, "coverage",
+		                   coverage, "by_state", states, "by_department", depts,
+		                   "unchecked", u.arr));
 		goto out;
 	}
 	if (!exists) {
@@ -220,6 +209,29 @@ out:
 	for (size_t i = 0; i < n; i++)
 		free(cnt[i].department);
 	free(cnt);
+	return rc;
+}
+
+static enum fk_code sweep_status(struct cli *c, int argc, char **argv)
+{
+	int64_t limit = 20;
+	const struct opt opts[] = {
+	    {"unchecked", "N", OPT_INT, &limit, NULL, 0,
+	     "list at most N unchecked systems (default 20)",
+	     "未確認のシステムを最大 N 件表示 (既定 20)"},
+	};
+	char *pos[1];
+	int npos;
+	bool help;
+	struct fk_incident inc;
+	json_t *j = NULL;
+	enum fk_code rc = cli_parse(c, argc, argv, opts, 1, "sweep status ID [--unchecked N]", 1, 1,
+	                            pos, &npos, &help);
+	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
+		return rc;
+	rc = cli_sweep_status(c, &inc, limit, c->json ? &j : NULL);
+	if (!rc && j)
+		cli_json_out(j);
 	fk_incident_release(&inc);
 	return rc;
 }

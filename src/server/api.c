@@ -714,3 +714,15 @@ enum fk_code h_approvals(struct req *r)
 	r->out = json_pack("{s:o}", "approvals", arr);
 	return FK_OK;
 }
+
+enum fk_code h_sweep(struct req *r)
+{
+	struct fk_incident inc;
+	int64_t limit;
+	enum fk_code rc = req_int(r, "unchecked", 20, 0, 1000, &limit);
+	if (rc || (rc = req_incident(r, &inc)))
+		return rc;
+	rc = cli_sweep_status(&r->c, &inc, limit, &r->out);
+	fk_incident_release(&inc);
+	return rc;
+}

@@ -522,6 +522,19 @@ try {
     check((t.due || '').startsWith('2026-12-24T17:00'), `task-edit: due through the API is ${t.due}`);
   });
 
+  // j. the sweep of case study 4 on its incident page ---------------------------------------------
+  await step('sweep', page, async () => {
+    await page.goto(BASE);
+    await page.locator('table#board').waitFor({ timeout: TIMEOUT });
+    await openIncident(page, 'INC-2026-0004');
+    const sw = (await apiGet(respCtx, '/incidents/INC-2026-0004/sweep')).body;
+    check(sw.total > 0, 'sweep: case study 4 has no sweep in the demo');
+    const summary = (await page.locator('#sweep summary').textContent()).trim();
+    check(summary.includes(`${sw.checked}/${sw.total}`), `sweep: summary '${summary}' lacks ${sw.checked}/${sw.total}`);
+    eq(await page.locator('#sweep tbody tr').count(), sw.by_department.length, 'sweep: department rows');
+    await shot(page, 'sweep');
+  });
+
   // i. the approvals page: what waits for whom -----------------------------------------------------
   await step('approvals', page, async () => {
     await page.goto(BASE + '#/approvals');
