@@ -109,6 +109,13 @@ struct fk_incident {
 	int64_t updated_at;
 };
 void fk_incident_release(struct fk_incident *inc);
+/* A new incident before its fields are given: no kind yet (-1), medium, in the emergency
+ * state, no dates, the number of people unknown. */
+#define FK_INCIDENT_NEW                                                                            \
+	{                                                                                          \
+		.kind = -1, .severity = FK_SEV_MEDIUM, .state = FK_STATE_EMERGENCY,                \
+		.discovered_at = FK_TIME_NONE, .contained_at = FK_TIME_NONE, .pii_count = -1       \
+	}
 /* Deep copy. */
 void fk_incident_copy(struct fk_incident *dst, const struct fk_incident *src);
 

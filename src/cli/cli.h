@@ -97,6 +97,14 @@ json_t *cli_handover_json(struct cli *c, const struct fk_incident *inc,
  * (limit: unchecked systems listed). */
 enum fk_code cli_sweep_status(struct cli *c, const struct fk_incident *inc, int64_t limit,
                               json_t **json);
+/* An incident's timeline, roles, evidence, change history, handover as one JSON document
+ * ({"incident": REF, ...}): what `--json` prints and what the API answers. */
+typedef enum fk_code (*cli_doc_fn)(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_timeline_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_roles_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_evidence_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_changes_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_handover_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 /* A stored value shown in the display zone when it is a stored UTC time; else v. */
 const char *cli_history_value(struct cli *c, const char *v, char out[static 40]);
 json_t *cli_json_i18n(const char *ja, const char *en);

@@ -17,6 +17,21 @@ json_t *cli_evidence_json(struct cli *c, const struct fk_evidence *e, bool full)
 	return o;
 }
 
+enum fk_code cli_evidence_doc(struct cli *c, const struct fk_incident *inc, json_t **out)
+{
+	struct fk_evidence *e;
+	size_t n;
+	enum fk_code rc = fk_store_evidence_list(c->st, inc->id, &e, &n, &c->err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, cli_evidence_json(c, &e[i], false));
+	*out = json_pack("{s:s, s:o}", "incident", inc->ref, "evidence", arr);
+	FK_FREE_ARRAY(e, n, fk_evidence_release);
+	return FK_OK;
+}
+
 static enum fk_code load(struct cli *c, const char *id, struct fk_incident *inc,
                          struct fk_evidence **e, size_t *n)
 {
@@ -36,14 +51,20 @@ static enum fk_code evidence_list(struct cli *c, int argc, char **argv)
 	size_t n;
 	enum fk_code rc =
 	    cli_parse(c, argc, argv, NULL, 0, "evidence list ID", 1, 1, pos, &npos, &help);
-	if (rc || help || (rc = load(c, pos[0], &inc, &e, &n)))
+	if (rc || help)
 		return rc;
-	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++) {
-		if (c->json) {
-			json_array_append_new(arr, cli_evidence_json(c, &e[i], false));
-			continue;
+	if (c->json) {
+		json_t *doc;
+		if (!(rc = cli_incident(c, pos[0], &inc))) {
+			if (!(rc = cli_evidence_doc(c, &inc, &doc)))
+				cli_json_out(doc);
+			fk_incident_release(&inc);
 		}
+		return rc;
+	}
+	if ((rc = load(c, pos[0], &inc, &e, &n)))
+		return rc;
+	for (size_t i = 0; i < n; i++) {
 		char t[40];
 		cli_time(c, e[i].created_at, t);
 		json_t *sum = json_loads(e[i].summary, 0, NULL),
@@ -57,9 +78,6 @@ static enum fk_code evidence_list(struct cli *c, int argc, char **argv)
 		json_decref(sum);
 		json_decref(files);
 	}
-	if (c->json)
-		cli_json_out(json_pack("{s:s, s:O}", "incident", inc.ref, "evidence", arr));
-	json_decref(arr);
 	FK_FREE_ARRAY(e, n, fk_evidence_release);
 	fk_incident_release(&inc);
 	return FK_OK;

@@ -20,6 +20,17 @@ json_t *cli_handover_json(struct cli *c, const struct fk_incident *inc, const st
 	                 "updated_by", cli_json_str(h->updated_by));
 }
 
+enum fk_code cli_handover_doc(struct cli *c, const struct fk_incident *inc, json_t **out)
+{
+	struct fk_handover h;
+	enum fk_code rc = fk_store_handover_get(c->st, inc->id, &h, &c->err);
+	if (rc)
+		return rc;
+	*out = cli_handover_json(c, inc, &h);
+	fk_handover_release(&h);
+	return FK_OK;
+}
+
 static enum fk_code handover_set(struct cli *c, int argc, char **argv)
 {
 	const char *values[FK_HO_COUNT] = {0};

@@ -31,12 +31,7 @@ static void count(struct cli *c, const struct fk_task *t, size_t n, struct progr
 
 static enum fk_code incident_new(struct cli *c, int argc, char **argv)
 {
-	struct fk_incident inc = {.kind = -1,
-	                          .severity = FK_SEV_MEDIUM,
-	                          .state = FK_STATE_EMERGENCY,
-	                          .discovered_at = FK_TIME_NONE,
-	                          .contained_at = FK_TIME_NONE,
-	                          .pii_count = -1};
+	struct fk_incident inc = FK_INCIDENT_NEW;
 	const char *title = NULL, *description = NULL, *playbook = NULL;
 	int64_t pii_count = -1;
 	int pii = 0, pii_sensitive = 0;
@@ -362,6 +357,21 @@ json_t *cli_change_json(struct cli *c, const struct fk_change *ch)
 	                 cli_json_str(cli_history_value(c, ch->new_value, nb)));
 }
 
+enum fk_code cli_changes_doc(struct cli *c, const struct fk_incident *inc, json_t **out)
+{
+	struct fk_change *ch;
+	size_t n;
+	enum fk_code rc = fk_store_changes_get(c->st, inc->id, &ch, &n, &c->err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, cli_change_json(c, &ch[i]));
+	*out = json_pack("{s:s, s:o}", "incident", inc->ref, "changes", arr);
+	FK_FREE_ARRAY(ch, n, fk_change_release);
+	return FK_OK;
+}
+
 static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 {
 	char *pos[1];
@@ -374,20 +384,18 @@ static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 	    cli_parse(c, argc, argv, NULL, 0, "incident history ID", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
 		return rc;
-	if ((rc = fk_store_changes_get(c->st, inc.id, &ch, &n, &c->err))) {
+	if (c->json || (rc = fk_store_changes_get(c->st, inc.id, &ch, &n, &c->err))) {
+		json_t *doc;
+		if (!rc && !(rc = cli_changes_doc(c, &inc, &doc)))
+			cli_json_out(doc);
 		fk_incident_release(&inc);
 		return rc;
 	}
-	json_t *arr = c->json ? json_array() : NULL;
 	for (size_t i = 0; i < n; i++) {
 		char kb[40], ob[40], nb[40], t[40];
 		const char *key = cli_history_value(c, ch[i].entity_key, kb);
 		const char *old = cli_history_value(c, ch[i].old_value, ob);
 		const char *new = cli_history_value(c, ch[i].new_value, nb);
-		if (c->json) {
-			json_array_append_new(arr, cli_change_json(c, &ch[i]));
-			continue;
-		}
 		cli_time(c, ch[i].at, t);
 		printf("%-19s  ", t);
 		fk_utf8_fput(stdout, ch[i].actor, 14);
@@ -397,8 +405,6 @@ static enum fk_code incident_history(struct cli *c, int argc, char **argv)
 		else
 			printf("%s → %s\n", old, new ? new : TR(c->lang, "(removed)", "(削除)"));
 	}
-	if (c->json)
-		cli_json_out(json_pack("{s:s, s:o}", "incident", inc.ref, "changes", arr));
 	FK_FREE_ARRAY(ch, n, fk_change_release);
 	fk_incident_release(&inc);
 	return FK_OK;

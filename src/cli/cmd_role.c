@@ -13,6 +13,21 @@ json_t *cli_person_json(const struct fk_person *p)
 	                 cli_json_str(p->phone));
 }
 
+enum fk_code cli_roles_doc(struct cli *c, const struct fk_incident *inc, json_t **out)
+{
+	struct fk_person *p;
+	size_t n;
+	enum fk_code rc = fk_store_roles_get(c->st, inc->id, &p, &n, &c->err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, cli_person_json(&p[i]));
+	*out = json_pack("{s:s, s:o}", "incident", inc->ref, "roles", arr);
+	FK_FREE_ARRAY(p, n, fk_person_release);
+	return FK_OK;
+}
+
 static enum fk_code role_set(struct cli *c, int argc, char **argv)
 {
 	struct fk_person p = {0};
@@ -75,16 +90,14 @@ static enum fk_code role_list(struct cli *c, int argc, char **argv)
 	    cli_parse(c, argc, argv, NULL, 0, "role list ID", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
 		return rc;
-	if ((rc = fk_store_roles_get(c->st, inc.id, &p, &n, &c->err))) {
+	if (c->json || (rc = fk_store_roles_get(c->st, inc.id, &p, &n, &c->err))) {
+		json_t *doc;
+		if (!rc && !(rc = cli_roles_doc(c, &inc, &doc)))
+			cli_json_out(doc);
 		fk_incident_release(&inc);
 		return rc;
 	}
-	if (c->json) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, cli_person_json(&p[i]));
-		cli_json_out(json_pack("{s:s, s:o}", "incident", inc.ref, "roles", arr));
-	} else {
+	{
 		printf("%s  %s\n", inc.ref, inc.title);
 		for (int r = 0; r < FK_ROLE_COUNT; r++) {
 			bool any = false;

@@ -101,25 +101,36 @@ static enum fk_code unchecked_one(void *vctx, const struct fk_sweep_entry *e)
 	return FK_OK;
 }
 
+/* A department's systems in the sweep, and how many of them are checked. */
+static void dept_totals(const struct fk_sweep_count *d, int64_t *total, int64_t *checked)
+{
+	*total = *checked = 0;
+	for (int s = 0; s < FK_SW_COUNT; s++) {
+		*total += d->by_state[s];
+		*checked += FK_SWEEP_CHECKED(s) ? d->by_state[s] : 0;
+	}
+}
+
 enum fk_code cli_sweep_status(struct cli *c, const struct fk_incident *in, int64_t limit,
                               json_t **json)
 {
-	const struct fk_incident inc = *in;
 	struct fk_sweep_count *cnt = NULL;
 	size_t n = 0;
 	enum fk_code rc;
 	struct fk_sweep sw;
 	bool exists = false;
-	if ((rc = fk_store_sweep_get(c->st, inc.id, &sw, &exists, &c->err)) ||
-	    (rc = fk_store_sweep_counts(c->st, inc.id, &cnt, &n, &c->err)))
+	if ((rc = fk_store_sweep_get(c->st, in->id, &sw, &exists, &c->err)) ||
+	    (rc = fk_store_sweep_counts(c->st, in->id, &cnt, &n, &c->err)))
 		goto out;
 	int64_t total = 0, checked = 0, by_state[FK_SW_COUNT] = {0};
-	for (size_t i = 0; i < n; i++)
-		for (int s = 0; s < FK_SW_COUNT; s++) {
+	for (size_t i = 0; i < n; i++) {
+		int64_t t, k;
+		dept_totals(&cnt[i], &t, &k);
+		total += t;
+		checked += k;
+		for (int s = 0; s < FK_SW_COUNT; s++)
 			by_state[s] += cnt[i].by_state[s];
-			total += cnt[i].by_state[s];
-			checked += FK_SWEEP_CHECKED(s) ? cnt[i].by_state[s] : 0;
-		}
+	}
 	double coverage = total ? (double)checked / (double)total : 0.0;
 	struct unchecked_ctx u = {c, NULL, 0, limit};
 	if (json) {
@@ -128,14 +139,12 @@ enum fk_code cli_sweep_status(struct cli *c, const struct fk_incident *in, int64
 			json_object_set_new(states, fk_sweep_states[s].key,
 			                    json_integer(by_state[s]));
 		for (size_t i = 0; i < n; i++) {
-			int64_t t = 0, k = 0;
+			int64_t t, k;
 			json_t *ds = json_object();
-			for (int s = 0; s < FK_SW_COUNT; s++) {
-				t += cnt[i].by_state[s];
-				k += FK_SWEEP_CHECKED(s) ? cnt[i].by_state[s] : 0;
+			dept_totals(&cnt[i], &t, &k);
+			for (int s = 0; s < FK_SW_COUNT; s++)
 				json_object_set_new(ds, fk_sweep_states[s].key,
 				                    json_integer(cnt[i].by_state[s]));
-			}
 			json_array_append_new(
 			    depts,
 			    json_pack("{s:o, s:I, s:I, s:f, s:o}", "department",
@@ -145,15 +154,15 @@ enum fk_code cli_sweep_status(struct cli *c, const struct fk_incident *in, int64
 			              t ? (double)k / (double)t : 0.0, "by_state", ds));
 		}
 		u.arr = json_array();
-		rc = fk_store_sweep_each(c->st, inc.id, FK_SW_UNCHECKED, NULL, unchecked_one, &u,
+		rc = fk_store_sweep_each(c->st, in->id, FK_SW_UNCHECKED, NULL, unchecked_one, &u,
 		                         &c->err);
 		if (rc == STOP)
 			rc = FK_OK;
-		*json = (json_pack("{s:s, s:o, s:I, s:I, s:f, s:o, s:o, s:o}", "incident", inc.ref,
-		                   "criteria", cli_json_str(exists ? sw.criteria : NULL), "total",
-		                   (json_int_t)total, "checked", (json_int_t)checked, "coverage",
-		                   coverage, "by_state", states, "by_department", depts,
-		                   "unchecked", u.arr));
+		*json = json_pack("{s:s, s:o, s:I, s:I, s:f, s:o, s:o, s:o}", "incident", in->ref,
+		                  "criteria", cli_json_str(exists ? sw.criteria : NULL), "total",
+		                  (json_int_t)total, "checked", (json_int_t)checked, "coverage",
+		                  coverage, "by_state", states, "by_department", depts, "unchecked",
+		                  u.arr);
 		goto out;
 	}
 	if (!exists) {
@@ -162,10 +171,10 @@ enum fk_code cli_sweep_status(struct cli *c, const struct fk_incident *in, int64
 		       "%s has no sweep yet: start one with 'fukkyu sweep start %s --match ...'\n",
 		       "%s の調査はまだありません: 'fukkyu sweep start %s --match ...' "
 		       "で開始してください\n"),
-		    inc.ref, inc.ref);
+		    in->ref, in->ref);
 		goto out;
 	}
-	printf("%s  %s\n", inc.ref, inc.title);
+	printf("%s  %s\n", in->ref, in->title);
 	printf("%s: %s\n", TR(c->lang, "criteria", "条件"), sw.criteria);
 	printf(TR(c->lang, "coverage: %lld / %lld checked (%.1f %%)\n",
 	          "確認済み: %lld / %lld 台 (%.1f %%)\n"),
@@ -181,11 +190,8 @@ enum fk_code cli_sweep_status(struct cli *c, const struct fk_incident *in, int64
 	printf(" %8s %8s %7s\n", TR(c->lang, "TOTAL", "台数"), TR(c->lang, "CHECKED", "確認済"),
 	       "%");
 	for (size_t i = 0; i < n; i++) {
-		int64_t t = 0, k = 0;
-		for (int s = 0; s < FK_SW_COUNT; s++) {
-			t += cnt[i].by_state[s];
-			k += FK_SWEEP_CHECKED(s) ? cnt[i].by_state[s] : 0;
-		}
+		int64_t t, k;
+		dept_totals(&cnt[i], &t, &k);
 		printf("  ");
 		fk_utf8_fput(
 		    stdout,
@@ -195,7 +201,7 @@ enum fk_code cli_sweep_status(struct cli *c, const struct fk_incident *in, int64
 	}
 	if (by_state[FK_SW_UNCHECKED]) {
 		printf("\n  %s\n", TR(c->lang, "unchecked:", "未確認:"));
-		rc = fk_store_sweep_each(c->st, inc.id, FK_SW_UNCHECKED, NULL, unchecked_one, &u,
+		rc = fk_store_sweep_each(c->st, in->id, FK_SW_UNCHECKED, NULL, unchecked_one, &u,
 		                         &c->err);
 		if (rc == STOP) {
 			rc = FK_OK;

@@ -22,6 +22,21 @@ json_t *cli_timeline_json(struct cli *c, const struct fk_incident *inc,
 	                 cli_json_time(c, e->recorded_at));
 }
 
+enum fk_code cli_timeline_doc(struct cli *c, const struct fk_incident *inc, json_t **out)
+{
+	struct fk_timeline_entry *e;
+	size_t n;
+	enum fk_code rc = fk_store_timeline_get(c->st, inc->id, &e, &n, &c->err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, cli_timeline_json(c, inc, &e[i]));
+	*out = json_pack("{s:s, s:o}", "incident", inc->ref, "timeline", arr);
+	FK_FREE_ARRAY(e, n, fk_timeline_entry_release);
+	return FK_OK;
+}
+
 static enum fk_code timeline_add(struct cli *c, int argc, char **argv)
 {
 	struct fk_timeline_entry e = {.at = FK_TIME_NONE};
@@ -70,20 +85,16 @@ static enum fk_code timeline_list(struct cli *c, int argc, char **argv)
 	    cli_parse(c, argc, argv, NULL, 0, "timeline list ID", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
 		return rc;
-	if ((rc = fk_store_timeline_get(c->st, inc.id, &e, &n, &c->err))) {
+	if (c->json || (rc = fk_store_timeline_get(c->st, inc.id, &e, &n, &c->err))) {
+		json_t *doc;
+		if (!rc && !(rc = cli_timeline_doc(c, &inc, &doc)))
+			cli_json_out(doc);
 		fk_incident_release(&inc);
 		return rc;
 	}
-	json_t *arr = c->json ? json_array() : NULL;
-	if (!c->json)
-		printf("%s  %s  (%s %s)\n", inc.ref, inc.title, TR(c->lang, "zone", "タイムゾーン"),
-		       c->tz);
+	printf("%s  %s  (%s %s)\n", inc.ref, inc.title, TR(c->lang, "zone", "タイムゾーン"), c->tz);
 	for (size_t i = 0; i < n; i++) {
 		char t[40];
-		if (c->json) {
-			json_array_append_new(arr, cli_timeline_json(c, &inc, &e[i]));
-			continue;
-		}
 		long day = fk_time_day_diff(inc.discovered_at, e[i].at, c->tz);
 		char rel[32];
 		fk_time_rel_day(day, c->lang, rel);
@@ -93,8 +104,6 @@ static enum fk_code timeline_list(struct cli *c, int argc, char **argv)
 		printf(" %s%s%s%s\n", e[i].text, e[i].source ? "  [" : "",
 		       e[i].source ? e[i].source : "", e[i].source ? "]" : "");
 	}
-	if (c->json)
-		cli_json_out(json_pack("{s:s, s:o}", "incident", inc.ref, "timeline", arr));
 	FK_FREE_ARRAY(e, n, fk_timeline_entry_release);
 	fk_incident_release(&inc);
 	return FK_OK;

@@ -30,6 +30,26 @@ static enum fk_code member_str(struct req *r, json_t *o, const char *key, const 
 	return FK_OK;
 }
 
+/* A string or absent member, else FK_EINVAL naming it (for enum-like members). */
+static enum fk_code member_enum(struct req *r, json_t *o, const char *key,
+                                const struct fk_enum *table, size_t n, int *out)
+{
+	const char *v;
+	enum fk_code rc = member_str(r, o, key, &v);
+	if (!rc && v)
+		rc = fk_enum_parse(table, n, v, key, out, &r->c.err);
+	return rc;
+}
+
+static enum fk_code member_time(struct req *r, json_t *o, const char *key, int64_t *out)
+{
+	const char *v;
+	enum fk_code rc = member_str(r, o, key, &v);
+	if (!rc && v)
+		rc = fk_time_parse(v, r->c.tz, key, out, &r->c.err);
+	return rc;
+}
+
 enum fk_code h_openapi(struct req *r)
 {
 	json_t *paths = json_object();
@@ -295,43 +315,20 @@ enum fk_code h_task_set(struct req *r)
 	return rc;
 }
 
-enum fk_code h_timeline(struct req *r)
-{
-	struct fk_incident inc;
-	struct fk_timeline_entry *e;
-	size_t n;
-	enum fk_code rc = req_incident(r, &inc);
-	if (rc)
-		return rc;
-	if (!(rc = fk_store_timeline_get(r->c.st, inc.id, &e, &n, &r->c.err))) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, cli_timeline_json(&r->c, &inc, &e[i]));
-		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "timeline", arr);
-		FK_FREE_ARRAY(e, n, fk_timeline_entry_release);
-	}
-	fk_incident_release(&inc);
-	return rc;
-}
-
 enum fk_code h_timeline_add(struct req *r)
 {
 	struct fk_incident inc;
 	json_t *body = NULL;
-	const char *text = NULL, *source = NULL, *at = NULL;
+	const char *text = NULL, *source = NULL;
 	struct fk_timeline_entry e = {.at = FK_TIME_NONE};
 	enum fk_code rc = req_incident(r, &inc);
 	if (rc)
 		return rc;
 	if (!(rc = req_json(r, &body)) && !(rc = member_str(r, body, "text", &text)) &&
 	    !(rc = member_str(r, body, "source", &source)) &&
-	    !(rc = member_str(r, body, "at", &at))) {
-		if (!text)
-			rc = FK_ERR0(&r->c.err, FK_EINVAL, "text", "give the text of the entry",
-			             "text (記録する内容) を指定してください");
-		else if (at)
-			rc = fk_time_parse(at, r->c.tz, "at", &e.at, &r->c.err);
-	}
+	    !(rc = member_time(r, body, "at", &e.at)) && !text)
+		rc = FK_ERR0(&r->c.err, FK_EINVAL, "text", "give the text of the entry",
+		             "text (記録する内容) を指定してください");
 	if (!rc) {
 		e.at = e.at == FK_TIME_NONE ? r->c.ctx.now : e.at;
 		e.text = fk_xstrdup(text);
@@ -344,25 +341,6 @@ enum fk_code h_timeline_add(struct req *r)
 	}
 	fk_timeline_entry_release(&e);
 	json_decref(body);
-	fk_incident_release(&inc);
-	return rc;
-}
-
-enum fk_code h_history(struct req *r)
-{
-	struct fk_incident inc;
-	struct fk_change *ch;
-	size_t n;
-	enum fk_code rc = req_incident(r, &inc);
-	if (rc)
-		return rc;
-	if (!(rc = fk_store_changes_get(r->c.st, inc.id, &ch, &n, &r->c.err))) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, cli_change_json(&r->c, &ch[i]));
-		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "changes", arr);
-		FK_FREE_ARRAY(ch, n, fk_change_release);
-	}
 	fk_incident_release(&inc);
 	return rc;
 }
@@ -397,25 +375,6 @@ enum fk_code h_audit_verify(struct req *r)
 	return rc;
 }
 
-enum fk_code h_roles(struct req *r)
-{
-	struct fk_incident inc;
-	struct fk_person *p;
-	size_t n;
-	enum fk_code rc = req_incident(r, &inc);
-	if (rc)
-		return rc;
-	if (!(rc = fk_store_roles_get(r->c.st, inc.id, &p, &n, &r->c.err))) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, cli_person_json(&p[i]));
-		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "roles", arr);
-		FK_FREE_ARRAY(p, n, fk_person_release);
-	}
-	fk_incident_release(&inc);
-	return rc;
-}
-
 enum fk_code h_transition(struct req *r)
 {
 	struct fk_incident inc, out;
@@ -432,25 +391,6 @@ enum fk_code h_transition(struct req *r)
 		fk_incident_release(&out);
 	}
 	json_decref(body);
-	fk_incident_release(&inc);
-	return rc;
-}
-
-enum fk_code h_evidence(struct req *r)
-{
-	struct fk_incident inc;
-	struct fk_evidence *e;
-	size_t n;
-	enum fk_code rc = req_incident(r, &inc);
-	if (rc)
-		return rc;
-	if (!(rc = fk_store_evidence_list(r->c.st, inc.id, &e, &n, &r->c.err))) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++)
-			json_array_append_new(arr, cli_evidence_json(&r->c, &e[i], false));
-		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "evidence", arr);
-		FK_FREE_ARRAY(e, n, fk_evidence_release);
-	}
 	fk_incident_release(&inc);
 	return rc;
 }
@@ -526,50 +466,10 @@ enum fk_code h_user_set(struct req *r)
 	return rc;
 }
 
-enum fk_code h_handover(struct req *r)
-{
-	struct fk_incident inc;
-	struct fk_handover h;
-	enum fk_code rc = req_incident(r, &inc);
-	if (rc)
-		return rc;
-	if (!(rc = fk_store_handover_get(r->c.st, inc.id, &h, &r->c.err))) {
-		r->out = cli_handover_json(&r->c, &inc, &h);
-		fk_handover_release(&h);
-	}
-	fk_incident_release(&inc);
-	return rc;
-}
-
-/* A string or absent member, else FK_EINVAL naming it (for enum-like members). */
-static enum fk_code member_enum(struct req *r, json_t *o, const char *key,
-                                const struct fk_enum *table, size_t n, int *out)
-{
-	const char *v;
-	enum fk_code rc = member_str(r, o, key, &v);
-	if (!rc && v)
-		rc = fk_enum_parse(table, n, v, key, out, &r->c.err);
-	return rc;
-}
-
-static enum fk_code member_time(struct req *r, json_t *o, const char *key, int64_t *out)
-{
-	const char *v;
-	enum fk_code rc = member_str(r, o, key, &v);
-	if (!rc && v)
-		rc = fk_time_parse(v, r->c.tz, key, out, &r->c.err);
-	return rc;
-}
-
 enum fk_code h_incident_new(struct req *r)
 {
 	json_t *body;
-	struct fk_incident inc = {.kind = -1,
-	                          .severity = FK_SEV_MEDIUM,
-	                          .state = FK_STATE_EMERGENCY,
-	                          .discovered_at = FK_TIME_NONE,
-	                          .contained_at = FK_TIME_NONE,
-	                          .pii_count = -1};
+	struct fk_incident inc = FK_INCIDENT_NEW;
 	const char *title = NULL, *description = NULL;
 	enum fk_code rc = req_json(r, &body);
 	if (rc)
@@ -630,12 +530,8 @@ enum fk_code h_handover_set(struct req *r)
 				values[f] = ""; /* null clears */
 		}
 	}
-	struct fk_handover h;
-	if (!rc && !(rc = fk_handover_change(&r->c.ctx, inc.ref, values, &r->c.err)) &&
-	    !(rc = fk_store_handover_get(r->c.st, inc.id, &h, &r->c.err))) {
-		r->out = cli_handover_json(&r->c, &inc, &h);
-		fk_handover_release(&h);
-	}
+	if (!rc && !(rc = fk_handover_change(&r->c.ctx, inc.ref, values, &r->c.err)))
+		rc = cli_handover_doc(&r->c, &inc, &r->out);
 	json_decref(body);
 	fk_incident_release(&inc);
 	return rc;
@@ -725,4 +621,41 @@ enum fk_code h_sweep(struct req *r)
 	rc = cli_sweep_status(&r->c, &inc, limit, &r->out);
 	fk_incident_release(&inc);
 	return rc;
+}
+
+/* An incident's document built by the CLI's builder, if the asker may see the incident. */
+static enum fk_code incident_doc(struct req *r, cli_doc_fn build)
+{
+	struct fk_incident inc;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	rc = build(&r->c, &inc, &r->out);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code h_timeline(struct req *r)
+{
+	return incident_doc(r, cli_timeline_doc);
+}
+
+enum fk_code h_history(struct req *r)
+{
+	return incident_doc(r, cli_changes_doc);
+}
+
+enum fk_code h_roles(struct req *r)
+{
+	return incident_doc(r, cli_roles_doc);
+}
+
+enum fk_code h_evidence(struct req *r)
+{
+	return incident_doc(r, cli_evidence_doc);
+}
+
+enum fk_code h_handover(struct req *r)
+{
+	return incident_doc(r, cli_handover_doc);
 }

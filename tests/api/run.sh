@@ -98,6 +98,11 @@ while IFS= read -r line; do
 	done
 done < "$SRC/src/server/routes.def"
 [ "$checked" -ge 60 ] || fail "matrix: only $checked route x role checks"
+# The OpenAPI document has every path of the route table, and no other.
+call none GET /api/v1/openapi.json > /dev/null
+diff <(jq -r '.paths | keys[]' "$work/body" | sort) \
+	<(grep -o '^ROUTE([A-Z]*, "[^"]*"' "$SRC/src/server/routes.def" | cut -d'"' -f2 | sort -u) > /dev/null ||
+	fail "openapi.json paths differ from routes.def"
 
 # 3. security cases that data files cannot hold
 head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' 'a' | sed 's/^/{"text": "/; s/$/"}/' > "$work/big"
