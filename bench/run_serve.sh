@@ -19,7 +19,7 @@ export LANG=C.UTF-8 FUKKYU_AS=bench FUKKYU_DB="$work/serve.db"
 echo 'bench-password-1' | "$bin" user add bench --role viewer --password-stdin > /dev/null
 "$bin" user add admin --role admin > /dev/null
 token=$("$bin" --json token add bench | jq -r .token)
-taskset -c 0 "$bin" serve --listen 127.0.0.1:0 --threads 2 --max-connections 512 --per-address 256 \
+taskset -c 0 "$bin" serve --listen 127.0.0.1:0 --threads 1 --max-connections 512 --per-address 256 \
 	> "$work/serve.out" 2>&1 &
 pids+=($!)
 server=$!

@@ -56,8 +56,8 @@ static enum fk_code diff_int(struct fk_store *st, int64_t inc, const char *entit
 
 /* Steps s (prepared and bound) to the end, one zeroed element of elem bytes per row filled by
  * read_row, into a new array at *outp (a pointer to the caller's array pointer, whatever its
- * element type); finalizes s. */
-static enum fk_code collect(struct fk_stmt *s, size_t elem,
+ * element type); finalizes s, or resets it when it is a cached one. */
+static enum fk_code collect(struct fk_stmt *s, bool cached, size_t elem,
                             void (*read_row)(struct fk_stmt *s, void *elem), void *outp, size_t *n,
                             struct fk_err *err)
 {
@@ -74,24 +74,27 @@ static enum fk_code collect(struct fk_stmt *s, size_t elem,
 		memset(arr + *n * elem, 0, elem);
 		read_row(s, arr + (*n)++ * elem);
 	}
-	finalize(s);
+	if (cached)
+		s->ops->reset(s);
+	else
+		finalize(s);
 	memcpy(outp, &arr, sizeof arr); /* the caller's array pointer, whatever its type */
 	return rc;
 }
 
-enum fk_code fk_st_list_(struct fk_store *st, const char *sql, int64_t param, size_t elem,
-                         void (*read_row)(struct fk_stmt *s, void *elem), void *outp, size_t *n,
-                         struct fk_err *err)
+enum fk_code fk_st_list_(struct fk_store *st, bool cached, const char *sql, int64_t param,
+                         size_t elem, void (*read_row)(struct fk_stmt *s, void *elem), void *outp,
+                         size_t *n, struct fk_err *err)
 {
 	struct fk_stmt *s;
 	void *none = NULL;
 	*n = 0;
 	memcpy(outp, &none, sizeof none);
-	enum fk_code rc = prep(st, sql, &s, err);
+	enum fk_code rc = cached ? fk_st_cached(st, sql, &s, err) : prep(st, sql, &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, param);
-	return collect(s, elem, read_row, outp, n, err);
+	return collect(s, cached, elem, read_row, outp, n, err);
 }
 
 /* ---- opening and migrations ---------------------------------------------------------- */
@@ -913,7 +916,7 @@ enum fk_code fk_store_role_holders(struct fk_store *st, int role, bool include_c
 		return rc;
 	bind_int(s, 1, include_closed);
 	bind_text(s, 2, fk_roles[role].key);
-	return collect(s, sizeof **out, row_person, out, n, err);
+	return collect(s, false, sizeof **out, row_person, out, n, err);
 }
 
 enum fk_code fk_store_role_put(struct fk_store *st, int64_t incident, const struct fk_person *a,

@@ -131,12 +131,15 @@ static inline enum fk_code need_tx(struct fk_store *st, struct fk_err *err)
 enum fk_code fk_st_cached(struct fk_store *st, const char *sql, struct fk_stmt **out,
                           struct fk_err *err) FK_WUR;
 /* Prepares sql, binds param to $1 (an incident id, a flag), and collects the rows as
- * FK_ST_COLLECT does: the shape of every "list the X of an incident" query. */
-enum fk_code fk_st_list_(struct fk_store *st, const char *sql, int64_t param, size_t elem,
-                         void (*read_row)(struct fk_stmt *s, void *elem), void *outp, size_t *n,
-                         struct fk_err *err) FK_WUR;
+ * FK_ST_COLLECT does: the shape of every "list the X of an incident" query. The _CACHED form
+ * keeps the statement (fk_st_cached) for queries a server runs on every request. */
+enum fk_code fk_st_list_(struct fk_store *st, bool cached, const char *sql, int64_t param,
+                         size_t elem, void (*read_row)(struct fk_stmt *s, void *elem), void *outp,
+                         size_t *n, struct fk_err *err) FK_WUR;
 #define FK_ST_LIST(st, sql, param, out, n, read_row, err)                                          \
-	fk_st_list_((st), (sql), (param), sizeof **(out), (read_row), (out), (n), (err))
+	fk_st_list_((st), false, (sql), (param), sizeof **(out), (read_row), (out), (n), (err))
+#define FK_ST_LIST_CACHED(st, sql, param, out, n, read_row, err)                                   \
+	fk_st_list_((st), true, (sql), (param), sizeof **(out), (read_row), (out), (n), (err))
 
 /* Appends one field-level change to the history (incident 0: none). */
 enum fk_code fk_st_record(struct fk_store *st, int64_t incident, const char *entity,

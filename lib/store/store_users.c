@@ -363,10 +363,11 @@ enum fk_code fk_store_hidden_incidents(struct fk_store *st, const struct fk_user
 	*n = 0;
 	if (u->role == FK_UROLE_ADMIN)
 		return FK_OK;
-	return FK_ST_LIST(st,
-	                  "SELECT id FROM incidents WHERE restricted = 1 AND id NOT IN (SELECT "
-	                  "incident_id FROM incident_members WHERE user_id = $1) ORDER BY id",
-	                  u->id, out, n, row_id, err);
+	return FK_ST_LIST_CACHED(
+	    st,
+	    "SELECT id FROM incidents WHERE restricted = 1 AND id NOT IN (SELECT "
+	    "incident_id FROM incident_members WHERE user_id = $1) ORDER BY id",
+	    u->id, out, n, row_id, err);
 }
 
 enum fk_code fk_store_data_version(struct fk_store *st, int64_t *out, struct fk_err *err)

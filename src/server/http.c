@@ -3,6 +3,7 @@
  * connection per worker thread, credentials (API token or session cookie + CSRF token),
  * route dispatch, JSON errors, the embedded web UI, and a graceful stop on SIGTERM/SIGINT.
  */
+#define _GNU_SOURCE /* memfd_create */
 #include "fukkyu/common.h"
 #include "server.h"
 #include "util/embed.h"
@@ -10,11 +11,13 @@
 #include "util/route.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 
 #define ROUTE(m, p, f, n, en, ja) {#m, p, f, n, en, ja},
@@ -73,6 +76,7 @@ struct shared_text *shared_text_new(char *text)
 	struct shared_text *t = fk_xmalloc(sizeof *t + n + 1);
 	t->refs = 1;
 	t->len = n;
+	t->resp = NULL;
 	memcpy(t->data, text, n + 1);
 	free(text);
 	return t;
@@ -80,13 +84,12 @@ struct shared_text *shared_text_new(char *text)
 
 void shared_text_unref(struct shared_text *t)
 {
-	if (t && --t->refs == 0)
+	if (t && --t->refs == 0) {
+		if (t->resp)
+			MHD_destroy_response(
+			    t->resp); /* connections still sending hold their own */
 		free(t);
-}
-
-static void shared_text_release(void *cls)
-{
-	shared_text_unref(cls);
+	}
 }
 
 struct shared_text *worker_text_get(const char *key)
@@ -311,6 +314,11 @@ static void dispatch(struct req *r)
 	struct worker *w = NULL;
 	if (!rc && !(rc = worker_get(&w, &r->c.err)))
 		r->c.st = w->st;
+	/* A GET reads one snapshot, its credential check included, with the database's locks
+	 * taken once. */
+	bool reading = false;
+	if (!rc && !is_write(r->method))
+		reading = !(rc = fk_store_read_begin(r->c.st, &r->c.err));
 	char *csrf = r->csrf;
 	if (!rc && rt->need != NEED_NONE) {
 		rc = authenticate(r, csrf);
@@ -344,14 +352,10 @@ static void dispatch(struct req *r)
 		         r->authed ? r->user.name : "anonymous");
 		r->c.ctx = (struct fk_ctx){r->c.st, r->c.actor, r->c.tz, fk_time_now()};
 		fk_store_set_origin(r->c.st, r->addr);
-		/* A GET reads one snapshot, with the database's locks taken once. */
-		bool reading =
-		    !is_write(r->method) && !(rc = fk_store_read_begin(r->c.st, &r->c.err));
-		if (!rc)
-			rc = rt->fn(r);
-		if (reading)
-			fk_store_read_end(r->c.st);
+		rc = rt->fn(r);
 	}
+	if (reading)
+		fk_store_read_end(r->c.st);
 	if (rc) {
 		/* A bad value inside a well-formed request is 422 (the CLI calls it a usage
 		 * error); a body that is not JSON was set to 400 where it was read. */
@@ -418,6 +422,35 @@ static enum MHD_Result send_static(struct MHD_Connection *conn, const char *path
 	enum MHD_Result ret = MHD_queue_response(conn, f ? 200 : 404, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* The answer for a cached page. A large one is put in a memory file, which libmicrohttpd sends
+ * with sendfile (no copy through the process, as nginx sends a static file); a small one is
+ * copied into the answer. */
+static struct MHD_Response *shared_response(const struct shared_text *t)
+{
+	struct MHD_Response *resp = NULL;
+	if (t->len >= 16384) {
+		int fd = memfd_create("fukkyu-page", MFD_CLOEXEC);
+		size_t done = 0;
+		while (fd >= 0 && done < t->len) {
+			ssize_t w = write(fd, t->data + done, t->len - done);
+			if (w <= 0 && errno != EINTR)
+				break;
+			done += w > 0 ? (size_t)w : 0;
+		}
+		if (fd >= 0 && done == t->len)
+			resp = MHD_create_response_from_fd_at_offset64(t->len, fd, 0);
+		if (!resp && fd >= 0)
+			close(fd);
+	}
+	if (!resp)
+		resp = MHD_create_response_from_buffer(t->len, (void *)(uintptr_t)t->data,
+		                                       MHD_RESPMEM_MUST_COPY);
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
+	                        "application/json; charset=utf-8");
+	add_security_headers(resp, true);
+	return resp;
 }
 
 static void client_address(struct MHD_Connection *conn, char out[64])
@@ -504,9 +537,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		dispatch(&r);
 	}
 	struct MHD_Response *resp;
+	if (r.shared && !r.cookie[0] && r.status == 200) {
+		/* A cached page: its answer is made once and queued for every request. */
+		if (!r.shared->resp)
+			r.shared->resp = shared_response(r.shared);
+		enum MHD_Result ret = MHD_queue_response(conn, 200, r.shared->resp);
+		shared_text_unref(r.shared);
+		fk_user_release(&r.user);
+		return ret;
+	}
 	if (r.shared) {
-		resp = MHD_create_response_from_buffer_with_free_callback_cls(
-		    r.shared->len, r.shared->data, shared_text_release, r.shared);
+		resp = MHD_create_response_from_buffer(r.shared->len, r.shared->data,
+		                                       MHD_RESPMEM_MUST_COPY);
+		shared_text_unref(r.shared);
 	} else {
 		char *text =
 		    json_dumps(r.out ? r.out : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);

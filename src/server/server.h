@@ -38,9 +38,11 @@ enum fk_code req_int(struct req *r, const char *name, int64_t def, int64_t lo, i
  * set to the data version and minute it was built for. */
 enum fk_code worker_board(struct req *r, const struct fk_board **out, int64_t key[2]);
 /* An answer's text shared by the responses that send it (no copy per request). */
+struct MHD_Response;
 struct shared_text {
 	_Atomic int refs;
 	size_t len;
+	struct MHD_Response *resp; /* the answer made from it once, queued for every request */
 	char data[];
 };
 /* Takes text (from json_dumps) as a shared text with one reference. */
