@@ -14,7 +14,13 @@ const T = {
         handover: '引継ぎ', edit: '編集', save: '保存', owner_of: '担当', due: '期限 (例 2026-12-01T17:00)',
         note: 'メモ', by: '記録', approvals: '承認待ち', item: '項目', approvers: '承認できる人',
         yours: 'あなたが承認できます', none_waiting: '承認待ちの項目はありません',
-        dept: '部署', checked: '確認済み', unchecked: '未確認のシステム' },
+        dept: '部署', checked: '確認済み', unchecked: '未確認のシステム',
+        systems: 'システム', all_states: 'すべての状態', more: '続き', measures: '再発防止策', kind: '種類',
+        rollout: '展開', approve: '承認する', approved_by: '承認', not_approved: '未承認',
+        pending_systems: '未実施のシステム', exceptions: '例外', applied: '実施済みにする', verified: '確認済みにする',
+        roll_out: '展開する', scope: '対象', new_incident: 'インシデントの登録', discovered: '発覚日時 (例 2026-11-26T09:00)',
+        create: '登録', evidence: '証拠', files: 'ファイル', query: '条件', reason: '理由', accepted_by: 'リスク受容者',
+        exception: '例外にする', add_measure: '対策を追加', cost: '費用 (円)' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
@@ -25,8 +31,19 @@ const T = {
         handover: 'Handover', edit: 'Edit', save: 'Save', owner_of: 'Owner', due: 'Due (e.g. 2026-12-01T17:00)',
         note: 'Note', by: 'Recorded', approvals: 'Approvals', item: 'Item', approvers: 'May approve',
         yours: 'you may approve', none_waiting: 'Nothing waits for approval',
-        dept: 'Department', checked: 'Checked', unchecked: 'Unchecked systems' },
+        dept: 'Department', checked: 'Checked', unchecked: 'Unchecked systems',
+        systems: 'Systems', all_states: 'All states', more: 'More', measures: 'Countermeasures', kind: 'Kind',
+        rollout: 'Rollout', approve: 'Approve', approved_by: 'Approved', not_approved: 'not approved',
+        pending_systems: 'Not applied yet', exceptions: 'Exceptions', applied: 'Mark applied', verified: 'Mark verified',
+        roll_out: 'Roll out', scope: 'Scope', new_incident: 'Open an incident', discovered: 'Discovered (e.g. 2026-11-26T09:00)',
+        create: 'Open', evidence: 'Evidence', files: 'Files', query: 'Query', reason: 'Reason', accepted_by: 'Risk accepted by',
+        exception: 'Make an exception', add_measure: 'Add a countermeasure', cost: 'Cost (JPY)' },
 };
+const KINDS = ['outbound-attack', 'vulnerability-report', 'defacement', 'malware-outbreak', 'data-leak', 'intrusion',
+               'dos', 'insider', 'equipment-failure', 'disaster', 'other'];
+const SEVERITIES = ['low', 'medium', 'high', 'critical'];
+const SWEEP_STATES = ['unchecked', 'checking', 'clean', 'damaged', 'isolated', 'restored', 'rebuilt', 'verified',
+                      'monitoring', 'returned', 'retired'];
 let lang = localStorage.getItem('fk-lang') || (navigator.language.startsWith('en') ? 'en' : 'ja');
 let csrf = null;
 let me = null;
@@ -44,6 +61,13 @@ function el(tag, attrs = {}, ...kids) {
   for (const k of kids) e.append(k instanceof Node ? k : document.createTextNode(String(k ?? '')));
   return e;
 }
+const writer = () => me && me.role !== 'viewer';
+const enc = encodeURIComponent;
+const select = (name, values, current) => {
+  const e = el('select', { name }, ...values.map((v) => el('option', { value: v }, v)));
+  if (current !== undefined) e.value = current;
+  return e;
+};
 const pick = (o) => (o && typeof o === 'object' ? (o[lang] || o.ja || o.en || '') : (o ?? ''));
 
 async function api(method, path, body) {
@@ -111,7 +135,29 @@ async function showBoard() {
               el('td', {}, i.sweep.total ? `${Math.round(100 * i.sweep.coverage)}%` : '-'));
     return tr;
   });
-  main.replaceChildren(el('div', { class: 'card wide' }, el('table', { id: 'board' }, el('thead', {}, head), el('tbody', {}, ...rows))));
+  main.replaceChildren(el('div', { class: 'card wide' }, el('table', { id: 'board' }, el('thead', {}, head), el('tbody', {}, ...rows))),
+                       writer() ? newIncidentForm() : '');
+}
+
+// Opening an incident (responders and up): the server adds the recovery playbook.
+function newIncidentForm() {
+  const title = el('input', { name: 'title', required: '' });
+  const kind = select('kind', KINDS, 'other');
+  const sev = select('severity', SEVERITIES, 'medium');
+  const disc = el('input', { name: 'discovered_at', placeholder: '2026-11-26T09:00' });
+  const msg = el('p', { class: 'error' });
+  const form = el('form', { class: 'card edit', id: 'incident-new' }, el('h2', {}, t('new_incident')),
+    el('label', {}, t('title'), ' ', title), el('label', {}, t('kind'), ' ', kind), el('label', {}, t('severity'), ' ', sev),
+    el('label', {}, t('discovered'), ' ', disc), el('button', { type: 'submit' }, t('create')), msg);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      const inc = await api('POST', '/incidents', { title: title.value, kind: kind.value, severity: sev.value,
+                                                     discovered_at: disc.value || null });
+      location.hash = '#/incident/' + enc(inc.ref);
+    } catch (e) { msg.textContent = e.message; }
+  });
+  return form;
 }
 
 async function setTask(ref, item, body) {
@@ -138,7 +184,7 @@ function editor(incRef, x, ref, msg) {
 }
 
 async function showIncident(ref) {
-  const [inc, tasks, tl, hist, roles, ho, sw] = await Promise.all([
+  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev] = await Promise.all([
     api('GET', '/incidents/' + encodeURIComponent(ref)),
     api('GET', `/incidents/${encodeURIComponent(ref)}/tasks`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/timeline`),
@@ -146,14 +192,17 @@ async function showIncident(ref) {
     api('GET', `/incidents/${encodeURIComponent(ref)}/roles`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/handover`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/sweep`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/measures`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/evidence`),
   ]);
   const sweepCard = !sw.total ? '' : el('details', { class: 'card', id: 'sweep', open: '' },
     el('summary', {}, `${t('sweep')}: ${sw.checked}/${sw.total} ${t('checked')} (${Math.round(100 * sw.coverage)}%)`),
     el('p', { class: 'muted' }, sw.criteria || ''),
-    el('table', {}, el('thead', {}, el('tr', {}, el('th', {}, t('dept')), el('th', {}, t('progress')), el('th', {}, ''))),
+    el('table', { id: 'sweep-depts' }, el('thead', {}, el('tr', {}, el('th', {}, t('dept')), el('th', {}, t('progress')), el('th', {}, ''))),
       el('tbody', {}, ...sw.by_department.map((d) => el('tr', {}, el('td', {}, d.department || '-'),
         el('td', {}, bar(d.checked, d.total)), el('td', {}, `${d.checked}/${d.total}`))))),
-    sw.unchecked.length ? el('p', {}, `${t('unchecked')}: `, sw.unchecked.map((u) => u.name).join(', ')) : '');
+    sw.unchecked.length ? el('p', {}, `${t('unchecked')}: `, sw.unchecked.map((u) => u.name).join(', ')) : '',
+    sweepSystems(inc.ref));
   const hoCard = el('details', { class: 'card', id: 'handover' }, el('summary', {}, t('handover')),
     el('table', {}, el('tbody', {}, ...Object.entries(ho.handover).map(([k, v]) =>
       el('tr', {}, el('td', {}, pick(ho.labels[k])), el('td', {}, v ?? '-'))))));
@@ -212,7 +261,129 @@ async function showIncident(ref) {
     el('table', {}, el('tbody', {}, ...hist.changes.slice(-200).map((h) =>
       el('tr', {}, el('td', {}, h.at), el('td', {}, h.actor), el('td', {}, h.origin),
          el('td', {}, `${h.entity} ${h.key || ''}.${h.field}`), el('td', {}, h.old ?? '-'), el('td', {}, h.new ?? '-'))))));
-  main.replaceChildren(header, rolesCard, hoCard, sweepCard, ...phases, tlForm, histList);
+  main.replaceChildren(header, rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), evidenceCard(inc.ref, ev),
+                       ...phases, tlForm, histList);
+}
+
+// The sweep's systems, filtered by state, 50 at a time; responders and up move each one's state.
+function sweepSystems(incRef) {
+  const filter = select('state', ['', ...SWEEP_STATES], 'unchecked');
+  filter.options[0].textContent = t('all_states');
+  const body = el('tbody');
+  const more = el('button', { type: 'button', hidden: '' }, t('more'));
+  const msg = el('p', { class: 'error' });
+  let offset = 0;
+  const load = async (reset) => {
+    if (reset) { offset = 0; body.replaceChildren(); }
+    const q = `limit=50&offset=${offset}` + (filter.value ? `&state=${enc(filter.value)}` : '');
+    const page = await api('GET', `/incidents/${enc(incRef)}/sweep/systems?${q}`);
+    offset += page.systems.length;
+    more.hidden = !page.more;
+    for (const x of page.systems) {
+      const st = writer() ? select('state', SWEEP_STATES, x.state) : x.state;
+      const note = el('input', { name: 'note', value: x.note || '' });
+      if (writer()) {
+        const save = async () => {
+          try {
+            await api('PATCH', `/incidents/${enc(incRef)}/sweep/systems/${enc(x.name)}`, { state: st.value, note: note.value || null });
+            msg.textContent = '';
+          } catch (e) { st.value = x.state; msg.textContent = `${x.name}: ${e.message}`; }
+        };
+        st.addEventListener('change', save);
+        note.addEventListener('change', save);
+      }
+      body.append(el('tr', { 'data-asset': x.name }, el('td', {}, x.name), el('td', {}, x.department || '-'),
+        el('td', {}, st), el('td', {}, writer() ? note : (x.note || '')), el('td', { class: 'muted' }, x.reasons || '')));
+    }
+  };
+  filter.addEventListener('change', () => load(true).catch((e) => { msg.textContent = e.message; }));
+  more.addEventListener('click', () => load(false).catch((e) => { msg.textContent = e.message; }));
+  load(true).catch((e) => { msg.textContent = e.message; });
+  return el('details', { id: 'sweep-systems' }, el('summary', {}, t('systems')), filter,
+    el('table', {}, body), more, msg);
+}
+
+// Countermeasures with their rollout: approve, roll out, mark each system.
+function measuresCard(incRef, ms, ref) {
+  const msg = el('p', { class: 'error' });
+  const act = (fn) => async () => { try { await fn(); showIncident(ref); } catch (e) { msg.textContent = e.message; } };
+  const items = ms.measures.map((m) => {
+    const r = m.rollout;
+    const done = r.applied + r.verified + r.exception;
+    const box = el('div', { class: 'measure', 'data-measure': m.id },
+      el('h3', {}, `${m.id} `, m.title, ' ', el('span', { class: 'badge' }, m.kind)),
+      el('p', {}, `${t('approved_by')}: `, m.approved_by || t('not_approved'),
+        m.owner ? ` / ${t('owner_of')}: ${m.owner}` : '', m.due ? ` / ${m.due}` : '',
+        ` / ${t('rollout')}: `, bar(done, r.total), ` ${done}/${r.total}`));
+    if (writer() && !m.approved_by)
+      box.append(el('button', { type: 'button', class: 'approve', onclick: act(() =>
+        api('POST', `/incidents/${enc(incRef)}/measures/${enc(m.id)}/approve`, {})) }, t('approve')));
+    if (writer()) {
+      const scope = el('input', { name: 'scope', value: 'affected,similar,spares' });
+      box.append(' ', el('label', {}, t('scope'), ' ', scope), ' ', el('button', { type: 'button', class: 'rollout', onclick: act(() =>
+        api('POST', `/incidents/${enc(incRef)}/measures/${enc(m.id)}/rollout`, { scope: scope.value })) }, t('roll_out')));
+    }
+    if (r.pending || r.exception) box.append(measureSystems(incRef, m, ref, msg));
+    return box;
+  });
+  const title = el('input', { name: 'title' });
+  const kind = select('kind', ['technical', 'operational', 'legal']);
+  const cost = el('input', { name: 'cost', type: 'number', min: '0' });
+  const add = el('form', { class: 'edit' }, el('label', {}, t('title'), ' ', title), el('label', {}, t('kind'), ' ', kind),
+    el('label', {}, t('cost'), ' ', cost), el('button', { type: 'submit' }, t('add')));
+  add.addEventListener('submit', (ev) => { ev.preventDefault(); act(() => api('POST', `/incidents/${enc(incRef)}/measures`,
+    { title: title.value, kind: kind.value, cost: cost.value === '' ? null : Number(cost.value) }))(); });
+  return el('details', { class: 'card', id: 'measures', open: '' },
+    el('summary', {}, `${t('measures')} (${ms.measures.length})`), ...items,
+    writer() ? el('details', {}, el('summary', {}, t('add_measure')), add) : '', msg);
+}
+
+// The systems a countermeasure still waits for, and its exceptions (loaded when opened).
+function measureSystems(incRef, m, ref, msg) {
+  const d = el('details', {}, el('summary', {}, `${t('pending_systems')}: ${m.rollout.pending} / ${t('exceptions')}: ${m.rollout.exception}`));
+  d.addEventListener('toggle', async () => {
+    if (!d.open || d.dataset.loaded) return;
+    d.dataset.loaded = '1';
+    try {
+      const st = await api('GET', `/incidents/${enc(incRef)}/measures/${enc(m.id)}?limit=100`);
+      const set = (name, body) => api('PATCH', `/incidents/${enc(incRef)}/measures/${enc(m.id)}/systems/${enc(name)}`, body)
+        .then(() => showIncident(ref)).catch((e) => { msg.textContent = `${name}: ${e.message}`; });
+      const rows = st.pending_systems.map((x) => {
+        const tr = el('tr', { 'data-asset': x.name }, el('td', {}, x.name), el('td', {}, x.scope), el('td', {}, x.state));
+        if (writer()) {
+          const reason = el('input', { name: 'reason', placeholder: t('reason') });
+          const who = el('input', { name: 'accepted_by', placeholder: t('accepted_by') });
+          tr.append(el('td', {}, el('button', { type: 'button', onclick: () => set(x.name, { state: 'applied' }) }, t('applied')), ' ',
+            el('button', { type: 'button', onclick: () => set(x.name, { state: 'verified' }) }, t('verified'))),
+            el('td', {}, reason, ' ', who, ' ', el('button', { type: 'button', onclick: () =>
+              set(x.name, { state: 'exception', reason: reason.value || null, accepted_by: who.value || null }) }, t('exception'))));
+        }
+        return tr;
+      });
+      const ex = st.exceptions.map((x) => el('tr', { 'data-asset': x.name }, el('td', {}, x.name), el('td', {}, x.scope),
+        el('td', {}, x.state), el('td', {}, x.reason || ''), el('td', {}, x.accepted_by || '')));
+      d.append(el('table', {}, el('tbody', {}, ...rows, ...ex)));
+    } catch (e) { msg.textContent = e.message; }
+  });
+  return d;
+}
+
+// Evidence kept with the incident; a record's files (SHA-256) and query shown when opened.
+function evidenceCard(incRef, ev) {
+  if (!ev.evidence.length) return '';
+  return el('details', { class: 'card', id: 'evidence' }, el('summary', {}, `${t('evidence')} (${ev.evidence.length})`),
+    ...ev.evidence.map((e) => {
+      const d = el('details', { 'data-evidence': `E${e.id}` }, el('summary', {}, `E${e.id} ${e.kind} ${e.created_at || ''} ${e.created_by}`));
+      d.addEventListener('toggle', async () => {
+        if (!d.open || d.dataset.loaded) return;
+        d.dataset.loaded = '1';
+        try {
+          const full = await api('GET', `/incidents/${enc(incRef)}/evidence/E${e.id}`);
+          d.append(el('pre', {}, JSON.stringify(full, null, 2)));
+        } catch (err) { d.append(el('p', { class: 'error' }, err.message)); }
+      });
+      return d;
+    }));
 }
 
 async function showApprovals() {

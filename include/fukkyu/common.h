@@ -22,6 +22,8 @@
 #define FK_PRINTF(f, a) __attribute__((format(printf, f, a)))
 #define FK_NORETURN     __attribute__((noreturn))
 #define FK_ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#define FK_STR_(x)      #x
+#define FK_STR(x)       FK_STR_(x) /* a macro's value as a string literal */
 
 /* Languages of every user-facing text. */
 enum fk_lang { FK_LANG_EN = 0, FK_LANG_JA = 1 };

@@ -346,11 +346,13 @@ enum fk_code fk_task_change(struct fk_ctx *c, const char *id, const char *item,
 			rc = FK_ERR(
 			    err, FK_EREFUSED, "--as",
 			    "item %s needs an approver's sign-off and '%s' is not an approver "
-			    "of %s (approvers: %s): an approver marks it done with --as NAME, "
-			    "or add one with 'fukkyu role set %s approver NAME'",
+			    "of %s (approvers: %s): ask an approver to mark it done (CLI: --as "
+			    "NAME), or have the recovery owner add an approver (CLI: 'fukkyu role "
+			    "set %s approver NAME')",
 			    "項目 %s は承認者の承認が必要ですが、'%s' は %s の承認者ではありません "
-			    "(承認者: %s): 承認者が --as NAME で完了にするか、'fukkyu role set "
-			    "%s approver NAME' で承認者を追加してください",
+			    "(承認者: %s): 承認者に完了にしてもらうか (CLI: --as NAME)、"
+			    "復旧責任者に承認者を追加してもらってください (CLI: 'fukkyu role set "
+			    "%s approver NAME')",
 			    item, c->actor, inc.ref, names.len ? names.ptr : "-", inc.ref);
 		fk_buf_release(&names);
 	}

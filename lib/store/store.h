@@ -143,6 +143,10 @@ enum fk_code fk_store_audit_verify(struct fk_store *st, const char *head,
 /* The audit entries from from_id on, oldest first. */
 enum fk_code fk_store_audit_log(struct fk_store *st, int64_t from_id, struct fk_change **out,
                                 size_t *n, struct fk_err *err) FK_WUR;
+/* At most FK_AUDIT_PAGE entries from from_id on (a page of the API's audit trail). */
+#define FK_AUDIT_PAGE 500
+enum fk_code fk_store_audit_page(struct fk_store *st, int64_t from_id, struct fk_change **out,
+                                 size_t *n, struct fk_err *err) FK_WUR;
 
 /* ---- users, tokens, sessions (store_users.c; fukkyu/user.h) ------------------------------ */
 #include "fukkyu/user.h"
@@ -200,6 +204,9 @@ enum fk_code fk_store_hidden_incidents(struct fk_store *st, const struct fk_user
 enum fk_code fk_store_data_version(struct fk_store *st, int64_t *out, struct fk_err *err) FK_WUR;
 enum fk_code fk_store_incident_restrict(struct fk_store *st, int64_t incident, bool restricted,
                                         const char *ref, struct fk_err *err) FK_WUR;
+/* Whether an incident is restricted to its members, and their names (by name). */
+enum fk_code fk_store_incident_members(struct fk_store *st, int64_t incident, bool *restricted,
+                                       char ***out, size_t *n, struct fk_err *err) FK_WUR;
 enum fk_code fk_store_member_set(struct fk_store *st, int64_t incident, const struct fk_user *u,
                                  bool member, struct fk_err *err) FK_WUR;
 

@@ -202,6 +202,15 @@ enum fk_code fk_store_audit_log(struct fk_store *st, int64_t from_id, struct fk_
 	                  from_id, out, n, fk_st_change_row, err);
 }
 
+enum fk_code fk_store_audit_page(struct fk_store *st, int64_t from_id, struct fk_change **out,
+                                 size_t *n, struct fk_err *err)
+{
+	return FK_ST_LIST(st,
+	                  "SELECT " FK_CHANGE_COLS " FROM changes WHERE id >= $1 ORDER BY id "
+	                  "LIMIT " FK_STR(FK_AUDIT_PAGE),
+	                  from_id, out, n, fk_st_change_row, err);
+}
+
 void fk_store_set_origin(struct fk_store *st, const char *origin)
 {
 	st->origin = origin;

@@ -356,6 +356,33 @@ static void row_id(struct fk_stmt *s, void *elem)
 	*(int64_t *)elem = col_int(s, 0);
 }
 
+static void row_name(struct fk_stmt *s, void *elem)
+{
+	*(char **)elem = col_dup(s, 0);
+}
+
+enum fk_code fk_store_incident_members(struct fk_store *st, int64_t incident, bool *restricted,
+                                       char ***out, size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = prep(st, "SELECT restricted FROM incidents WHERE id = $1", &s, err);
+	*out = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	rc = step(s, &row, err);
+	*restricted = row && col_int(s, 0);
+	finalize(s);
+	return rc ? rc
+	          : FK_ST_LIST(
+	                st,
+	                "SELECT u.name FROM incident_members m JOIN users u ON u.id = m.user_id "
+	                "WHERE m.incident_id = $1 ORDER BY u.name",
+	                incident, out, n, row_name, err);
+}
+
 enum fk_code fk_store_hidden_incidents(struct fk_store *st, const struct fk_user *u, int64_t **out,
                                        size_t *n, struct fk_err *err)
 {

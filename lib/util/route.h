@@ -7,7 +7,7 @@
 
 #include "fukkyu/common.h"
 
-#define FK_ROUTE_PARAMS    2   /* {…} segments a pattern may have */
+#define FK_ROUTE_PARAMS    3   /* {…} segments a pattern may have */
 #define FK_ROUTE_PARAM_MAX 256 /* bytes of a captured segment, with its NUL */
 
 /* True when path matches pattern exactly; each {…} matches one non-empty segment (no '/'),

@@ -105,6 +105,17 @@ enum fk_code cli_roles_doc(struct cli *c, const struct fk_incident *inc, json_t 
 enum fk_code cli_evidence_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 enum fk_code cli_changes_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 enum fk_code cli_handover_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+/* Countermeasures: one as JSON; an incident's with their rollout counts; one's rollout
+ * (at most limit pending systems and exceptions listed). */
+struct fk_measure;
+struct fk_sweep_entry;
+json_t *cli_measure_json(struct cli *c, const struct fk_measure *m);
+enum fk_code cli_measures_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_measure_status_doc(struct cli *c, const struct fk_incident *inc,
+                                    const struct fk_measure *m, int64_t limit, json_t **out);
+/* One system of a sweep, and one audit entry (with its incident and hash), as JSON. */
+json_t *cli_sweep_entry_json(struct cli *c, const struct fk_sweep_entry *e);
+json_t *cli_audit_entry_json(struct cli *c, const struct fk_change *ch);
 /* A stored value shown in the display zone when it is a stored UTC time; else v. */
 const char *cli_history_value(struct cli *c, const char *v, char out[static 40]);
 json_t *cli_json_i18n(const char *ja, const char *en);

@@ -63,6 +63,14 @@ static enum fk_code audit_verify(struct cli *c, int argc, char **argv)
 	    (long long)a.total);
 }
 
+json_t *cli_audit_entry_json(struct cli *c, const struct fk_change *ch)
+{
+	json_t *o = cli_change_json(c, ch);
+	json_object_set_new(o, "incident", ch->incident ? json_integer(ch->incident) : json_null());
+	json_object_set_new(o, "hash", json_string(ch->hash ? ch->hash : ""));
+	return o;
+}
+
 static enum fk_code audit_log(struct cli *c, int argc, char **argv)
 {
 	bool help;
@@ -81,12 +89,7 @@ static enum fk_code audit_log(struct cli *c, int argc, char **argv)
 	for (size_t i = 0; i < n; i++) {
 		char t[40];
 		if (c->json) {
-			json_t *o = cli_change_json(c, &ch[i]);
-			json_object_set_new(o, "incident",
-			                    ch[i].incident ? json_integer(ch[i].incident)
-			                                   : json_null());
-			json_object_set_new(o, "hash", json_string(ch[i].hash ? ch[i].hash : ""));
-			json_array_append_new(arr, o);
+			json_array_append_new(arr, cli_audit_entry_json(c, &ch[i]));
 			continue;
 		}
 		cli_time(c, ch[i].at, t);

@@ -8,7 +8,7 @@
 #include "fukkyu/sweep.h"
 #include "util/utf8.h"
 
-static json_t *measure_json(struct cli *c, const struct fk_measure *m)
+json_t *cli_measure_json(struct cli *c, const struct fk_measure *m)
 {
 	char code[16];
 	snprintf(code, sizeof code, "M%d", m->no);
@@ -60,7 +60,7 @@ static enum fk_code measure_add(struct cli *c, int argc, char **argv)
 	rc = fk_measure_add(&c->ctx, pos[0], &m, &c->err);
 	if (!rc) {
 		if (c->json)
-			cli_json_out(measure_json(c, &m));
+			cli_json_out(cli_measure_json(c, &m));
 		else
 			printf(
 			    TR(c->lang, "added M%d to %s: %s\n", "M%d を %s に追加しました: %s\n"),
@@ -70,50 +70,68 @@ static enum fk_code measure_add(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+static json_t *rollout_json(const int64_t by[FK_RO_COUNT])
+{
+	return json_pack("{s:I, s:I, s:I, s:I, s:I}", "total",
+	                 (json_int_t)(by[0] + by[1] + by[2] + by[3]), "pending",
+	                 (json_int_t)by[FK_RO_PENDING], "applied", (json_int_t)by[FK_RO_APPLIED],
+	                 "verified", (json_int_t)by[FK_RO_VERIFIED], "exception",
+	                 (json_int_t)by[FK_RO_EXCEPTION]);
+}
+
+enum fk_code cli_measures_doc(struct cli *c, const struct fk_incident *inc, json_t **out)
+{
+	struct fk_measure *m = NULL;
+	size_t n = 0;
+	enum fk_code rc = fk_store_measures(c->st, inc->id, &m, &n, &c->err);
+	json_t *arr = json_array();
+	for (size_t i = 0; !rc && i < n; i++) {
+		int64_t by[FK_RO_COUNT];
+		if ((rc = fk_store_rollout_counts(c->st, &m[i], by, &c->err)))
+			break;
+		json_t *o = cli_measure_json(c, &m[i]);
+		json_object_set_new(o, "rollout", rollout_json(by));
+		json_array_append_new(arr, o);
+	}
+	FK_FREE_ARRAY(m, n, fk_measure_release);
+	if (rc)
+		json_decref(arr);
+	else
+		*out = json_pack("{s:s, s:o}", "incident", inc->ref, "measures", arr);
+	return rc;
+}
+
 static enum fk_code measure_list(struct cli *c, int argc, char **argv)
 {
 	char *pos[1];
 	int npos;
 	bool help;
 	struct fk_incident inc;
-	struct fk_measure *m = NULL;
-	size_t n = 0;
+	json_t *doc = NULL;
 	enum fk_code rc =
 	    cli_parse(c, argc, argv, NULL, 0, "measure list ID", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = cli_incident(c, pos[0], &inc)))
 		return rc;
-	if (!(rc = fk_store_measures(c->st, inc.id, &m, &n, &c->err))) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < n; i++) {
-			int64_t by[FK_RO_COUNT];
-			if ((rc = fk_store_rollout_counts(c->st, &m[i], by, &c->err)))
-				break;
-			int64_t total = by[0] + by[1] + by[2] + by[3];
-			if (c->json) {
-				json_t *o = measure_json(c, &m[i]);
-				json_object_set_new(
-				    o, "rollout",
-				    json_pack("{s:I, s:I, s:I, s:I, s:I}", "total",
-				              (json_int_t)total, "pending",
-				              (json_int_t)by[FK_RO_PENDING], "applied",
-				              (json_int_t)by[FK_RO_APPLIED], "verified",
-				              (json_int_t)by[FK_RO_VERIFIED], "exception",
-				              (json_int_t)by[FK_RO_EXCEPTION]));
-				json_array_append_new(arr, o);
-				continue;
-			}
-			printf("M%-3d %-12s ", m[i].no, fk_measure_kinds[m[i].kind].key);
-			fk_utf8_fput(stdout, m[i].title, 40);
-			printf("  %s %s  %s %lld/%lld\n", TR(c->lang, "approved:", "承認:"),
-			       m[i].approved_by ? m[i].approved_by : "-",
-			       TR(c->lang, "rollout", "展開"),
-			       (long long)(total - by[FK_RO_PENDING]), (long long)total);
-		}
-		if (!rc && c->json)
-			cli_json_out(json_pack("{s:s, s:O}", "incident", inc.ref, "measures", arr));
-		json_decref(arr);
+	if (!(rc = cli_measures_doc(c, &inc, &doc)) && c->json) {
+		cli_json_out(doc);
+		doc = NULL;
 	}
-	FK_FREE_ARRAY(m, n, fk_measure_release);
+	size_t i;
+	json_t *o;
+	json_array_foreach(json_object_get(doc, "measures"), i, o)
+	{
+		json_t *ro = json_object_get(o, "rollout");
+		json_int_t total = json_integer_value(json_object_get(ro, "total"));
+		json_int_t pending = json_integer_value(json_object_get(ro, "pending"));
+		const char *by = json_string_value(json_object_get(o, "approved_by"));
+		printf("%-4s %-12s ", json_string_value(json_object_get(o, "id")),
+		       json_string_value(json_object_get(o, "kind")));
+		fk_utf8_fput(stdout, json_string_value(json_object_get(o, "title")), 40);
+		printf("  %s %s  %s %lld/%lld\n", TR(c->lang, "approved:", "承認:"), by ? by : "-",
+		       TR(c->lang, "rollout", "展開"), (long long)(total - pending),
+		       (long long)total);
+	}
+	json_decref(doc);
 	fk_incident_release(&inc);
 	return rc;
 }
@@ -235,6 +253,33 @@ static enum fk_code status_one(void *vctx, const struct fk_rollout_entry *e)
 	return FK_OK;
 }
 
+enum fk_code cli_measure_status_doc(struct cli *c, const struct fk_incident *inc,
+                                    const struct fk_measure *m, int64_t limit, json_t **out)
+{
+	int64_t by[FK_RO_COUNT];
+	enum fk_code rc = fk_store_rollout_counts(c->st, m, by, &c->err);
+	if (rc)
+		return rc;
+	struct status_ctx p = {c, json_array(), 0, limit}, x = {c, json_array(), 0, limit};
+	rc = fk_store_rollout_each(c->st, m, FK_RO_PENDING, status_one, &p, &c->err);
+	if (!rc || rc == FK_ECONFLICT)
+		rc = fk_store_rollout_each(c->st, m, FK_RO_EXCEPTION, status_one, &x, &c->err);
+	if (rc == FK_ECONFLICT)
+		rc = FK_OK;
+	json_t *o = cli_measure_json(c, m);
+	json_object_set_new(o, "incident", json_string(inc->ref));
+	json_object_set_new(o, "total", json_integer(by[0] + by[1] + by[2] + by[3]));
+	for (int s = 0; s < FK_RO_COUNT; s++)
+		json_object_set_new(o, fk_rollout_states[s].key, json_integer(by[s]));
+	json_object_set_new(o, "pending_systems", p.arr);
+	json_object_set_new(o, "exceptions", x.arr);
+	if (rc)
+		json_decref(o);
+	else
+		*out = o;
+	return rc;
+}
+
 static enum fk_code measure_status(struct cli *c, int argc, char **argv)
 {
 	int64_t limit = 20;
@@ -256,28 +301,18 @@ static enum fk_code measure_status(struct cli *c, int argc, char **argv)
 		fk_incident_release(&inc);
 		return rc;
 	}
+	if (c->json) {
+		json_t *doc;
+		if (!(rc = cli_measure_status_doc(c, &inc, &m, limit, &doc)))
+			cli_json_out(doc);
+		fk_measure_release(&m);
+		fk_incident_release(&inc);
+		return rc;
+	}
 	int64_t by[FK_RO_COUNT];
 	rc = fk_store_rollout_counts(c->st, &m, by, &c->err);
 	int64_t total = by[0] + by[1] + by[2] + by[3];
-	if (!rc && c->json) {
-		struct status_ctx p = {c, json_array(), 0, limit}, x = {c, json_array(), 0, limit};
-		rc = fk_store_rollout_each(c->st, &m, FK_RO_PENDING, status_one, &p, &c->err);
-		if (!rc || rc == FK_ECONFLICT)
-			rc = fk_store_rollout_each(c->st, &m, FK_RO_EXCEPTION, status_one, &x,
-			                           &c->err);
-		if (rc == FK_ECONFLICT)
-			rc = FK_OK;
-		json_t *o = measure_json(c, &m);
-		json_object_set_new(o, "total", json_integer(total));
-		for (int s = 0; s < FK_RO_COUNT; s++)
-			json_object_set_new(o, fk_rollout_states[s].key, json_integer(by[s]));
-		json_object_set_new(o, "pending_systems", p.arr);
-		json_object_set_new(o, "exceptions", x.arr);
-		if (!rc)
-			cli_json_out(o);
-		else
-			json_decref(o);
-	} else if (!rc) {
+	if (!rc) {
 		printf("%s M%d  %s\n", inc.ref, m.no, m.title);
 		printf("  %s: %s\n", TR(c->lang, "approved by", "承認者"),
 		       m.approved_by ? m.approved_by : TR(c->lang, "(not approved)", "(未承認)"));

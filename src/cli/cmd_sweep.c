@@ -273,17 +273,22 @@ static enum fk_code sweep_set(struct cli *c, int argc, char **argv)
 	return FK_OK;
 }
 
+json_t *cli_sweep_entry_json(struct cli *c, const struct fk_sweep_entry *e)
+{
+	json_t *o = cli_asset_json(&e->asset);
+	json_object_set_new(o, "state", json_string(fk_sweep_states[e->state].key));
+	json_object_set_new(o, "reasons", json_string(e->reasons));
+	json_object_set_new(o, "note", cli_json_str(e->note));
+	json_object_set_new(o, "updated_at", cli_json_time(c, e->updated_at));
+	json_object_set_new(o, "updated_by", cli_json_str(e->updated_by));
+	return o;
+}
+
 static enum fk_code list_one(void *vctx, const struct fk_sweep_entry *e)
 {
 	struct cli *c = vctx;
 	if (c->json) {
-		json_t *o = cli_asset_json(&e->asset);
-		json_object_set_new(o, "state", json_string(fk_sweep_states[e->state].key));
-		json_object_set_new(o, "reasons", json_string(e->reasons));
-		json_object_set_new(o, "note", cli_json_str(e->note));
-		json_object_set_new(o, "updated_at", cli_json_time(c, e->updated_at));
-		json_object_set_new(o, "updated_by", cli_json_str(e->updated_by));
-		cli_jarr_item(o);
+		cli_jarr_item(cli_sweep_entry_json(c, e));
 		return FK_OK;
 	}
 	fk_utf8_fput(stdout, e->asset.col[FK_ACOL_NAME], 24);

@@ -14,7 +14,7 @@ static json_t *user_json(const struct fk_user *u)
 }
 
 /* A string member of a JSON body, or NULL when absent; a non-string is an error. */
-static enum fk_code member_str(struct req *r, json_t *o, const char *key, const char **out)
+enum fk_code body_str(struct req *r, json_t *o, const char *key, const char **out)
 {
 	json_t *v = json_object_get(o, key);
 	*out = NULL;
@@ -31,23 +31,68 @@ static enum fk_code member_str(struct req *r, json_t *o, const char *key, const 
 }
 
 /* A string or absent member, else FK_EINVAL naming it (for enum-like members). */
-static enum fk_code member_enum(struct req *r, json_t *o, const char *key,
-                                const struct fk_enum *table, size_t n, int *out)
+enum fk_code body_enum(struct req *r, json_t *o, const char *key, const struct fk_enum *table,
+                       size_t n, int *out)
 {
 	const char *v;
-	enum fk_code rc = member_str(r, o, key, &v);
+	enum fk_code rc = body_str(r, o, key, &v);
 	if (!rc && v)
 		rc = fk_enum_parse(table, n, v, key, out, &r->c.err);
 	return rc;
 }
 
-static enum fk_code member_time(struct req *r, json_t *o, const char *key, int64_t *out)
+enum fk_code body_time(struct req *r, json_t *o, const char *key, int64_t *out)
 {
 	const char *v;
-	enum fk_code rc = member_str(r, o, key, &v);
+	enum fk_code rc = body_str(r, o, key, &v);
 	if (!rc && v)
 		rc = fk_time_parse(v, r->c.tz, key, out, &r->c.err);
 	return rc;
+}
+
+enum fk_code body_int(struct req *r, json_t *o, const char *key, int64_t *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v || json_is_null(v))
+		return FK_OK;
+	if (!json_is_integer(v))
+		return FK_ERR(&r->c.err, FK_EINVAL, key, "%s must be a whole number",
+		              "%s は整数にしてください", key);
+	*out = json_integer_value(v);
+	return FK_OK;
+}
+
+enum fk_code body_bool(struct req *r, json_t *o, const char *key, int *out)
+{
+	json_t *v = json_object_get(o, key);
+	if (!v || json_is_null(v))
+		return FK_OK;
+	if (!json_is_boolean(v))
+		return FK_ERR(&r->c.err, FK_EINVAL, key, "%s must be true or false",
+		              "%s は true か false にしてください", key);
+	*out = json_is_true(v);
+	return FK_OK;
+}
+
+enum fk_code body_strings(struct req *r, json_t *o, const char *key, size_t max, char **out,
+                          size_t *n)
+{
+	json_t *v = json_object_get(o, key), *e;
+	size_t i;
+	*n = 0;
+	if (!v || json_is_null(v))
+		return FK_OK;
+	if (!json_is_array(v) || json_array_size(v) > max)
+		return FK_ERR(&r->c.err, FK_EINVAL, key, "%s must be a list of at most %zu texts",
+		              "%s は %zu 個までの文字列の配列にしてください", key, max);
+	json_array_foreach(v, i, e)
+	{
+		if (!json_is_string(e) || strlen(json_string_value(e)) != json_string_length(e))
+			return FK_ERR(&r->c.err, FK_EINVAL, key, "%s[%zu] must be a text",
+			              "%s[%zu] は文字列にしてください", key, i);
+		out[(*n)++] = (char *)(uintptr_t)json_string_value(e);
+	}
+	return FK_OK;
 }
 
 enum fk_code h_openapi(struct req *r)
@@ -96,8 +141,8 @@ enum fk_code h_login(struct req *r)
 	enum fk_code rc = req_json(r, &body);
 	if (rc)
 		return rc;
-	if (!(rc = member_str(r, body, "name", &name)) &&
-	    !(rc = member_str(r, body, "password", &password)) && (!name || !password))
+	if (!(rc = body_str(r, body, "name", &name)) &&
+	    !(rc = body_str(r, body, "password", &password)) && (!name || !password))
 		rc = FK_ERR0(&r->c.err, FK_EINVAL, "name", "give name and password",
 		             "name と password を指定してください");
 	if (!rc && !login_begin(name, r->addr)) {
@@ -292,11 +337,11 @@ enum fk_code h_task_set(struct req *r)
 	enum fk_code rc = req_incident(r, &inc);
 	if (rc)
 		return rc;
-	if (!(rc = req_json(r, &body)) && !(rc = member_str(r, body, "state", &state)) &&
-	    !(rc = member_str(r, body, "reason", &p.reason)) &&
-	    !(rc = member_str(r, body, "note", &p.note)) &&
-	    !(rc = member_str(r, body, "owner", &p.owner)) &&
-	    !(rc = member_str(r, body, "due", &due))) {
+	if (!(rc = req_json(r, &body)) && !(rc = body_str(r, body, "state", &state)) &&
+	    !(rc = body_str(r, body, "reason", &p.reason)) &&
+	    !(rc = body_str(r, body, "note", &p.note)) &&
+	    !(rc = body_str(r, body, "owner", &p.owner)) &&
+	    !(rc = body_str(r, body, "due", &due))) {
 		if (state)
 			rc = fk_enum_parse(fk_task_states, FK_TASK_COUNT, state, "state", &p.state,
 			                   &r->c.err);
@@ -324,9 +369,9 @@ enum fk_code h_timeline_add(struct req *r)
 	enum fk_code rc = req_incident(r, &inc);
 	if (rc)
 		return rc;
-	if (!(rc = req_json(r, &body)) && !(rc = member_str(r, body, "text", &text)) &&
-	    !(rc = member_str(r, body, "source", &source)) &&
-	    !(rc = member_time(r, body, "at", &e.at)) && !text)
+	if (!(rc = req_json(r, &body)) && !(rc = body_str(r, body, "text", &text)) &&
+	    !(rc = body_str(r, body, "source", &source)) &&
+	    !(rc = body_time(r, body, "at", &e.at)) && !text)
 		rc = FK_ERR0(&r->c.err, FK_EINVAL, "text", "give the text of the entry",
 		             "text (記録する内容) を指定してください");
 	if (!rc) {
@@ -384,7 +429,7 @@ enum fk_code h_transition(struct req *r)
 	enum fk_code rc = req_incident(r, &inc);
 	if (rc)
 		return rc;
-	if (!(rc = req_json(r, &body)) && !(rc = member_str(r, body, "to", &to)) && to)
+	if (!(rc = req_json(r, &body)) && !(rc = body_str(r, body, "to", &to)) && to)
 		rc = fk_enum_parse(fk_states, FK_STATE_COUNT, to, "to", &state, &r->c.err);
 	if (!rc && !(rc = fk_incident_transition(&r->c.ctx, inc.ref, state, &out, &r->c.err))) {
 		r->out = cli_incident_json(&r->c, &out);
@@ -399,7 +444,7 @@ enum fk_code h_transition(struct req *r)
 static enum fk_code member_role(struct req *r, json_t *body, int *role)
 {
 	const char *v;
-	enum fk_code rc = member_str(r, body, "role", &v);
+	enum fk_code rc = body_str(r, body, "role", &v);
 	*role = -1;
 	if (!rc && v)
 		rc = fk_enum_parse(fk_user_roles, FK_UROLE_COUNT, v, "role", role, &r->c.err);
@@ -414,9 +459,9 @@ enum fk_code h_user_add(struct req *r)
 	enum fk_code rc = req_json(r, &body);
 	if (rc)
 		return rc;
-	if (!(rc = member_str(r, body, "name", &name)) &&
-	    !(rc = member_str(r, body, "display_name", &display)) &&
-	    !(rc = member_str(r, body, "password", &password)) &&
+	if (!(rc = body_str(r, body, "name", &name)) &&
+	    !(rc = body_str(r, body, "display_name", &display)) &&
+	    !(rc = body_str(r, body, "password", &password)) &&
 	    !(rc = member_role(r, body, &role)) && !name)
 		rc = FK_ERR0(&r->c.err, FK_EINVAL, "name", "give the user's name",
 		             "name (ユーザ名) を指定してください");
@@ -446,7 +491,7 @@ enum fk_code h_user_set(struct req *r)
 	if (dis && !json_is_boolean(dis))
 		rc = FK_ERR0(&r->c.err, FK_EINVAL, "disabled", "disabled must be true or false",
 		             "disabled は true か false にしてください");
-	if (!rc && !(rc = member_str(r, body, "display_name", &display)) &&
+	if (!rc && !(rc = body_str(r, body, "display_name", &display)) &&
 	    !(rc = member_role(r, body, &role)) && !strcmp(r->params[0], r->user.name) &&
 	    ((role >= 0 && role != FK_UROLE_ADMIN) || json_is_true(dis)))
 		rc = FK_ERR0(&r->c.err, FK_EREFUSED, "role",
@@ -475,12 +520,12 @@ enum fk_code h_incident_new(struct req *r)
 	if (rc)
 		return rc;
 	json_t *pii = json_object_get(body, "pii");
-	if (!(rc = member_str(r, body, "title", &title)) &&
-	    !(rc = member_str(r, body, "description", &description)) &&
-	    !(rc = member_enum(r, body, "kind", fk_kinds, FK_KIND_COUNT, &inc.kind)) &&
-	    !(rc = member_enum(r, body, "severity", fk_severities, FK_SEV_COUNT, &inc.severity)) &&
-	    !(rc = member_time(r, body, "discovered_at", &inc.discovered_at)) &&
-	    !(rc = member_time(r, body, "contained_at", &inc.contained_at))) {
+	if (!(rc = body_str(r, body, "title", &title)) &&
+	    !(rc = body_str(r, body, "description", &description)) &&
+	    !(rc = body_enum(r, body, "kind", fk_kinds, FK_KIND_COUNT, &inc.kind)) &&
+	    !(rc = body_enum(r, body, "severity", fk_severities, FK_SEV_COUNT, &inc.severity)) &&
+	    !(rc = body_time(r, body, "discovered_at", &inc.discovered_at)) &&
+	    !(rc = body_time(r, body, "contained_at", &inc.contained_at))) {
 		if (!title)
 			rc = FK_ERR0(&r->c.err, FK_EINVAL, "title",
 			             "give the title: what happened, in a line",
@@ -524,7 +569,7 @@ enum fk_code h_handover_set(struct req *r)
 			int f;
 			if ((rc = fk_enum_parse(fk_handover_fields, FK_HO_COUNT, key, key, &f,
 			                        &r->c.err)) ||
-			    (rc = member_str(r, body, key, &values[f])))
+			    (rc = body_str(r, body, key, &values[f])))
 				break;
 			if (!values[f])
 				values[f] = ""; /* null clears */
@@ -547,11 +592,10 @@ enum fk_code h_role_set(struct req *r)
 	if (rc)
 		return rc;
 	if (!(rc = req_json(r, &body)) &&
-	    !(rc = member_enum(r, body, "role", fk_roles, FK_ROLE_COUNT, &p.role)) &&
-	    !(rc = member_str(r, body, "name", &name)) &&
-	    !(rc = member_str(r, body, "org", &org)) &&
-	    !(rc = member_str(r, body, "email", &email)) &&
-	    !(rc = member_str(r, body, "phone", &phone)) && (p.role < 0 || !name))
+	    !(rc = body_enum(r, body, "role", fk_roles, FK_ROLE_COUNT, &p.role)) &&
+	    !(rc = body_str(r, body, "name", &name)) && !(rc = body_str(r, body, "org", &org)) &&
+	    !(rc = body_str(r, body, "email", &email)) &&
+	    !(rc = body_str(r, body, "phone", &phone)) && (p.role < 0 || !name))
 		rc = FK_ERR0(&r->c.err, FK_EINVAL, p.role < 0 ? "role" : "name",
 		             "give role and name", "role と name を指定してください");
 	if (!rc) {
@@ -658,4 +702,214 @@ enum fk_code h_evidence(struct req *r)
 enum fk_code h_handover(struct req *r)
 {
 	return incident_doc(r, cli_handover_doc);
+}
+
+enum fk_code h_incident_set(struct req *r)
+{
+	struct fk_incident inc, out;
+	json_t *body = NULL;
+	struct fk_incident_patch p = FK_INCIDENT_PATCH_INIT;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = req_json(r, &body)) && !(rc = body_str(r, body, "title", &p.title)) &&
+	    !(rc = body_str(r, body, "description", &p.description)) &&
+	    !(rc = body_enum(r, body, "severity", fk_severities, FK_SEV_COUNT, &p.severity)) &&
+	    !(rc = body_time(r, body, "discovered_at", &p.discovered_at)) &&
+	    !(rc = body_time(r, body, "contained_at", &p.contained_at)) &&
+	    !(rc = body_bool(r, body, "pii", &p.pii)) &&
+	    !(rc = body_int(r, body, "pii_count", &p.pii_count)) &&
+	    !(rc = body_bool(r, body, "pii_sensitive", &p.pii_sensitive)) && !p.title &&
+	    !p.description && p.severity == FK_UNSET && p.discovered_at == FK_TIME_NONE &&
+	    p.contained_at == FK_TIME_NONE && p.pii == FK_UNSET && p.pii_count == FK_UNSET &&
+	    p.pii_sensitive == FK_UNSET)
+		rc =
+		    FK_ERR0(&r->c.err, FK_EINVAL, NULL,
+		            "nothing to change: give title, severity, discovered_at, contained_at, "
+		            "description, pii, pii_count or pii_sensitive",
+		            "変更する項目がありません: title, severity, discovered_at, "
+		            "contained_at, description, pii, pii_count, pii_sensitive のいずれかを"
+		            "指定してください");
+	if (!rc && !(rc = fk_incident_change(&r->c.ctx, inc.ref, &p, &out, &r->c.err))) {
+		r->out = cli_incident_json(&r->c, &out);
+		fk_incident_release(&out);
+	}
+	json_decref(body);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code h_role_unset(struct req *r)
+{
+	struct fk_incident inc;
+	int role;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc =
+	          fk_enum_parse(fk_roles, FK_ROLE_COUNT, r->params[1], "role", &role, &r->c.err)) &&
+	    !(rc = fk_role_remove(&r->c.ctx, inc.ref, role, req_query(r, "name"), &r->c.err)))
+		rc = cli_roles_doc(&r->c, &inc, &r->out);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+/* ---- need-to-know ---------------------------------------------------------------------- */
+
+static enum fk_code members_answer(struct req *r, const struct fk_incident *inc)
+{
+	char **names;
+	size_t n;
+	bool restricted;
+	enum fk_code rc =
+	    fk_store_incident_members(r->c.st, inc->id, &restricted, &names, &n, &r->c.err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++) {
+		json_array_append_new(arr, json_string(names[i]));
+		free(names[i]);
+	}
+	free(names);
+	r->out = json_pack("{s:s, s:b, s:o}", "incident", inc->ref, "restricted", restricted,
+	                   "members", arr);
+	return FK_OK;
+}
+
+enum fk_code h_members(struct req *r)
+{
+	struct fk_incident inc;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	rc = members_answer(r, &inc);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+static enum fk_code member_change(struct req *r, bool add)
+{
+	struct fk_incident inc;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = fk_incident_member(&r->c.ctx, inc.ref, r->params[1], add, &r->c.err)))
+		rc = members_answer(r, &inc);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code h_member_add(struct req *r)
+{
+	return member_change(r, true);
+}
+
+enum fk_code h_member_remove(struct req *r)
+{
+	return member_change(r, false);
+}
+
+enum fk_code h_restrict(struct req *r)
+{
+	struct fk_incident inc;
+	json_t *body = NULL;
+	int on = FK_UNSET;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = req_json(r, &body)) && !(rc = body_bool(r, body, "restricted", &on)) &&
+	    on == FK_UNSET)
+		rc = FK_ERR0(&r->c.err, FK_EINVAL, "restricted", "give restricted: true or false",
+		             "restricted (true か false) を指定してください");
+	if (!rc && !(rc = fk_incident_restrict(&r->c.ctx, inc.ref, on, &r->c.err)))
+		rc = members_answer(r, &inc);
+	json_decref(body);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+/* A number written with or without its letter ("E3", "T3", "3"); 0 when it is not one. */
+static int64_t numbered(const char *s, char letter)
+{
+	const char *d = *s == letter || *s == (letter | 0x20) ? s + 1 : s;
+	char *end;
+	long long v = strtoll(d, &end, 10);
+	return *d >= '0' && *d <= '9' && !*end && v > 0 ? v : 0;
+}
+
+enum fk_code h_evidence_show(struct req *r)
+{
+	struct fk_incident inc;
+	struct fk_evidence *e;
+	size_t n;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	int64_t want = numbered(r->params[1], 'E');
+	if (!(rc = fk_store_evidence_list(r->c.st, inc.id, &e, &n, &r->c.err))) {
+		for (size_t i = 0; i < n && !r->out; i++)
+			if (e[i].id == want)
+				r->out = cli_evidence_json(&r->c, &e[i], true);
+		if (!r->out)
+			rc = FK_ERR(&r->c.err, FK_ENOTFOUND, "e", "%s has no evidence '%.40s'",
+			            "%s に証拠 '%.40s' はありません", inc.ref, r->params[1]);
+		FK_FREE_ARRAY(e, n, fk_evidence_release);
+	}
+	fk_incident_release(&inc);
+	return rc;
+}
+
+/* ---- tokens and the audit trail (administrators) --------------------------------------- */
+
+enum fk_code h_token_add(struct req *r)
+{
+	json_t *body;
+	const char *user = NULL, *label = NULL;
+	char token[44];
+	int64_t id = 0;
+	enum fk_code rc = req_json(r, &body);
+	if (rc)
+		return rc;
+	if (!(rc = body_str(r, body, "user", &user)) &&
+	    !(rc = body_str(r, body, "label", &label)) && !user)
+		rc = FK_ERR0(&r->c.err, FK_EINVAL, "user", "give the user the token is for",
+		             "user (トークンを使うユーザ) を指定してください");
+	if (!rc && !(rc = fk_token_create(&r->c.ctx, user, label, token, &id, &r->c.err))) {
+		r->status = 201;
+		r->out = json_pack("{s:I, s:s, s:s}", "id", (json_int_t)id, "user", user, "token",
+		                   token);
+		sodium_memzero(token, sizeof token);
+	}
+	json_decref(body);
+	return rc;
+}
+
+enum fk_code h_token_revoke(struct req *r)
+{
+	int64_t id = numbered(r->params[0], 'T');
+	enum fk_code rc =
+	    id ? fk_token_revoke(&r->c.ctx, id, &r->c.err)
+	       : FK_ERR(&r->c.err, FK_EINVAL, "token", "'%.40s' is not a token number like T3",
+	                "'%.40s' は T3 のようなトークン番号ではありません", r->params[0]);
+	if (!rc)
+		r->out = json_pack("{s:I}", "revoked", (json_int_t)id);
+	return rc;
+}
+
+/* A page of the audit trail from ?from= on; "next" continues it. */
+enum fk_code h_audit_log(struct req *r)
+{
+	struct fk_change *ch;
+	size_t n;
+	int64_t from;
+	enum fk_code rc = req_int(r, "from", 1, 1, INT64_MAX / 2, &from);
+	if (rc || (rc = fk_store_audit_page(r->c.st, from, &ch, &n, &r->c.err)))
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(arr, cli_audit_entry_json(&r->c, &ch[i]));
+	r->out = json_pack("{s:o, s:o}", "entries", arr, "next",
+	                   n == FK_AUDIT_PAGE ? json_integer(ch[n - 1].id + 1) : json_null());
+	FK_FREE_ARRAY(ch, n, fk_change_release);
+	return FK_OK;
 }

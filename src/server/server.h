@@ -7,6 +7,7 @@
 #include "fukkyu/common.h"
 #include "../cli/cli.h"
 #include "fukkyu/user.h"
+#include "util/route.h"
 
 #include <jansson.h>
 
@@ -16,8 +17,8 @@ struct req {
 	const char *method, *path;
 	const char *body;
 	size_t body_len;
-	char params[2][256]; /* {id}, {item} */
-	struct fk_user user; /* signed in (authed) */
+	char params[FK_ROUTE_PARAMS][FK_ROUTE_PARAM_MAX]; /* {id}, {item}, ... in order */
+	struct fk_user user;                              /* signed in (authed) */
 	bool authed, by_cookie;
 	char csrf[65];              /* the session's CSRF token (cookie sign-in) */
 	char addr[64];              /* the client's address: the audit trail's origin */
@@ -56,6 +57,20 @@ void worker_text_put(const char *key, struct shared_text *t);
 const char *req_cookie(struct req *r, const char *name);
 /* The request's JSON body as an object (400/422 on anything else). */
 enum fk_code req_json(struct req *r, json_t **out);
+/* Members of a JSON body, each absent or null (the output left as it was) or of its type
+ * (else FK_EINVAL naming it): a text, one of an enum's keys, a time (ISO 8601, in the
+ * server's zone when it has none), a whole number, a boolean (0 or 1), a list of at most
+ * max texts (pointers into o). */
+enum fk_code body_str(struct req *r, json_t *o, const char *key, const char **out);
+enum fk_code body_enum(struct req *r, json_t *o, const char *key, const struct fk_enum *table,
+                       size_t n, int *out);
+enum fk_code body_time(struct req *r, json_t *o, const char *key, int64_t *out);
+enum fk_code body_int(struct req *r, json_t *o, const char *key, int64_t *out);
+enum fk_code body_bool(struct req *r, json_t *o, const char *key, int *out);
+enum fk_code body_strings(struct req *r, json_t *o, const char *key, size_t max, char **out,
+                          size_t *n);
+/* A query argument (?name=), or NULL. */
+const char *req_query(struct req *r, const char *name);
 /* A request header, or NULL. */
 const char *req_header(struct req *r, const char *name);
 /* The incident {id} if r's user may see it; a restricted one is "not found" to others. */

@@ -529,10 +529,63 @@ try {
     await openIncident(page, 'INC-2026-0004');
     const sw = (await apiGet(respCtx, '/incidents/INC-2026-0004/sweep')).body;
     check(sw.total > 0, 'sweep: case study 4 has no sweep in the demo');
-    const summary = (await page.locator('#sweep summary').textContent()).trim();
+    const summary = (await page.locator('#sweep > summary').textContent()).trim();
     check(summary.includes(`${sw.checked}/${sw.total}`), `sweep: summary '${summary}' lacks ${sw.checked}/${sw.total}`);
-    eq(await page.locator('#sweep tbody tr').count(), sw.by_department.length, 'sweep: department rows');
+    eq(await page.locator('#sweep-depts tbody tr').count(), sw.by_department.length, 'sweep: department rows');
     await shot(page, 'sweep');
+  });
+
+  // k. one system's recovery state moved from the sweep's system list -----------------------------
+  await step('sweep-system-state', page, async () => {
+    await page.locator('#sweep-systems summary').click();
+    const row = page.locator('#sweep-systems tr[data-asset]').first();
+    await row.waitFor({ timeout: TIMEOUT });
+    const name = await row.getAttribute('data-asset');
+    eq(await row.locator('select[name=state]').inputValue(), 'unchecked', `sweep-system-state: ${name} listed under the unchecked filter`);
+    const patch = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(`/sweep/systems/${name}`));
+    await row.locator('select[name=state]').selectOption('checking');
+    eq((await patch).status(), 200, `sweep-system-state: PATCH of ${name}`);
+    const api = (await apiGet(respCtx, '/incidents/INC-2026-0004/sweep/systems?state=checking&limit=1000')).body;
+    check(api.systems.some((x) => x.name === name && x.updated_by === USERS.resp.name), `sweep-system-state: ${name} is not 'checking' by ${USERS.resp.name} in the API`);
+    await detail(page.locator('#sweep'), 'sweep-system-state-card');
+  });
+
+  // l. a countermeasure's rollout: one pending system marked applied ------------------------------
+  await step('measure-rollout', page, async () => {
+    const m = page.locator('#measures div.measure[data-measure="M1"]');
+    await m.waitFor({ timeout: TIMEOUT });
+    const before = (await apiGet(respCtx, '/incidents/INC-2026-0004/measures/M1')).body;
+    check(before.pending > 0, 'measure-rollout: M1 of case study 4 has nothing pending');
+    check((await m.textContent()).includes(`${before.applied + before.verified + before.exception}/${before.total}`), 'measure-rollout: the rollout count is not shown');
+    await m.locator('details summary').click();
+    const row = m.locator('tr[data-asset]').first();
+    await row.waitFor({ timeout: TIMEOUT });
+    const name = await row.getAttribute('data-asset');
+    const patch = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().includes(`/measures/M1/systems/${name}`));
+    await row.locator('button').first().click();
+    eq((await patch).status(), 200, `measure-rollout: PATCH of ${name}`);
+    const after = (await apiGet(respCtx, '/incidents/INC-2026-0004/measures/M1')).body;
+    eq(after.applied, before.applied + 1, 'measure-rollout: applied count through the API');
+    await page.locator(`#measures div.measure[data-measure="M1"]`).waitFor();
+    await detail(page.locator('#measures'), 'measure-rollout-card');
+  });
+
+  // m. opening an incident from the board -----------------------------------------------------------
+  await step('incident-new', page, async () => {
+    await page.goto(BASE);
+    await page.locator('form#incident-new').waitFor({ timeout: TIMEOUT });
+    await page.fill('form#incident-new input[name=title]', '取引先からの不審メール報告 <script>');
+    await page.selectOption('form#incident-new select[name=kind]', 'malware-outbreak');
+    await page.selectOption('form#incident-new select[name=severity]', 'high');
+    await page.fill('form#incident-new input[name=discovered_at]', '2026-11-26T09:30');
+    await page.click('form#incident-new button[type=submit]');
+    await page.waitForURL(/#\/incident\/INC-/, { timeout: TIMEOUT });
+    await page.locator('#progress').waitFor();
+    const ref = decodeURIComponent(page.url().split('#/incident/')[1]);
+    const inc = (await apiGet(respCtx, `/incidents/${ref}`)).body;
+    eq(inc.title, '取引先からの不審メール報告 <script>', 'incident-new: title through the API');
+    eq(inc.kind, 'malware-outbreak', 'incident-new: kind');
+    check((await page.textContent('h1')).includes('取引先からの不審メール報告 <script>'), 'incident-new: title not shown as text');
   });
 
   // i. the approvals page: what waits for whom -----------------------------------------------------
