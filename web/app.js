@@ -20,7 +20,9 @@ const T = {
         pending_systems: '未実施のシステム', exceptions: '例外', applied: '実施済みにする', verified: '確認済みにする',
         roll_out: '展開する', scope: '対象', new_incident: 'インシデントの登録', discovered: '発覚日時 (例 2026-11-26T09:00)',
         create: '登録', evidence: '証拠', files: 'ファイル', query: '条件', reason: '理由', accepted_by: 'リスク受容者',
-        exception: '例外にする', add_measure: '対策を追加', cost: '費用 (円)' },
+        exception: '例外にする', add_measure: '対策を追加', cost: '費用 (円)',
+        damage: '被害・費用', direct: '直接被害', indirect: '間接被害', costs: '費用', total: '合計',
+        borne_by: '負担', unallocated: '負担未定', amount: '金額' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
@@ -37,7 +39,9 @@ const T = {
         pending_systems: 'Not applied yet', exceptions: 'Exceptions', applied: 'Mark applied', verified: 'Mark verified',
         roll_out: 'Roll out', scope: 'Scope', new_incident: 'Open an incident', discovered: 'Discovered (e.g. 2026-11-26T09:00)',
         create: 'Open', evidence: 'Evidence', files: 'Files', query: 'Query', reason: 'Reason', accepted_by: 'Risk accepted by',
-        exception: 'Make an exception', add_measure: 'Add a countermeasure', cost: 'Cost (JPY)' },
+        exception: 'Make an exception', add_measure: 'Add a countermeasure', cost: 'Cost (JPY)',
+        damage: 'Damage and cost', direct: 'Direct damage', indirect: 'Indirect damage', costs: 'Costs', total: 'Total',
+        borne_by: 'Borne by', unallocated: 'Not split', amount: 'Amount' },
 };
 const KINDS = ['outbound-attack', 'vulnerability-report', 'defacement', 'malware-outbreak', 'data-leak', 'intrusion',
                'dos', 'insider', 'equipment-failure', 'disaster', 'other'];
@@ -184,7 +188,7 @@ function editor(incRef, x, ref, msg) {
 }
 
 async function showIncident(ref) {
-  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev] = await Promise.all([
+  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev, dmg] = await Promise.all([
     api('GET', '/incidents/' + encodeURIComponent(ref)),
     api('GET', `/incidents/${encodeURIComponent(ref)}/tasks`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/timeline`),
@@ -194,6 +198,7 @@ async function showIncident(ref) {
     api('GET', `/incidents/${encodeURIComponent(ref)}/sweep`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/measures`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/evidence`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/damage`),
   ]);
   const sweepCard = !sw.total ? '' : el('details', { class: 'card', id: 'sweep', open: '' },
     el('summary', {}, `${t('sweep')}: ${sw.checked}/${sw.total} ${t('checked')} (${Math.round(100 * sw.coverage)}%)`),
@@ -261,7 +266,7 @@ async function showIncident(ref) {
     el('table', {}, el('tbody', {}, ...hist.changes.slice(-200).map((h) =>
       el('tr', {}, el('td', {}, h.at), el('td', {}, h.actor), el('td', {}, h.origin),
          el('td', {}, `${h.entity} ${h.key || ''}.${h.field}`), el('td', {}, h.old ?? '-'), el('td', {}, h.new ?? '-'))))));
-  main.replaceChildren(header, rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), evidenceCard(inc.ref, ev),
+  main.replaceChildren(header, rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), damageCard(dmg), evidenceCard(inc.ref, ev),
                        ...phases, tlForm, histList);
 }
 
@@ -366,6 +371,25 @@ function measureSystems(incRef, m, ref, msg) {
     } catch (e) { msg.textContent = e.message; }
   });
   return d;
+}
+
+// The damage and cost ledger: totals, each party's share, the entries with how they were computed.
+function damageCard(d) {
+  if (!d.entries.length) return '';
+  const yen = (n) => `${Number(n).toLocaleString(lang === 'ja' ? 'ja-JP' : 'en-US')} ${d.currency}`;
+  const rows = [['direct', d.direct], ['indirect', d.indirect], ['costs', d.costs], ['total', d.total]]
+    .map(([k, v]) => el('tr', { 'data-key': k }, el('th', {}, t(k)), el('td', { class: 'num' }, yen(v))));
+  for (const [p, v] of Object.entries(d.by_party))
+    rows.push(el('tr', { 'data-party': p }, el('th', {}, `${t('borne_by')}: `, p), el('td', { class: 'num' }, yen(v))));
+  if (d.unallocated && Object.keys(d.by_party).length)
+    rows.push(el('tr', {}, el('th', {}, t('unallocated')), el('td', { class: 'num' }, yen(d.unallocated))));
+  const entries = d.entries.map((e) => el('tr', { 'data-entry': e.id }, el('td', {}, e.id), el('td', {}, pick(e.label)),
+    el('td', { class: 'num' }, `${Number(e.amount).toLocaleString()} ${e.currency}`),
+    el('td', {}, e.split.map((x) => `${x.party} ${x.percent}%`).join(', ')),
+    el('td', { class: 'muted' }, [e.description, e.basis].filter(Boolean).join(' / '))));
+  return el('details', { class: 'card', id: 'damage', open: '' }, el('summary', {}, `${t('damage')}: ${yen(d.total)}`),
+    el('table', { id: 'damage-summary' }, el('tbody', {}, ...rows)),
+    el('table', { id: 'damage-entries' }, el('tbody', {}, ...entries)));
 }
 
 // Evidence kept with the incident; a record's files (SHA-256) and query shown when opened.

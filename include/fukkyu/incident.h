@@ -164,6 +164,10 @@ struct fk_person {
 };
 void fk_person_release(struct fk_person *p);
 
+/* What a timeline entry marks, if anything (the damage ledger's outage is read from them). */
+enum fk_timeline_mark { FK_MARK_NONE, FK_MARK_STOPPED, FK_MARK_RESTORED, FK_MARK_COUNT };
+extern const struct fk_enum fk_timeline_marks[FK_MARK_COUNT];
+
 struct fk_timeline_entry {
 	int64_t id;
 	int64_t at;
@@ -171,6 +175,7 @@ struct fk_timeline_entry {
 	char *source;
 	char *recorded_by;
 	int64_t recorded_at;
+	int mark; /* enum fk_timeline_mark; 0 (none) in a zeroed entry */
 };
 void fk_timeline_entry_release(struct fk_timeline_entry *e);
 

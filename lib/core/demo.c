@@ -7,6 +7,7 @@
  * (case 2's reporter, unanswered for four weeks, is overdue — the lesson of that case).
  */
 #include "fukkyu/common.h"
+#include "fukkyu/damage.h"
 #include "fukkyu/demo.h"
 #include "fukkyu/sweep.h"
 #include "util/buf.h"
@@ -31,8 +32,18 @@ struct demo_person {
 	const char *name, *org, *email, *phone;
 };
 
+/* A damage ledger entry of a case (amounts are examples: the source gives none). */
+struct demo_damage {
+	int category;
+	int64_t amount;
+	const char *description, *split; /* split: "PARTY=PCT,..." or NULL */
+};
+
 struct demo_case {
 	int kind, severity, state;
+	int stop_event, restore_event; /* 1-based events marked service stopped / restored */
+	int64_t outage_revenue;        /* per hour: the outage's opportunity loss, 0 = none */
+	struct demo_damage damage[4];
 	int start_days_ago;
 	const char *hhmm;
 	const char *title, *description;
@@ -125,6 +136,9 @@ static const struct demo_case cases[] = {
         .hhmm = "11:00",
         .title =
             "【事例2】委託先運用Webサイトのクロスサイトスクリプティング脆弱性 (第三者からの指摘)",
+        .damage = {{FK_DMG_RESTORATION, 800000,
+                    "プログラムの改修費用 (B社C社の折半で決着、2週間後。金額は例)",
+                    "B社=50,C社=50"}},
         .description = "B社のWebサーバ (C社に運用委託) の脆弱性を第三者A氏が指摘。",
         .handover = {[FK_HO_DAMAGE_SCOPE] = "XSS。情報漏えいの有無は未調査",
                      [FK_HO_DEGRADED] = "最低限の暫定対処のみで運用継続",
@@ -155,6 +169,15 @@ static const struct demo_case cases[] = {
         .start_days_ago = 3,
         .hhmm = "07:20",
         .title = "【事例3】チケット販売ホームページの改ざん",
+        .stop_event = 3,
+        .restore_event = 6,
+        .outage_revenue = 120000,
+        .damage = {{FK_DMG_PREVENTION, 1200000, "OS、Webサーバソフトウェアの最新化 (金額は例)",
+                    "D社=100"},
+                   {FK_DMG_PREVENTION, 600000, "セキュリティ監視サービスの導入 (年額、金額は例)",
+                    "B社=100"},
+                   {FK_DMG_PREVENTION, 400000, "D社の運用者のスキルアップ施策 (教育、金額は例)",
+                    "D社=100"}},
         .description =
             "D社に運用委託しているB社のチケット販売サイトが外部の侵入者により改ざんされた。",
         .handover = {[FK_HO_BACKUPS] = "前日夜間のフルバックアップ (改ざん前であることを確認済み)",
@@ -299,8 +322,32 @@ static enum fk_code load_case(struct fk_ctx *c, const struct fk_playbook *pb,
 		e.at = at(c, dc->start_days_ago, de->day, de->hhmm);
 		e.text = fk_xstrdup(de->text);
 		e.source = de->source ? fk_xstrdup(de->source) : NULL;
+		e.mark = (int)i + 1 == dc->stop_event      ? FK_MARK_STOPPED
+		         : (int)i + 1 == dc->restore_event ? FK_MARK_RESTORED
+		                                           : FK_MARK_NONE;
 		rc = fk_timeline_record(c, id, &e, err);
 		fk_timeline_entry_release(&e);
+	}
+	if (!rc && dc->outage_revenue) {
+		struct fk_damage d = {.currency = "JPY"};
+		d.description = fk_xstrdup("サーバ停止期間のB社の被害額 (売上は例)");
+		rc = fk_damage_outage(c, id, dc->outage_revenue, FK_TIME_NONE, FK_TIME_NONE, &d,
+		                      err);
+		fk_damage_release(&d);
+	}
+	for (size_t i = 0; !rc && i < FK_ARRAY_LEN(dc->damage) && dc->damage[i].description; i++) {
+		const struct demo_damage *dd = &dc->damage[i];
+		struct fk_damage d = {
+		    .category = dd->category, .amount = dd->amount, .currency = "JPY"};
+		d.description = fk_xstrdup(dd->description);
+		char *list = dd->split ? fk_xstrdup(dd->split) : NULL, *save = NULL;
+		for (char *p = list ? strtok_r(list, ",", &save) : NULL; p && !rc;
+		     p = strtok_r(NULL, ",", &save))
+			rc = fk_split_parse(p, "split", &d.split[d.nsplit++], err);
+		free(list);
+		if (!rc)
+			rc = fk_damage_add(c, id, &d, err);
+		fk_damage_release(&d);
 	}
 	for (size_t i = 0; !rc && i < FK_ARRAY_LEN(dc->tasks) && dc->tasks[i].item; i++) {
 		const struct demo_task *dt = &dc->tasks[i];

@@ -52,6 +52,12 @@ const struct fk_enum fk_roles[FK_ROLE_COUNT] = {
     {"approver", "Approver", "承認者"},
 };
 
+const struct fk_enum fk_timeline_marks[FK_MARK_COUNT] = {
+    {"none", "no mark", "なし"},
+    {"service-stopped", "service stopped", "サービス停止"},
+    {"service-restored", "service restored", "サービス再開"},
+};
+
 const struct fk_enum fk_handover_fields[FK_HO_COUNT] = {
     {"backups", "Backup status", "バックアップ状況"},
     {"substitute-hw", "Substitute hardware", "代替ハードウェア"},

@@ -2,6 +2,7 @@
  * sweep.c - inventory import, the company-wide sweep, countermeasures and their rollout.
  */
 #include "fukkyu/common.h"
+#include "core_int.h"
 #include "fukkyu/sweep.h"
 #include "util/csv.h"
 #include "util/hash.h"
@@ -38,7 +39,7 @@ static void report_error(struct fk_import_report *r, const char *origin, long li
 	(void)fk_buf_addf(&r->errors_ja, "%s:%ld:%d: %s\n", origin, line, column, ja);
 }
 
-static enum fk_code finish(struct fk_ctx *c, enum fk_code rc, struct fk_err *err)
+enum fk_code fk_core_finish(struct fk_ctx *c, enum fk_code rc, struct fk_err *err)
 {
 	if (!rc)
 		return fk_store_commit(c->st, err);
@@ -470,15 +471,15 @@ enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int 
 		         (long long)r->rows, (long long)r->inserted, (long long)r->updated);
 		rc = fk_store_note_change(c->st, 0, "inventory", "import", what, err);
 	}
-	return finish(c, rc, err);
+	return fk_core_finish(c, rc, err);
 }
 
 /* ---- incident assets and the sweep ------------------------------------------------------ */
 
 /* Begins a transaction on an incident that is not closed (a closed incident's sweep and
  * rollout are its record: reopen it to change them). */
-static enum fk_code begin_on(struct fk_ctx *c, const char *id, struct fk_incident *inc,
-                             struct fk_err *err)
+enum fk_code fk_core_begin_open(struct fk_ctx *c, const char *id, struct fk_incident *inc,
+                                struct fk_err *err)
 {
 	enum fk_code rc = fk_store_begin(c->st, c->actor, c->now, err);
 	if (!rc && (rc = fk_store_incident_find(c->st, id, inc, err)))
@@ -501,7 +502,7 @@ enum fk_code fk_incident_assets_add(struct fk_ctx *c, const char *id, char *cons
 {
 	struct fk_incident inc;
 	*added = 0;
-	enum fk_code rc = begin_on(c, id, &inc, err);
+	enum fk_code rc = fk_core_begin_open(c, id, &inc, err);
 	if (rc)
 		return rc;
 	for (size_t i = 0; !rc && i < n; i++) {
@@ -513,7 +514,7 @@ enum fk_code fk_incident_assets_add(struct fk_ctx *c, const char *id, char *cons
 		*added += was_added;
 		fk_asset_release(&a);
 	}
-	rc = finish(c, rc, err);
+	rc = fk_core_finish(c, rc, err);
 	fk_incident_release(&inc);
 	return rc;
 }
@@ -538,7 +539,7 @@ enum fk_code fk_sweep_start(struct fk_ctx *c, const char *id, char *const *crite
 		    "software:NAME@VERSION, tag:T, department:D)",
 		    "条件がありません: --match を1つ以上指定してください (os, os_version, "
 		    "software:NAME, software:NAME@VERSION, tag:T, department:D)");
-	if (!rc && !(rc = begin_on(c, id, &inc, err))) {
+	if (!rc && !(rc = fk_core_begin_open(c, id, &inc, err))) {
 		struct fk_sweep sw;
 		bool exists;
 		rc = fk_store_sweep_get(c->st, inc.id, &sw, &exists, err);
@@ -592,7 +593,7 @@ enum fk_code fk_sweep_start(struct fk_ctx *c, const char *id, char *const *crite
 			snprintf(what, sizeof what, "%lld", (long long)*added);
 			rc = fk_store_note_change(c->st, inc.id, "sweep", "added", what, err);
 		}
-		rc = finish(c, rc, err);
+		rc = fk_core_finish(c, rc, err);
 		fk_incident_release(&inc);
 	}
 	for (size_t i = 0; i < parsed; i++)
@@ -665,7 +666,7 @@ enum fk_code fk_sweep_set(struct fk_ctx *c, const char *id, const char *asset, i
 		return FK_ERR(err, FK_EUSAGE, "--state", "--state: value %d is out of range",
 		              "--state: 値 %d は範囲外です", state);
 	enum fk_code rc = check_note(note, err);
-	if (rc || (rc = begin_on(c, id, &inc, err)))
+	if (rc || (rc = fk_core_begin_open(c, id, &inc, err)))
 		return rc;
 	if (!(rc = fk_store_sweep_entry_get(c->st, inc.id, asset, &e, err))) {
 		rc = move_entry(c, inc.id, &e, state, note, err);
@@ -673,7 +674,7 @@ enum fk_code fk_sweep_set(struct fk_ctx *c, const char *id, const char *asset, i
 	}
 	if (!rc)
 		rc = fk_store_touch(c->st, inc.id, err);
-	rc = finish(c, rc, err);
+	rc = fk_core_finish(c, rc, err);
 	fk_incident_release(&inc);
 	return rc;
 }
@@ -693,7 +694,7 @@ enum fk_code fk_sweep_instruct(struct fk_ctx *c, const char *id, const struct fk
 			         ? FK_ERR(err, FK_ETOOBIG, fields[i], "%s is too long",
 			                  "%s が長すぎます", fields[i])
 			         : fk_text_check(texts[i], fields[i], err);
-	if (rc || (rc = begin_on(c, id, &inc, err)))
+	if (rc || (rc = fk_core_begin_open(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_sweep_get(c->st, inc.id, out, &exists, err);
 	if (!rc && !exists)
@@ -716,7 +717,7 @@ enum fk_code fk_sweep_instruct(struct fk_ctx *c, const char *id, const struct fk
 			out->deadline = in->deadline;
 		rc = fk_store_sweep_put(c->st, inc.id, out, err);
 	}
-	rc = finish(c, rc, err);
+	rc = fk_core_finish(c, rc, err);
 	if (rc)
 		fk_sweep_release(out);
 	fk_incident_release(&inc);
@@ -742,7 +743,7 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 	bool got;
 	int col_name = -1, col_state = -1, col_note = -1;
 	report_init(r);
-	enum fk_code rc = begin_on(c, id, &inc, err);
+	enum fk_code rc = fk_core_begin_open(c, id, &inc, err);
 	if (rc)
 		return rc;
 	fk_csv_init(&csv, f, origin);
@@ -846,7 +847,7 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 	}
 	if (!rc)
 		rc = fk_store_touch(c->st, inc.id, err);
-	rc = finish(c, rc, err);
+	rc = fk_core_finish(c, rc, err);
 	fk_incident_release(&inc);
 	return rc;
 }
@@ -897,10 +898,10 @@ enum fk_code fk_measure_add(struct fk_ctx *c, const char *id, struct fk_measure 
 		if (texts[i])
 			rc = fk_text_check(
 			    texts[i], i ? (i == 1 ? "--target-level" : "--owner") : "--title", err);
-	if (rc || (rc = begin_on(c, id, &inc, err)))
+	if (rc || (rc = fk_core_begin_open(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_measure_insert(c->st, inc.id, m, err);
-	rc = finish(c, rc, err);
+	rc = fk_core_finish(c, rc, err);
 	fk_incident_release(&inc);
 	return rc;
 }
@@ -912,7 +913,7 @@ enum fk_code fk_measure_approve(struct fk_ctx *c, const char *id, const char *co
 	struct fk_measure m;
 	struct fk_person *people = NULL;
 	size_t n = 0;
-	enum fk_code rc = begin_on(c, id, &inc, err);
+	enum fk_code rc = fk_core_begin_open(c, id, &inc, err);
 	if (rc)
 		return rc;
 	if (!(rc = fk_measure_find(c, inc.id, code, &m, err))) {
@@ -938,7 +939,7 @@ enum fk_code fk_measure_approve(struct fk_ctx *c, const char *id, const char *co
 		fk_buf_release(&names);
 		fk_measure_release(&m);
 	}
-	rc = finish(c, rc, err);
+	rc = fk_core_finish(c, rc, err);
 	FK_FREE_ARRAY(people, n, fk_person_release);
 	fk_incident_release(&inc);
 	return rc;
@@ -950,14 +951,14 @@ enum fk_code fk_measure_rollout(struct fk_ctx *c, const char *id, const char *co
 	struct fk_incident inc;
 	struct fk_measure m;
 	*added = 0;
-	enum fk_code rc = begin_on(c, id, &inc, err);
+	enum fk_code rc = fk_core_begin_open(c, id, &inc, err);
 	if (rc)
 		return rc;
 	if (!(rc = fk_measure_find(c, inc.id, code, &m, err))) {
 		rc = fk_store_rollout_create(c->st, inc.id, &m, scope, added, err);
 		fk_measure_release(&m);
 	}
-	rc = finish(c, rc, err);
+	rc = fk_core_finish(c, rc, err);
 	fk_incident_release(&inc);
 	return rc;
 }
@@ -984,7 +985,7 @@ enum fk_code fk_measure_set(struct fk_ctx *c, const char *id, const char *code, 
 		return rc;
 	if (accepted_by && (rc = fk_text_check(accepted_by, "--accepted-by", err)))
 		return rc;
-	if ((rc = begin_on(c, id, &inc, err)))
+	if ((rc = fk_core_begin_open(c, id, &inc, err)))
 		return rc;
 	if (!(rc = fk_measure_find(c, inc.id, code, &m, err))) {
 		if (!(rc = fk_store_rollout_entry_get(c->st, &m, asset, &e, err))) {
@@ -1009,7 +1010,7 @@ enum fk_code fk_measure_set(struct fk_ctx *c, const char *id, const char *code, 
 	}
 	if (!rc)
 		rc = fk_store_touch(c->st, inc.id, err);
-	rc = finish(c, rc, err);
+	rc = fk_core_finish(c, rc, err);
 	fk_incident_release(&inc);
 	return rc;
 }

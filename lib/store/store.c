@@ -997,7 +997,7 @@ enum fk_code fk_store_timeline_add(struct fk_store *st, int64_t incident,
 	if (!rc)
 		rc = prep(st,
 		          "INSERT INTO timeline (incident_id, at, text, source, recorded_by, "
-		          "recorded_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+		          "recorded_at, mark) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
 		          &s, err);
 	if (rc)
 		return rc;
@@ -1007,6 +1007,9 @@ enum fk_code fk_store_timeline_add(struct fk_store *st, int64_t incident,
 	bind_text(s, 4, e->source);
 	bind_text(s, 5, st->actor);
 	bind_time(s, 6, st->now);
+	bind_text(s, 7,
+	          e->mark > FK_MARK_NONE && e->mark < FK_MARK_COUNT ? fk_timeline_marks[e->mark].key
+	                                                            : NULL);
 	rc = step(s, &row, err);
 	if (!rc && row)
 		e->id = col_int(s, 0);
@@ -1020,6 +1023,9 @@ enum fk_code fk_store_timeline_add(struct fk_store *st, int64_t incident,
 	rc = fk_st_record(st, incident, "timeline", at, "text", NULL, e->text, err);
 	if (!rc && e->source)
 		rc = fk_st_record(st, incident, "timeline", at, "source", NULL, e->source, err);
+	if (!rc && e->mark > FK_MARK_NONE && e->mark < FK_MARK_COUNT)
+		rc = fk_st_record(st, incident, "timeline", at, "mark", NULL,
+		                  fk_timeline_marks[e->mark].key, err);
 	if (!rc)
 		rc = fk_st_touch(st, incident, err);
 	return rc;
@@ -1034,15 +1040,18 @@ static void row_timeline_get(struct fk_stmt *s, void *elem)
 	e->source = col_dup(s, 3);
 	e->recorded_by = col_dup(s, 4);
 	e->recorded_at = col_time(s, 5);
+	e->mark = s->ops->col_text(s, 6) ? col_enum(s, 6, fk_timeline_marks, FK_MARK_COUNT)
+	                                 : FK_MARK_NONE;
 }
 
 enum fk_code fk_store_timeline_get(struct fk_store *st, int64_t incident,
                                    struct fk_timeline_entry **out, size_t *n, struct fk_err *err)
 {
-	return FK_ST_LIST(st,
-	                  "SELECT id, at, text, source, recorded_by, recorded_at FROM timeline "
-	                  "WHERE incident_id = $1 ORDER BY at, id",
-	                  incident, out, n, row_timeline_get, err);
+	return FK_ST_LIST(
+	    st,
+	    "SELECT id, at, text, source, recorded_by, recorded_at, mark FROM timeline "
+	    "WHERE incident_id = $1 ORDER BY at, id",
+	    incident, out, n, row_timeline_get, err);
 }
 
 /* ---- change history ------------------------------------------------------------------- */

@@ -319,6 +319,16 @@ struct fk_measure {
 	char *created_by;
 };
 void fk_measure_release(struct fk_measure *m);
+/* ---- the damage and cost ledger (store_damage.c; fukkyu/damage.h) ---------------------- */
+struct fk_damage;
+/* Inserts an entry and its split (d->id, no, created_* filled in), recorded in the audit
+ * trail; inside a transaction. */
+enum fk_code fk_store_damage_insert(struct fk_store *st, int64_t incident, struct fk_damage *d,
+                                    struct fk_err *err) FK_WUR;
+/* An incident's entries with their splits, by number. */
+enum fk_code fk_store_damage_list(struct fk_store *st, int64_t incident, struct fk_damage **out,
+                                  size_t *n, struct fk_err *err) FK_WUR;
+
 enum fk_code fk_store_measure_insert(struct fk_store *st, int64_t incident, struct fk_measure *m,
                                      struct fk_err *err) FK_WUR;
 enum fk_code fk_store_measures(struct fk_store *st, int64_t incident, struct fk_measure **out,

@@ -113,6 +113,11 @@ json_t *cli_measure_json(struct cli *c, const struct fk_measure *m);
 enum fk_code cli_measures_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 enum fk_code cli_measure_status_doc(struct cli *c, const struct fk_incident *inc,
                                     const struct fk_measure *m, int64_t limit, json_t **out);
+/* The damage ledger: one entry, and an incident's entries with the summary in currency. */
+struct fk_damage;
+json_t *cli_damage_json(struct cli *c, const struct fk_damage *d);
+enum fk_code cli_damage_doc(struct cli *c, const struct fk_incident *inc, const char *currency,
+                            json_t **out);
 /* One system of a sweep, and one audit entry (with its incident and hash), as JSON. */
 json_t *cli_sweep_entry_json(struct cli *c, const struct fk_sweep_entry *e);
 json_t *cli_audit_entry_json(struct cli *c, const struct fk_change *ch);

@@ -14,12 +14,15 @@ json_t *cli_timeline_json(struct cli *c, const struct fk_incident *inc,
 	char rel_ja[32], rel_en[32];
 	fk_time_rel_day(day, FK_LANG_JA, rel_ja);
 	fk_time_rel_day(day, FK_LANG_EN, rel_en);
-	return json_pack("{s:I, s:o, s:I, s:o, s:s, s:o, s:s, s:o}", "id", (json_int_t)e->id, "at",
-	                 cli_json_time(c, e->at), "day", (json_int_t)day, "day_label",
+	return json_pack("{s:I, s:o, s:I, s:o, s:s, s:o, s:s, s:o, s:o}", "id", (json_int_t)e->id,
+	                 "at", cli_json_time(c, e->at), "day", (json_int_t)day, "day_label",
 	                 cli_json_i18n(rel_ja, rel_en), "text", e->text, "source",
 	                 cli_json_str(e->source), "recorded_by",
 	                 e->recorded_by ? e->recorded_by : "", "recorded_at",
-	                 cli_json_time(c, e->recorded_at));
+	                 cli_json_time(c, e->recorded_at), "mark",
+	                 e->mark > FK_MARK_NONE && e->mark < FK_MARK_COUNT
+	                     ? json_string(fk_timeline_marks[e->mark].key)
+	                     : json_null());
 }
 
 enum fk_code cli_timeline_doc(struct cli *c, const struct fk_incident *inc, json_t **out)
@@ -46,13 +49,17 @@ static enum fk_code timeline_add(struct cli *c, int argc, char **argv)
 	     "日時 (既定: 現在)"},
 	    {"source", "TEXT", OPT_STR, &source, NULL, 0, "where the information comes from",
 	     "情報源"},
+	    {"mark", NULL, OPT_ENUM, &e.mark, fk_timeline_marks, FK_MARK_COUNT,
+	     "service-stopped or service-restored: the outage the damage ledger computes",
+	     "service-stopped (停止) か service-restored (再開): 被害額計算の停止期間"},
 	};
 	char *pos[2];
 	int npos;
 	bool help;
 	enum fk_code rc =
 	    cli_parse(c, argc, argv, opts, FK_ARRAY_LEN(opts),
-	              "timeline add ID TEXT [--at TIME] [--source TEXT]", 2, 2, pos, &npos, &help);
+	              "timeline add ID TEXT [--at TIME] [--source TEXT] [--mark MARK]", 2, 2, pos,
+	              &npos, &help);
 	if (rc || help)
 		return rc;
 	if (e.at == FK_TIME_NONE)
@@ -101,8 +108,12 @@ static enum fk_code timeline_list(struct cli *c, int argc, char **argv)
 		cli_time(c, e[i].at, t);
 		printf("  %s  ", t);
 		fk_utf8_fput(stdout, rel, 14);
-		printf(" %s%s%s%s\n", e[i].text, e[i].source ? "  [" : "",
+		printf(" %s%s%s%s", e[i].text, e[i].source ? "  [" : "",
 		       e[i].source ? e[i].source : "", e[i].source ? "]" : "");
+		if (e[i].mark > FK_MARK_NONE && e[i].mark < FK_MARK_COUNT)
+			printf("  {%s}", cli_pick(c, fk_timeline_marks[e[i].mark].ja,
+			                          fk_timeline_marks[e[i].mark].en));
+		printf("\n");
 	}
 	FK_FREE_ARRAY(e, n, fk_timeline_entry_release);
 	fk_incident_release(&inc);

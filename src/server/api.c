@@ -371,6 +371,7 @@ enum fk_code h_timeline_add(struct req *r)
 		return rc;
 	if (!(rc = req_json(r, &body)) && !(rc = body_str(r, body, "text", &text)) &&
 	    !(rc = body_str(r, body, "source", &source)) &&
+	    !(rc = body_enum(r, body, "mark", fk_timeline_marks, FK_MARK_COUNT, &e.mark)) &&
 	    !(rc = body_time(r, body, "at", &e.at)) && !text)
 		rc = FK_ERR0(&r->c.err, FK_EINVAL, "text", "give the text of the entry",
 		             "text (記録する内容) を指定してください");

@@ -4,6 +4,7 @@
  * (cmd_sweep.c, cmd_measure.c, cmd_asset.c) over HTTP.
  */
 #include "fukkyu/common.h"
+#include "fukkyu/damage.h"
 #include "fukkyu/sweep.h"
 #include "server.h"
 #include "store/store.h"
@@ -342,6 +343,119 @@ enum fk_code h_measure_set(struct req *r)
 		              "asset", r->params[2], "state", fk_rollout_states[state].key);
 	json_decref(body);
 	fk_measure_release(&m);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+/* ---- the damage and cost ledger -------------------------------------------------------- */
+
+enum fk_code h_damage(struct req *r)
+{
+	struct fk_incident inc;
+	const char *cur = req_query(r, "currency");
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	rc = cli_damage_doc(&r->c, &inc, cur ? cur : "JPY", &r->out);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+/* The members an entry and the outage calculator share: currency, description, split (a
+ * list of {"party": P, "percent": N}). */
+static enum fk_code damage_body(struct req *r, json_t *body, struct fk_damage *d)
+{
+	const char *cur = "JPY", *desc = NULL;
+	json_t *split = json_object_get(body, "split"), *e;
+	size_t i;
+	enum fk_code rc = body_str(r, body, "currency", &cur);
+	if (!rc)
+		rc = body_str(r, body, "description", &desc);
+	if (!rc && cur && strlen(cur) != 3)
+		rc = FK_ERR(
+		    &r->c.err, FK_EINVAL, "currency",
+		    "currency '%.8s': expected an ISO 4217 code such as JPY or USD",
+		    "currency '%.8s': JPY、USD のような ISO 4217 の通貨コードで指定してください",
+		    cur);
+	if (!rc && split && !json_is_null(split) &&
+	    (!json_is_array(split) || json_array_size(split) > FK_SPLIT_MAX))
+		rc = FK_ERR(&r->c.err, FK_EINVAL, "split",
+		            "split must be a list of at most %d {\"party\", \"percent\"}",
+		            "split は {\"party\", \"percent\"} の %d 個までの配列にしてください",
+		            FK_SPLIT_MAX);
+	json_array_foreach(rc ? NULL : split, i, e)
+	{
+		const char *party = NULL;
+		int64_t pct = 0;
+		if ((rc = body_str(r, e, "party", &party)) ||
+		    (rc = body_int(r, e, "percent", &pct)))
+			break;
+		char text[FK_PARTY_MAX + 32];
+		snprintf(text, sizeof text, "%s=%lld", party ? party : "", (long long)pct);
+		if (!party || strlen(party) > FK_PARTY_MAX ||
+		    (rc = fk_split_parse(text, "split", &d->split[d->nsplit++], &r->c.err))) {
+			rc =
+			    rc ? rc
+			       : FK_ERR0(&r->c.err, FK_EINVAL, "split",
+			                 "each split needs a party (up to 100 bytes) and a percent",
+			                 "split の各項目には party (100 バイトまで) と percent "
+			                 "が必要です");
+			break;
+		}
+	}
+	if (!rc) {
+		memcpy(d->currency, cur ? cur : "JPY", 4);
+		d->description = desc ? fk_xstrdup(desc) : NULL;
+	}
+	return rc;
+}
+
+enum fk_code h_damage_add(struct req *r)
+{
+	struct fk_incident inc;
+	json_t *body = NULL;
+	struct fk_damage d = {.category = FK_UNSET, .amount = -1};
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = req_json(r, &body)) &&
+	    !(rc = body_enum(r, body, "category", fk_damage_categories, FK_DMG_COUNT,
+	                     &d.category)) &&
+	    !(rc = body_int(r, body, "amount", &d.amount)) && !(rc = damage_body(r, body, &d)) &&
+	    (d.category == FK_UNSET || d.amount == -1))
+		rc = FK_ERR0(&r->c.err, FK_EINVAL, d.category == FK_UNSET ? "category" : "amount",
+		             "give category and amount", "category と amount を指定してください");
+	if (!rc && !(rc = fk_damage_add(&r->c.ctx, inc.ref, &d, &r->c.err))) {
+		r->status = 201;
+		r->out = cli_damage_json(&r->c, &d);
+	}
+	fk_damage_release(&d);
+	json_decref(body);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code h_damage_outage(struct req *r)
+{
+	struct fk_incident inc;
+	json_t *body = NULL;
+	struct fk_damage d = {.category = FK_DMG_OPPORTUNITY};
+	int64_t revenue = -1, from = FK_TIME_NONE, to = FK_TIME_NONE;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = req_json(r, &body)) && !(rc = body_int(r, body, "revenue_per_hour", &revenue)) &&
+	    !(rc = body_time(r, body, "from", &from)) && !(rc = body_time(r, body, "to", &to)) &&
+	    !(rc = damage_body(r, body, &d)) && revenue == -1)
+		rc = FK_ERR0(&r->c.err, FK_EINVAL, "revenue_per_hour",
+		             "give revenue_per_hour: the revenue lost per hour of outage",
+		             "revenue_per_hour (停止1時間あたりの売上) を指定してください");
+	if (!rc && !(rc = fk_damage_outage(&r->c.ctx, inc.ref, revenue, from, to, &d, &r->c.err))) {
+		r->status = 201;
+		r->out = cli_damage_json(&r->c, &d);
+	}
+	fk_damage_release(&d);
+	json_decref(body);
 	fk_incident_release(&inc);
 	return rc;
 }

@@ -570,6 +570,21 @@ try {
     await detail(page.locator('#measures'), 'measure-rollout-card');
   });
 
+  // n. the damage ledger of case study 3: totals and shares as the API gives them --------------------
+  await step('damage', page, async () => {
+    await page.goto(BASE + '#/incident/INC-2026-0003');
+    await page.locator('#damage-summary').waitFor({ timeout: TIMEOUT });
+    const d = (await apiGet(respCtx, '/incidents/INC-2026-0003/damage')).body;
+    const shown = (k) => page.locator(`#damage-summary tr[data-key="${k}"] td`).textContent();
+    const digits = (x) => Number(String(x).replace(/[^0-9]/g, ''));
+    eq(digits(await shown('total')), d.total, 'damage: total on the page against the API');
+    eq(digits(await shown('indirect')), d.indirect, 'damage: indirect on the page');
+    for (const [p, v] of Object.entries(d.by_party))
+      eq(digits(await page.locator(`#damage-summary tr[data-party="${p}"] td`).textContent()), v, `damage: ${p}'s share`);
+    eq(await page.locator('#damage-entries tr').count(), d.entries.length, 'damage: entry rows');
+    await detail(page.locator('#damage'), 'damage-card');
+  });
+
   // m. opening an incident from the board -----------------------------------------------------------
   await step('incident-new', page, async () => {
     await page.goto(BASE);

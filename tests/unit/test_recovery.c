@@ -712,7 +712,8 @@ static void test_one_line_fields(void **state)
 	fk_task_release(&f->task);
 	assert_int_equal(fk_task_change(&f->c, ref, "1.1", &tp, &f->task, &err), FK_EINVAL);
 	assert_string_equal(err.field, "--owner");
-	struct fk_timeline_entry e = {0, DISC, (char *)"text", (char *)"src\nx", NULL, 0};
+	struct fk_timeline_entry e = {0,    DISC, (char *)"text", (char *)"src\nx",
+	                              NULL, 0,    FK_MARK_NONE};
 	assert_int_equal(fk_timeline_record(&f->c, ref, &e, &err), FK_EINVAL);
 	assert_string_equal(err.field, "--source");
 	assert_int_equal(count_changes(f, id), base);
@@ -1141,15 +1142,16 @@ static void test_timeline(void **state)
 	struct fixture *f = *state;
 	struct fk_err err;
 	const char *ref = create(f, 0, "timeline", FK_KIND_OTHER, DISC, &f->small);
-	struct fk_timeline_entry e = {0, DISC + HOUR, (char *)"サーバ停止", (char *)"ops", NULL, 0};
+	struct fk_timeline_entry e = {0,    DISC + HOUR, (char *)"サーバ停止", (char *)"ops",
+	                              NULL, 0,           FK_MARK_NONE};
 	assert_int_equal(fk_timeline_record(&f->c, ref, &e, &err), FK_OK);
 	assert_true(e.id > 0);
 	assert_string_equal(e.recorded_by, "tester");
 	free(e.recorded_by);
-	struct fk_timeline_entry e2 = {0, DISC, (char *)"発覚", NULL, NULL, 0};
+	struct fk_timeline_entry e2 = {0, DISC, (char *)"発覚", NULL, NULL, 0, FK_MARK_NONE};
 	assert_int_equal(fk_timeline_record(&f->c, ref, &e2, &err), FK_OK);
 	free(e2.recorded_by);
-	struct fk_timeline_entry e3 = {0, DISC, (char *)"bad\x1b", NULL, NULL, 0};
+	struct fk_timeline_entry e3 = {0, DISC, (char *)"bad\x1b", NULL, NULL, 0, FK_MARK_NONE};
 	assert_int_equal(fk_timeline_record(&f->c, ref, &e3, &err), FK_EINVAL);
 
 	struct fk_timeline_entry *list;

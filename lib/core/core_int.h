@@ -1,0 +1,16 @@
+/*
+ * core_int.h - transaction helpers shared by the modules of lib/core.
+ */
+#ifndef FK_CORE_INT_H
+#define FK_CORE_INT_H
+
+#include "fukkyu/recovery.h"
+
+/* Begins a write transaction and loads the incident named by id, refusing a closed one (a
+ * change to a closed incident needs it reopened); on failure nothing is left open. */
+enum fk_code fk_core_begin_open(struct fk_ctx *c, const char *id, struct fk_incident *inc,
+                                struct fk_err *err) FK_WUR;
+/* Ends the transaction: commits when rc is FK_OK, else rolls back and returns rc. */
+enum fk_code fk_core_finish(struct fk_ctx *c, enum fk_code rc, struct fk_err *err) FK_WUR;
+
+#endif
