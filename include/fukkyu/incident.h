@@ -103,7 +103,13 @@ struct fk_incident {
 	bool pii;           /* personal data involved */
 	int64_t pii_count;  /* persons affected, -1 unknown */
 	bool pii_sensitive; /* 要配慮個人情報 among it */
-	char *playbook;     /* name of the playbook the tasks came from */
+	/* APPI rule 7 and GDPR facts: -1 not known yet, 0 no, 1 yes */
+	int pii_financial;         /* data whose misuse may cause financial harm */
+	int pii_unlawful;          /* a suspected unlawful purpose (intrusion, insider theft) */
+	int pii_eu;                /* data subjects in the EU (GDPR) */
+	int64_t recovery_deadline; /* promised by the recovery plan; FK_TIME_NONE when not set */
+	int64_t monitoring_end;    /* end of heightened monitoring; FK_TIME_NONE when not set */
+	char *playbook;            /* name of the playbook the tasks came from */
 	int64_t created_at;
 	char *created_by;
 	int64_t updated_at;
@@ -114,7 +120,9 @@ void fk_incident_release(struct fk_incident *inc);
 #define FK_INCIDENT_NEW                                                                            \
 	{                                                                                          \
 		.kind = -1, .severity = FK_SEV_MEDIUM, .state = FK_STATE_EMERGENCY,                \
-		.discovered_at = FK_TIME_NONE, .contained_at = FK_TIME_NONE, .pii_count = -1       \
+		.discovered_at = FK_TIME_NONE, .contained_at = FK_TIME_NONE, .pii_count = -1,      \
+		.pii_financial = -1, .pii_unlawful = -1, .pii_eu = -1,                             \
+		.recovery_deadline = FK_TIME_NONE, .monitoring_end = FK_TIME_NONE                  \
 	}
 /* Deep copy. */
 void fk_incident_copy(struct fk_incident *dst, const struct fk_incident *src);

@@ -35,18 +35,24 @@ enum fk_code fk_incident_create(struct fk_ctx *c, struct fk_incident *inc,
                                 const struct fk_playbook *pb, struct fk_err *err) FK_WUR;
 
 struct fk_incident_patch {
-	const char *title;       /* NULL: unchanged */
-	const char *description; /* NULL: unchanged */
-	int severity;            /* FK_UNSET: unchanged */
-	int64_t discovered_at;   /* FK_TIME_NONE: unchanged */
-	int64_t contained_at;    /* FK_TIME_NONE: unchanged */
-	int pii;                 /* FK_UNSET, 0, 1 */
-	int64_t pii_count;       /* FK_UNSET: unchanged */
-	int pii_sensitive;       /* FK_UNSET, 0, 1 */
+	const char *title;         /* NULL: unchanged */
+	const char *description;   /* NULL: unchanged */
+	int severity;              /* FK_UNSET: unchanged */
+	int64_t discovered_at;     /* FK_TIME_NONE: unchanged */
+	int64_t contained_at;      /* FK_TIME_NONE: unchanged */
+	int pii;                   /* FK_UNSET, 0, 1 */
+	int64_t pii_count;         /* FK_UNSET: unchanged */
+	int pii_sensitive;         /* FK_UNSET, 0, 1 */
+	int pii_financial;         /* FK_UNSET, 0, 1 */
+	int pii_unlawful;          /* FK_UNSET, 0, 1 */
+	int pii_eu;                /* FK_UNSET, 0, 1 */
+	int64_t recovery_deadline; /* FK_TIME_NONE: unchanged */
+	int64_t monitoring_end;    /* FK_TIME_NONE: unchanged */
 };
 #define FK_INCIDENT_PATCH_INIT                                                                     \
 	{                                                                                          \
-		NULL, NULL, FK_UNSET, INT64_MIN, INT64_MIN, FK_UNSET, FK_UNSET, FK_UNSET           \
+		NULL, NULL, FK_UNSET, INT64_MIN, INT64_MIN, FK_UNSET, FK_UNSET, FK_UNSET,          \
+		    FK_UNSET, FK_UNSET, FK_UNSET, INT64_MIN, INT64_MIN                             \
 	}
 
 enum fk_code fk_incident_change(struct fk_ctx *c, const char *id, const struct fk_incident_patch *p,
@@ -101,6 +107,9 @@ struct fk_board_row {
 	char *owner;                         /* recovery owner, NULL if none */
 	int64_t sweep_total, sweep_checked;  /* company-wide sweep (0 when none) */
 	int64_t rollout_total, rollout_done; /* countermeasure rollout entries */
+	int clocks_overdue;                  /* legal and promised clocks past due, still open */
+	int64_t clock_due;                   /* the next open clock's due time, or FK_TIME_NONE */
+	char clock_key[48];                  /* and its key ("" when none) */
 };
 struct fk_board {
 	struct fk_board_row *rows;

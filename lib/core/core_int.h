@@ -13,4 +13,11 @@ enum fk_code fk_core_begin_open(struct fk_ctx *c, const char *id, struct fk_inci
 /* Ends the transaction: commits when rc is FK_OK, else rolls back and returns rc. */
 enum fk_code fk_core_finish(struct fk_ctx *c, enum fk_code rc, struct fk_err *err) FK_WUR;
 
+/* Text fields: UTF-8, no control characters, at most max bytes, not empty when required;
+ * a line (titles, names, contacts) also has no line breaks or tabs. NULL passes. */
+enum fk_code fk_core_check_text(const char *s, const char *field, size_t max, bool required,
+                                struct fk_err *err) FK_WUR;
+enum fk_code fk_core_check_line(const char *s, const char *field, bool required,
+                                struct fk_err *err) FK_WUR;
+
 #endif

@@ -7,6 +7,7 @@
  * (case 2's reporter, unanswered for four weeks, is overdue — the lesson of that case).
  */
 #include "fukkyu/common.h"
+#include "fukkyu/clocks.h"
 #include "fukkyu/damage.h"
 #include "fukkyu/demo.h"
 #include "fukkyu/sweep.h"
@@ -39,8 +40,16 @@ struct demo_damage {
 	const char *description, *split; /* split: "PARTY=PCT,..." or NULL */
 };
 
+/* The outside reporter of a case: the event that is the report, and the one that answered
+ * them (0: never answered, as in case 2). */
+struct demo_reporter {
+	const char *name, *contact;
+	int channel, report_event, answer_event;
+};
+
 struct demo_case {
 	int kind, severity, state;
+	struct demo_reporter reporter;
 	int stop_event, restore_event; /* 1-based events marked service stopped / restored */
 	int64_t outage_revenue;        /* per hour: the outage's opportunity loss, 0 = none */
 	struct demo_damage damage[4];
@@ -64,6 +73,8 @@ static const struct demo_case cases[] = {
         .start_days_ago = 5,
         .hhmm = "09:30",
         .title = "【事例1】社員のセキュリティツール誤操作による他社Webサーバへの不正アクセス",
+        .reporter = {"いろは食品株式会社 システム管理者", "webmaster@iroha.example", FK_CH_EMAIL, 1,
+                     2},
         .description = "社内から他企業 (いろは食品株式会社) のWebサーバへ不正アクセスが試行され、"
                        "攻撃先から通報 (クレーム) があった。",
         .handover = {[FK_HO_BACKUPS] = "影響なし",
@@ -136,6 +147,7 @@ static const struct demo_case cases[] = {
         .hhmm = "11:00",
         .title =
             "【事例2】委託先運用Webサイトのクロスサイトスクリプティング脆弱性 (第三者からの指摘)",
+        .reporter = {"A氏", "a@reporter.example", FK_CH_EMAIL, 1, 0},
         .damage = {{FK_DMG_RESTORATION, 800000,
                     "プログラムの改修費用 (B社C社の折半で決着、2週間後。金額は例)",
                     "B社=50,C社=50"}},
@@ -327,6 +339,25 @@ static enum fk_code load_case(struct fk_ctx *c, const struct fk_playbook *pb,
 		                                           : FK_MARK_NONE;
 		rc = fk_timeline_record(c, id, &e, err);
 		fk_timeline_entry_release(&e);
+	}
+	if (!rc && dc->reporter.name) {
+		const struct demo_reporter *dr = &dc->reporter;
+		const struct demo_event *ev = &dc->events[dr->report_event - 1];
+		struct fk_reporter r = {.channel = dr->channel};
+		r.name = fk_xstrdup(dr->name);
+		r.contact = fk_xstrdup(dr->contact);
+		r.note = fk_xstrdup(ev->text);
+		r.at = at(c, dc->start_days_ago, ev->day, ev->hhmm);
+		rc = fk_reporter_add(c, id, &r, err);
+		if (!rc && dr->answer_event) {
+			const struct demo_event *ans = &dc->events[dr->answer_event - 1];
+			struct fk_contact k = {.out = true, .channel = dr->channel};
+			k.at = at(c, dc->start_days_ago, ans->day, ans->hhmm);
+			k.summary = fk_xstrdup(ans->text);
+			rc = fk_reporter_contact(c, id, "R1", &k, err);
+			fk_contact_release(&k);
+		}
+		fk_reporter_release(&r);
 	}
 	if (!rc && dc->outage_revenue) {
 		struct fk_damage d = {.currency = "JPY"};

@@ -2,14 +2,16 @@
  * recovery.c - user operations on incidents: validation, rules, one transaction each.
  */
 #include "fukkyu/common.h"
+#include "core_int.h"
+#include "fukkyu/clocks.h"
 #include "fukkyu/recovery.h"
 #include "util/buf.h"
 #include "util/time.h"
 #include "util/utf8.h"
 
 /* Text fields: UTF-8, no control characters, within a size. */
-static enum fk_code check_text(const char *s, const char *field, size_t max, bool required,
-                               struct fk_err *err)
+enum fk_code fk_core_check_text(const char *s, const char *field, size_t max, bool required,
+                                struct fk_err *err)
 {
 	if (!s)
 		return FK_OK;
@@ -24,9 +26,9 @@ static enum fk_code check_text(const char *s, const char *field, size_t max, boo
 
 /* One-line texts (titles, names, contacts): as check_text, without newlines or tabs, which
  * would break every list they appear in. */
-static enum fk_code check_line(const char *s, const char *field, bool required, struct fk_err *err)
+enum fk_code fk_core_check_line(const char *s, const char *field, bool required, struct fk_err *err)
 {
-	enum fk_code rc = check_text(s, field, FK_TITLE_MAX, required, err);
+	enum fk_code rc = fk_core_check_text(s, field, FK_TITLE_MAX, required, err);
 	if (!rc && s && strpbrk(s, "\n\r\t"))
 		rc = FK_ERR(err, FK_EINVAL, field,
 		            "%s must be one line: remove the line breaks and tabs (longer text "
@@ -74,9 +76,9 @@ enum fk_code fk_incident_create(struct fk_ctx *c, struct fk_incident *inc,
 	if (!rc)
 		rc = check_enum(inc->state, FK_STATE_COUNT, false, "state", err);
 	if (!rc)
-		rc = check_line(inc->title, "--title", true, err);
+		rc = fk_core_check_line(inc->title, "--title", true, err);
 	if (!rc)
-		rc = check_text(inc->description, "--description", FK_TEXT_MAX, false, err);
+		rc = fk_core_check_text(inc->description, "--description", FK_TEXT_MAX, false, err);
 	if (!rc && inc->discovered_at == FK_TIME_NONE)
 		rc = FK_ERR0(err, FK_EUSAGE, "--discovered",
 		             "missing --discovered: when was the incident discovered?",
@@ -128,9 +130,9 @@ enum fk_code fk_incident_change(struct fk_ctx *c, const char *id, const struct f
 	struct fk_incident before;
 	enum fk_code rc = check_enum(p->severity, FK_SEV_COUNT, true, "--severity", err);
 	if (!rc)
-		rc = check_line(p->title, "--title", true, err);
+		rc = fk_core_check_line(p->title, "--title", true, err);
 	if (!rc)
-		rc = check_text(p->description, "--description", FK_TEXT_MAX, false, err);
+		rc = fk_core_check_text(p->description, "--description", FK_TEXT_MAX, false, err);
 	if (!rc && p->pii_count != FK_UNSET && p->pii_count < 0)
 		rc = FK_ERR0(err, FK_EINVAL, "--pii-count",
 		             "--pii-count must be a number of persons, 0 or more",
@@ -162,6 +164,17 @@ enum fk_code fk_incident_change(struct fk_ctx *c, const char *id, const struct f
 		out->pii_sensitive = p->pii_sensitive;
 		out->pii = out->pii || p->pii_sensitive;
 	}
+	const int *flag[] = {&p->pii_financial, &p->pii_unlawful, &p->pii_eu};
+	int *to[] = {&out->pii_financial, &out->pii_unlawful, &out->pii_eu};
+	for (int i = 0; i < 3; i++)
+		if (*flag[i] != FK_UNSET) {
+			*to[i] = *flag[i];
+			out->pii = out->pii || *flag[i] == 1;
+		}
+	if (p->recovery_deadline != FK_TIME_NONE)
+		out->recovery_deadline = p->recovery_deadline;
+	if (p->monitoring_end != FK_TIME_NONE)
+		out->monitoring_end = p->monitoring_end;
 	if (out->contained_at != FK_TIME_NONE && out->contained_at < out->discovered_at)
 		rc = FK_ERR0(err, FK_EINVAL, "--contained",
 		             "the containment time is before the discovery time",
@@ -299,11 +312,11 @@ enum fk_code fk_task_change(struct fk_ctx *c, const char *id, const char *item,
 	size_t n = 0;
 	enum fk_code rc = check_enum(p->state, FK_TASK_COUNT, true, "--state", err);
 	if (!rc)
-		rc = check_text(p->reason, "--reason", FK_TEXT_MAX, false, err);
+		rc = fk_core_check_text(p->reason, "--reason", FK_TEXT_MAX, false, err);
 	if (!rc)
-		rc = check_text(p->note, "--note", FK_TEXT_MAX, false, err);
+		rc = fk_core_check_text(p->note, "--note", FK_TEXT_MAX, false, err);
 	if (!rc)
-		rc = check_line(p->owner, "--owner", false, err);
+		rc = fk_core_check_line(p->owner, "--owner", false, err);
 	if (rc || (rc = begin_on(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_tasks_get(c->st, inc.id, &tasks, &n, err);
@@ -384,7 +397,7 @@ enum fk_code fk_handover_change(struct fk_ctx *c, const char *id,
 	for (int f = 0; !rc && f < FK_HO_COUNT; f++) {
 		char field[40];
 		snprintf(field, sizeof field, "--%s", fk_handover_fields[f].key);
-		rc = check_text(values[f], field, FK_TEXT_MAX, false, err);
+		rc = fk_core_check_text(values[f], field, FK_TEXT_MAX, false, err);
 	}
 	if (rc || (rc = begin_on(c, id, &inc, err)))
 		return rc;
@@ -412,13 +425,13 @@ enum fk_code fk_role_assign(struct fk_ctx *c, const char *id, const struct fk_pe
 	size_t n = 0;
 	enum fk_code rc = check_enum(p->role, FK_ROLE_COUNT, false, "role", err);
 	if (!rc)
-		rc = check_line(p->name, "name", true, err);
+		rc = fk_core_check_line(p->name, "name", true, err);
 	if (!rc)
-		rc = check_line(p->org, "--org", false, err);
+		rc = fk_core_check_line(p->org, "--org", false, err);
 	if (!rc)
-		rc = check_line(p->email, "--email", false, err);
+		rc = fk_core_check_line(p->email, "--email", false, err);
 	if (!rc)
-		rc = check_line(p->phone, "--phone", false, err);
+		rc = fk_core_check_line(p->phone, "--phone", false, err);
 	if (rc || (rc = begin_on(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_roles_get(c->st, inc.id, &people, &n, err);
@@ -476,9 +489,9 @@ enum fk_code fk_timeline_record(struct fk_ctx *c, const char *id, struct fk_time
                                 struct fk_err *err)
 {
 	struct fk_incident inc;
-	enum fk_code rc = check_text(e->text, "text", FK_TEXT_MAX, true, err);
+	enum fk_code rc = fk_core_check_text(e->text, "text", FK_TEXT_MAX, true, err);
 	if (!rc)
-		rc = check_line(e->source, "--source", false, err);
+		rc = fk_core_check_line(e->source, "--source", false, err);
 	if (rc || (rc = begin_on(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_timeline_add(c->st, inc.id, e, err);
@@ -572,7 +585,9 @@ enum fk_code fk_board_build(struct fk_ctx *c, bool include_closed, struct fk_boa
 		}
 	}
 	free(sum);
-	return FK_OK;
+	if ((src = fk_board_clocks(c, out, err)))
+		fk_board_release(out);
+	return src;
 }
 
 void fk_board_release(struct fk_board *b)

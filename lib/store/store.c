@@ -331,7 +331,8 @@ void fk_store_rollback(struct fk_store *st)
 
 #define INCIDENT_COLS                                                                              \
 	"id, ref, title, kind, severity, state, discovered_at, contained_at, description, pii, "   \
-	"pii_count, pii_sensitive, playbook, created_at, created_by, updated_at"
+	"pii_count, pii_sensitive, playbook, created_at, created_by, updated_at, pii_financial, "  \
+	"pii_unlawful, pii_eu, recovery_deadline, monitoring_end"
 
 static void read_incident(struct fk_stmt *s, struct fk_incident *inc)
 {
@@ -351,6 +352,11 @@ static void read_incident(struct fk_stmt *s, struct fk_incident *inc)
 	inc->created_at = col_time(s, 13);
 	inc->created_by = col_dup(s, 14);
 	inc->updated_at = col_time(s, 15);
+	inc->pii_financial = s->ops->col_null(s, 16) ? -1 : (int)col_int(s, 16);
+	inc->pii_unlawful = s->ops->col_null(s, 17) ? -1 : (int)col_int(s, 17);
+	inc->pii_eu = s->ops->col_null(s, 18) ? -1 : (int)col_int(s, 18);
+	inc->recovery_deadline = col_time(s, 19);
+	inc->monitoring_end = col_time(s, 20);
 }
 
 enum fk_code fk_store_incident_insert(struct fk_store *st, struct fk_incident *inc, int ref_year,
@@ -495,13 +501,27 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 	if (!rc)
 		rc = diff_int(st, id, E, k, "pii_sensitive", a->pii_sensitive, b->pii_sensitive,
 		              err);
+	if (!rc)
+		rc = diff_int(st, id, E, k, "pii_financial", a->pii_financial, b->pii_financial,
+		              err);
+	if (!rc)
+		rc = diff_int(st, id, E, k, "pii_unlawful", a->pii_unlawful, b->pii_unlawful, err);
+	if (!rc)
+		rc = diff_int(st, id, E, k, "pii_eu", a->pii_eu, b->pii_eu, err);
+	if (!rc)
+		rc = diff_time(st, id, E, k, "recovery_deadline", a->recovery_deadline,
+		               b->recovery_deadline, err);
+	if (!rc)
+		rc = diff_time(st, id, E, k, "monitoring_end", a->monitoring_end, b->monitoring_end,
+		               err);
 	if (rc)
 		return rc;
 	struct fk_stmt *s;
 	rc = prep(st,
 	          "UPDATE incidents SET title = $2, kind = $3, severity = $4, state = $5, "
 	          "discovered_at = $6, contained_at = $7, description = $8, pii = $9, pii_count = "
-	          "$10, pii_sensitive = $11, updated_at = $12 WHERE id = $1",
+	          "$10, pii_sensitive = $11, updated_at = $12, pii_financial = $13, pii_unlawful = "
+	          "$14, pii_eu = $15, recovery_deadline = $16, monitoring_end = $17 WHERE id = $1",
 	          &s, err);
 	if (rc)
 		return rc;
@@ -520,6 +540,14 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 		bind_text(s, 10, NULL);
 	bind_int(s, 11, b->pii_sensitive);
 	bind_time(s, 12, st->now);
+	const int tri[] = {b->pii_financial, b->pii_unlawful, b->pii_eu};
+	for (int i = 0; i < 3; i++)
+		if (tri[i] >= 0)
+			bind_int(s, 13 + i, tri[i]);
+		else
+			bind_text(s, 13 + i, NULL);
+	bind_time(s, 16, b->recovery_deadline);
+	bind_time(s, 17, b->monitoring_end);
 	rc = step_done(s, err);
 	finalize(s);
 	return rc;

@@ -319,6 +319,38 @@ struct fk_measure {
 	char *created_by;
 };
 void fk_measure_release(struct fk_measure *m);
+/* ---- clocks and the reporter (store_clocks.c; fukkyu/clocks.h) ------------------------- */
+struct fk_obligation;
+struct fk_deadline_state;
+struct fk_clock_facts;
+struct fk_reporter;
+struct fk_contact;
+enum fk_code fk_store_obligations(struct fk_store *st, struct fk_obligation **out, size_t *n,
+                                  struct fk_err *err) FK_WUR;
+enum fk_code fk_store_obligation_insert(struct fk_store *st, const struct fk_obligation *o,
+                                        struct fk_err *err) FK_WUR;
+/* Decisions on deadlines: of one incident, or of all (incident 0). */
+enum fk_code fk_store_deadline_states(struct fk_store *st, int64_t incident,
+                                      struct fk_deadline_state **out, size_t *n,
+                                      struct fk_err *err) FK_WUR;
+enum fk_code fk_store_deadline_set(struct fk_store *st, int64_t incident, const char *key,
+                                   int state, int64_t at, const char *reason, const char *copy,
+                                   const char *sha, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_clock_facts(struct fk_store *st, int64_t incident, struct fk_clock_facts *f,
+                                  struct fk_err *err) FK_WUR;
+/* The facts of every incident with a reporter, by incident. */
+enum fk_code fk_store_clock_facts_all(struct fk_store *st, struct fk_clock_facts **out, size_t *n,
+                                      struct fk_err *err) FK_WUR;
+enum fk_code fk_store_reporter_insert(struct fk_store *st, int64_t incident, struct fk_reporter *r,
+                                      struct fk_err *err) FK_WUR;
+enum fk_code fk_store_reporters(struct fk_store *st, int64_t incident, struct fk_reporter **out,
+                                size_t *n, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_contact_insert(struct fk_store *st, int64_t incident,
+                                     const struct fk_reporter *r, const struct fk_contact *k,
+                                     struct fk_err *err) FK_WUR;
+enum fk_code fk_store_contacts(struct fk_store *st, int64_t incident, struct fk_contact **out,
+                               size_t *n, struct fk_err *err) FK_WUR;
+
 /* ---- the damage and cost ledger (store_damage.c; fukkyu/damage.h) ---------------------- */
 struct fk_damage;
 /* Inserts an entry and its split (d->id, no, created_* filled in), recorded in the audit

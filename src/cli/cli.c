@@ -309,7 +309,14 @@ json_t *cli_incident_json(struct cli *c, const struct fk_incident *inc)
 	json_object_set_new(pii, "count",
 	                    inc->pii_count >= 0 ? json_integer(inc->pii_count) : json_null());
 	json_object_set_new(pii, "sensitive", json_boolean(inc->pii_sensitive));
+	const char *tri_key[] = {"financial", "unlawful", "eu"};
+	const int tri[] = {inc->pii_financial, inc->pii_unlawful, inc->pii_eu};
+	for (int i = 0; i < 3; i++) /* null: not known yet */
+		json_object_set_new(pii, tri_key[i],
+		                    tri[i] < 0 ? json_null() : json_boolean(tri[i]));
 	json_object_set_new(o, "personal_data", pii);
+	json_object_set_new(o, "recovery_deadline", cli_json_time(c, inc->recovery_deadline));
+	json_object_set_new(o, "monitoring_end", cli_json_time(c, inc->monitoring_end));
 	json_object_set_new(o, "playbook", json_string(inc->playbook));
 	json_object_set_new(o, "created_at", cli_json_time(c, inc->created_at));
 	json_object_set_new(o, "created_by", cli_json_str(inc->created_by));

@@ -113,6 +113,15 @@ json_t *cli_measure_json(struct cli *c, const struct fk_measure *m);
 enum fk_code cli_measures_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 enum fk_code cli_measure_status_doc(struct cli *c, const struct fk_incident *inc,
                                     const struct fk_measure *m, int64_t limit, json_t **out);
+/* Clocks: one deadline (owner: the holder of its role, or NULL); the deadlines of the
+ * incident id or of all open incidents (all: the decided ones too; the incidents in skip
+ * left out); the reporters. */
+struct fk_deadline;
+json_t *cli_deadline_json(struct cli *c, const struct fk_deadline *d, const char *owner);
+enum fk_code cli_deadlines_doc(struct cli *c, const char *id, bool all, const int64_t *skip,
+                               size_t nskip, json_t **out);
+enum fk_code cli_reporters_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_obligations_doc(struct cli *c, json_t **out);
 /* The damage ledger: one entry, and an incident's entries with the summary in currency. */
 struct fk_damage;
 json_t *cli_damage_json(struct cli *c, const struct fk_damage *d);

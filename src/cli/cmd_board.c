@@ -30,6 +30,10 @@ json_t *cli_board_row_json(struct cli *c, const struct fk_board_row *r)
 	json_object_set_new(o, "rollout",
 	                    json_pack("{s:I, s:I}", "total", (json_int_t)r->rollout_total, "done",
 	                              (json_int_t)r->rollout_done));
+	json_object_set_new(o, "clocks",
+	                    json_pack("{s:i, s:o, s:o}", "overdue", r->clocks_overdue, "next_due",
+	                              cli_json_time(c, r->clock_due), "next_key",
+	                              cli_json_str(r->clock_key[0] ? r->clock_key : NULL)));
 	return o;
 }
 
@@ -84,6 +88,10 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 		printf(" ");
 		fk_utf8_fput(stdout, TR(c->lang, "ROLLOUT", "対策展開"), 13);
 		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "CLOCKS LATE", "法定等の期限超過"), 16);
+		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "NEXT CLOCK", "次の法定等の期限"), 38);
+		printf(" ");
 		fk_utf8_fput(stdout, TR(c->lang, "OWNER", "責任者"), 12);
 		printf(" %s\n", TR(c->lang, "TITLE", "件名"));
 	}
@@ -118,6 +126,14 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 			snprintf(rollout, sizeof rollout, "%lld/%lld", (long long)r->rollout_done,
 			         (long long)r->rollout_total);
 		printf(" %-8s %-13s ", sweep, rollout);
+		char clock[96] = "-", when[40];
+		if (r->clock_key[0]) {
+			cli_time(c, r->clock_due, when);
+			snprintf(clock, sizeof clock, "%s %s", when, r->clock_key);
+		}
+		printf("%-16d ", r->clocks_overdue);
+		fk_utf8_fput(stdout, clock, 38);
+		printf(" ");
 		fk_utf8_fput(stdout, r->owner ? r->owner : "-", 12);
 		printf(" %s\n", r->inc.title);
 	}

@@ -270,6 +270,19 @@ static enum fk_code incident_set(struct cli *c, int argc, char **argv)
 	     "関係する本人の数"},
 	    {"pii-sensitive", NULL, OPT_YESNO, &p.pii_sensitive, NULL, 0, "sensitive data among it",
 	     "要配慮個人情報を含むか"},
+	    {"pii-financial", NULL, OPT_YESNO, &p.pii_financial, NULL, 0,
+	     "data whose misuse may cause financial harm (cards, bank credentials)",
+	     "財産的被害のおそれがある情報 (カード番号、口座の認証情報など) を含むか"},
+	    {"pii-unlawful", NULL, OPT_YESNO, &p.pii_unlawful, NULL, 0,
+	     "a suspected unlawful purpose (intrusion, insider theft): APPI final report in 60 "
+	     "days",
+	     "不正の目的によるおそれ (不正アクセス、内部不正など): 確報は60日以内"},
+	    {"pii-eu", NULL, OPT_YESNO, &p.pii_eu, NULL, 0, "data subjects in the EU (GDPR)",
+	     "EU 域内のデータ主体を含むか (GDPR)"},
+	    {"recovery-deadline", NULL, OPT_TIME, &p.recovery_deadline, NULL, 0,
+	     "when recovery must be complete (the plan's deadline)", "復旧期限 (復旧計画の期限)"},
+	    {"monitoring-end", NULL, OPT_TIME, &p.monitoring_end, NULL, 0,
+	     "end of heightened monitoring", "監視強化期間の終了日時"},
 	};
 	char *pos[1];
 	int npos;
@@ -282,7 +295,9 @@ static enum fk_code incident_set(struct cli *c, int argc, char **argv)
 	p.pii_count = pii_count;
 	if (!p.title && !p.description && p.severity == FK_UNSET &&
 	    p.discovered_at == FK_TIME_NONE && p.contained_at == FK_TIME_NONE &&
-	    p.pii == FK_UNSET && p.pii_count == FK_UNSET && p.pii_sensitive == FK_UNSET)
+	    p.pii == FK_UNSET && p.pii_count == FK_UNSET && p.pii_sensitive == FK_UNSET &&
+	    p.pii_financial == FK_UNSET && p.pii_unlawful == FK_UNSET && p.pii_eu == FK_UNSET &&
+	    p.recovery_deadline == FK_TIME_NONE && p.monitoring_end == FK_TIME_NONE)
 		return FK_ERR0(&c->err, FK_EUSAGE, "incident set",
 		               "nothing to change: give at least one option (see 'fukkyu incident "
 		               "set --help')",

@@ -720,10 +720,17 @@ enum fk_code h_incident_set(struct req *r)
 	    !(rc = body_time(r, body, "contained_at", &p.contained_at)) &&
 	    !(rc = body_bool(r, body, "pii", &p.pii)) &&
 	    !(rc = body_int(r, body, "pii_count", &p.pii_count)) &&
-	    !(rc = body_bool(r, body, "pii_sensitive", &p.pii_sensitive)) && !p.title &&
+	    !(rc = body_bool(r, body, "pii_sensitive", &p.pii_sensitive)) &&
+	    !(rc = body_bool(r, body, "pii_financial", &p.pii_financial)) &&
+	    !(rc = body_bool(r, body, "pii_unlawful", &p.pii_unlawful)) &&
+	    !(rc = body_bool(r, body, "pii_eu", &p.pii_eu)) &&
+	    !(rc = body_time(r, body, "recovery_deadline", &p.recovery_deadline)) &&
+	    !(rc = body_time(r, body, "monitoring_end", &p.monitoring_end)) && !p.title &&
 	    !p.description && p.severity == FK_UNSET && p.discovered_at == FK_TIME_NONE &&
 	    p.contained_at == FK_TIME_NONE && p.pii == FK_UNSET && p.pii_count == FK_UNSET &&
-	    p.pii_sensitive == FK_UNSET)
+	    p.pii_sensitive == FK_UNSET && p.pii_financial == FK_UNSET &&
+	    p.pii_unlawful == FK_UNSET && p.pii_eu == FK_UNSET &&
+	    p.recovery_deadline == FK_TIME_NONE && p.monitoring_end == FK_TIME_NONE)
 		rc =
 		    FK_ERR0(&r->c.err, FK_EINVAL, NULL,
 		            "nothing to change: give title, severity, discovered_at, contained_at, "

@@ -87,6 +87,8 @@ while IFS= read -r line; do
 	path=${path//\{m\}/M99}
 	path=${path//\{e\}/E99}
 	path=${path//\{token\}/T99999}
+	path=${path//\{key\}/no-such-clock}
+	path=${path//\{r\}/R99}
 	[[ $path == *'{'* ]] && fail "matrix: no stand-in for a parameter of $path"
 	for as in none view resp appr own admin; do
 		echo '{}' > "$work/empty"
