@@ -3,7 +3,9 @@
 
 Rules of the law as amended to 2021 (no Olympic moves after 2021): fixed days, Happy Monday
 days, the equinoxes, substitute holidays (振替休日: a holiday on a Sunday moves to the next day
-that is not a holiday) and citizens' holidays (国民の休日: a day between two holidays).
+that is not a holiday) and citizens' holidays (国民の休日: a day between two holidays); and
+the year-end days 12/29-1/3, when government offices are closed (行政機関の休日に関する法律
+1条), so that a business-day clock does not fall due over the New Year.
 The equinox days use the usual approximation (valid 1980-2099); the Cabinet Office announces
 each year's days in February of the year before, so years beyond the next are provisional:
 check data/holidays-jp.csv against the announcement when it comes (a 'provisional' column
@@ -54,6 +56,9 @@ def year(y):
         mid = d + dt.timedelta(days=1)
         if mid not in h and mid + dt.timedelta(days=1) in h and mid.weekday() != 6:
             h[mid] = ("休日 (国民の休日)", "Citizens' holiday")
+    for d in (dt.date(y, 1, 2), dt.date(y, 1, 3), dt.date(y, 12, 29), dt.date(y, 12, 30),
+              dt.date(y, 12, 31)):
+        h.setdefault(d, ("年末年始 (行政機関の休日)", "New Year holidays (government offices)"))
     return h
 
 

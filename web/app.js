@@ -22,7 +22,13 @@ const T = {
         create: '登録', evidence: '証拠', files: 'ファイル', query: '条件', reason: '理由', accepted_by: 'リスク受容者',
         exception: '例外にする', add_measure: '対策を追加', cost: '費用 (円)',
         damage: '被害・費用', direct: '直接被害', indirect: '間接被害', costs: '費用', total: '合計',
-        borne_by: '負担', unallocated: '負担未定', amount: '金額' },
+        borne_by: '負担', unallocated: '負担未定', amount: '金額',
+        clocks: '法令上・約束した期限', clock_late: '期限超過', due_at: '期限', window: '目安の期間', guide: '目安',
+        submit: '提出を記録', waive: '不要と判断', copy: '送付した内容 (写しとして保存)', reason: '理由',
+        pii: '個人情報', pii_count: '人数', pii_sensitive: '要配慮個人情報', pii_financial: '財産的被害のおそれ',
+        pii_unlawful: '不正の目的のおそれ', pii_eu: 'EU のデータ主体', unknown: '不明', yes: 'はい', no: 'いいえ',
+        reporters: '通報者', contact: '連絡先', channel: '経路', reported_at: '通報日時', add_reporter: '通報者を記録',
+        contact_out: 'こちらから連絡', contact_in: '先方から連絡', summary: '内容', record: '記録' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
@@ -41,7 +47,13 @@ const T = {
         create: 'Open', evidence: 'Evidence', files: 'Files', query: 'Query', reason: 'Reason', accepted_by: 'Risk accepted by',
         exception: 'Make an exception', add_measure: 'Add a countermeasure', cost: 'Cost (JPY)',
         damage: 'Damage and cost', direct: 'Direct damage', indirect: 'Indirect damage', costs: 'Costs', total: 'Total',
-        borne_by: 'Borne by', unallocated: 'Not split', amount: 'Amount' },
+        borne_by: 'Borne by', unallocated: 'Not split', amount: 'Amount',
+        clocks: 'Legal and promised clocks', clock_late: 'Clocks late', due_at: 'Due', window: 'window', guide: 'guide',
+        submit: 'Record submission', waive: 'Not required', copy: 'What was sent (kept as a copy)', reason: 'Reason',
+        pii: 'Personal data', pii_count: 'Persons', pii_sensitive: 'Sensitive data', pii_financial: 'Financial harm possible',
+        pii_unlawful: 'Unlawful purpose suspected', pii_eu: 'EU data subjects', unknown: 'unknown', yes: 'yes', no: 'no',
+        reporters: 'Reporters', contact: 'Contact', channel: 'Channel', reported_at: 'Reported at', add_reporter: 'Record a reporter',
+        contact_out: 'We contacted them', contact_in: 'They contacted us', summary: 'Summary', record: 'Record' },
 };
 const KINDS = ['outbound-attack', 'vulnerability-report', 'defacement', 'malware-outbreak', 'data-leak', 'intrusion',
                'dos', 'insider', 'equipment-failure', 'disaster', 'other'];
@@ -125,7 +137,7 @@ async function showBoard() {
   const b = await api('GET', '/board');
   const main = $('#main');
   if (!b.incidents.length) return main.replaceChildren(el('p', { class: 'card' }, t('none')));
-  const head = el('tr', {}, ...['ref', 'title', 'state', 'severity', 'progress', 'overdue', 'next_due', 'owner', 'sweep']
+  const head = el('tr', {}, ...['ref', 'title', 'state', 'severity', 'progress', 'overdue', 'next_due', 'owner', 'sweep', 'clock_late']
     .map((k) => el('th', {}, t(k))));
   for (let p = 1; p <= 6; p++) head.insertBefore(el('th', {}, 'P' + p), head.children[5 + p - 1]);
   const rows = b.incidents.map((i) => {
@@ -136,7 +148,9 @@ async function showBoard() {
     for (const ph of i.phases) tr.append(el('td', {}, bar(ph.done, ph.total)));
     tr.append(el('td', { class: i.overdue ? 'late' : '' }, i.overdue), el('td', {}, i.next_due || '-'),
               el('td', {}, i.owner || '-'),
-              el('td', {}, i.sweep.total ? `${Math.round(100 * i.sweep.coverage)}%` : '-'));
+              el('td', {}, i.sweep.total ? `${Math.round(100 * i.sweep.coverage)}%` : '-'),
+              el('td', { class: i.clocks.overdue ? 'late clocks' : 'clocks' },
+                 i.clocks.overdue ? `${i.clocks.overdue} (${i.clocks.next_key})` : (i.clocks.next_key ? `${i.clocks.next_key} ${i.clocks.next_due}` : '-')));
     return tr;
   });
   main.replaceChildren(el('div', { class: 'card wide' }, el('table', { id: 'board' }, el('thead', {}, head), el('tbody', {}, ...rows))),
@@ -188,7 +202,7 @@ function editor(incRef, x, ref, msg) {
 }
 
 async function showIncident(ref) {
-  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev, dmg] = await Promise.all([
+  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev, dmg, dl, rep] = await Promise.all([
     api('GET', '/incidents/' + encodeURIComponent(ref)),
     api('GET', `/incidents/${encodeURIComponent(ref)}/tasks`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/timeline`),
@@ -199,6 +213,8 @@ async function showIncident(ref) {
     api('GET', `/incidents/${encodeURIComponent(ref)}/measures`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/evidence`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/damage`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/deadlines`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/reporters`),
   ]);
   const sweepCard = !sw.total ? '' : el('details', { class: 'card', id: 'sweep', open: '' },
     el('summary', {}, `${t('sweep')}: ${sw.checked}/${sw.total} ${t('checked')} (${Math.round(100 * sw.coverage)}%)`),
@@ -266,7 +282,7 @@ async function showIncident(ref) {
     el('table', {}, el('tbody', {}, ...hist.changes.slice(-200).map((h) =>
       el('tr', {}, el('td', {}, h.at), el('td', {}, h.actor), el('td', {}, h.origin),
          el('td', {}, `${h.entity} ${h.key || ''}.${h.field}`), el('td', {}, h.old ?? '-'), el('td', {}, h.new ?? '-'))))));
-  main.replaceChildren(header, rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), damageCard(dmg), evidenceCard(inc.ref, ev),
+  main.replaceChildren(header, clocksCard(inc, dl, ref), reportersCard(inc.ref, rep, ref), rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), damageCard(dmg), evidenceCard(inc.ref, ev),
                        ...phases, tlForm, histList);
 }
 
@@ -371,6 +387,82 @@ function measureSystems(incRef, m, ref, msg) {
     } catch (e) { msg.textContent = e.message; }
   });
   return d;
+}
+
+// The clocks: overdue first; each open one can be recorded as submitted (with a copy of what
+// was sent) or not required (with the reason). The personal-data facts that start them.
+function clocksCard(inc, dl, ref) {
+  const msg = el('p', { class: 'error' });
+  const act = (fn) => async () => { try { await fn(); showIncident(ref); } catch (e) { msg.textContent = e.message; } };
+  const rows = dl.deadlines.map((d) => {
+    const tr = el('tr', { 'data-key': d.key, class: d.overdue ? 'late' : '' }, el('td', {}, pick(d.title)),
+      el('td', {}, d.window_start ? `${d.window_start} – ${d.due}` : d.due, d.guide ? ` (${t('guide')})` : ''),
+      el('td', { class: 'state' }, d.state), el('td', {}, d.owner || d.owner_role || '-'),
+      el('td', { class: 'muted' }, [d.decided_by, d.reason, d.copy_sha256 && `SHA-256 ${d.copy_sha256.slice(0, 12)}…`].filter(Boolean).join(' / ')));
+    if (writer() && (d.state === 'open' || d.state === 'to-decide')) {
+      const copy = el('textarea', { name: 'copy', placeholder: t('copy') });
+      const reason = el('input', { name: 'reason', placeholder: t('reason') });
+      tr.append(el('td', {}, el('details', {}, el('summary', {}, t('submit')), copy,
+          el('button', { type: 'button', class: 'submit', onclick: act(() =>
+            api('POST', `/incidents/${enc(inc.ref)}/deadlines/${enc(d.key)}/submit`, { copy: copy.value })) }, t('submit'))),
+        el('details', {}, el('summary', {}, t('waive')), reason,
+          el('button', { type: 'button', class: 'waive', onclick: act(() =>
+            api('POST', `/incidents/${enc(inc.ref)}/deadlines/${enc(d.key)}/waive`, { reason: reason.value || null })) }, t('waive')))));
+    }
+    return tr;
+  });
+  const pd = inc.personal_data;
+  const tri = (name, v) => {
+    const e = select(name, ['', 'yes', 'no']);
+    [...e.options].forEach((o) => { o.textContent = t(o.value || 'unknown'); });
+    e.value = v === true ? 'yes' : v === false ? 'no' : '';
+    return e;
+  };
+  const count = el('input', { name: 'pii_count', type: 'number', min: '0', value: pd.count ?? '' });
+  const flags = { pii_sensitive: tri('pii_sensitive', pd.sensitive), pii_financial: tri('pii_financial', pd.financial),
+                  pii_unlawful: tri('pii_unlawful', pd.unlawful), pii_eu: tri('pii_eu', pd.eu) };
+  const form = el('form', { class: 'edit', id: 'pii' }, el('label', {}, t('pii_count'), ' ', count),
+    ...Object.entries(flags).map(([k, e]) => el('label', {}, t(k), ' ', e)), el('button', { type: 'submit' }, t('save')));
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    const body = {};
+    if (count.value !== '') body.pii_count = Number(count.value);
+    for (const [k, e] of Object.entries(flags)) if (e.value) body[k] = e.value === 'yes';
+    act(() => api('PATCH', `/incidents/${enc(inc.ref)}`, body))();
+  });
+  return el('details', { class: 'card', id: 'clocks', open: '' },
+    el('summary', {}, `${t('clocks')} (${dl.deadlines.filter((d) => d.overdue).length} ${t('clock_late')})`),
+    rows.length ? el('table', { id: 'deadlines' }, el('tbody', {}, ...rows)) : '',
+    writer() ? el('details', {}, el('summary', {}, t('pii')), form) : '', msg);
+}
+
+// The outside reporters and every contact with them (the acknowledgement clock's facts).
+function reportersCard(incRef, rep, ref) {
+  const msg = el('p', { class: 'error' });
+  const act = (fn) => async () => { try { await fn(); showIncident(ref); } catch (e) { msg.textContent = e.message; } };
+  const items = rep.reporters.map((r) => {
+    const summary = el('input', { name: 'summary', placeholder: t('summary') });
+    const dir = select('direction', ['out', 'in']);
+    [...dir.options].forEach((o) => { o.textContent = t(o.value === 'out' ? 'contact_out' : 'contact_in'); });
+    return el('div', { class: 'reporter', 'data-reporter': r.id },
+      el('p', {}, `${r.id} ${r.name} (${r.channel}${r.contact ? ', ' + r.contact : ''}) ${r.at}`),
+      el('ul', {}, ...r.contacts.map((k) => el('li', {}, `${k.at} ${k.direction === 'out' ? '→' : '←'} `, k.summary))),
+      writer() ? el('p', {}, dir, ' ', summary, ' ', el('button', { type: 'button', class: 'contact', onclick: act(() =>
+        api('POST', `/incidents/${enc(incRef)}/reporters/${enc(r.id)}/contacts`, { direction: dir.value, channel: r.channel, summary: summary.value || null })) }, t('record'))) : '');
+  });
+  const name = el('input', { name: 'name' });
+  const contact = el('input', { name: 'contact' });
+  const channel = select('channel', ['email', 'web', 'phone', 'other']);
+  const at = el('input', { name: 'at', placeholder: '2026-11-26T09:00' });
+  const add = el('form', { class: 'edit', id: 'reporter-add' }, el('label', {}, t('name'), ' ', name),
+    el('label', {}, t('contact'), ' ', contact), el('label', {}, t('channel'), ' ', channel),
+    el('label', {}, t('reported_at'), ' ', at), el('button', { type: 'submit' }, t('add')));
+  add.addEventListener('submit', (ev) => { ev.preventDefault(); act(() => api('POST', `/incidents/${enc(incRef)}/reporters`,
+    { name: name.value || null, contact: contact.value || null, channel: channel.value, at: at.value || null }))(); });
+  if (!items.length && !writer()) return '';
+  return el('details', items.length ? { class: 'card', id: 'reporters', open: '' } : { class: 'card', id: 'reporters' },
+    el('summary', {}, `${t('reporters')} (${items.length})`), ...items,
+    writer() ? el('details', {}, el('summary', {}, t('add_reporter')), add) : '', msg);
 }
 
 // The damage and cost ledger: totals, each party's share, the entries with how they were computed.

@@ -570,9 +570,40 @@ try {
     await detail(page.locator('#measures'), 'measure-rollout-card');
   });
 
+  // o. case study 2's clocks: the unanswered reporter is late on the board; answering closes it;
+  //    personal-data facts start the APPI clocks --------------------------------------------------
+  await step('clocks', page, async () => {
+    await page.goto(BASE);
+    const cell = page.locator('table#board tr[data-ref="INC-2026-0002"] td.clocks');
+    await cell.waitFor({ timeout: TIMEOUT });
+    check((await cell.getAttribute('class')).includes('late'), 'clocks: case 2 is not marked late on the board');
+    check((await cell.textContent()).includes('reporter-ack'), `clocks: board cell says ${await cell.textContent()}`);
+    await page.goto(BASE + '#/incident/INC-2026-0002');
+    const ack = page.locator('#deadlines tr[data-key="reporter-ack"]');
+    await ack.waitFor({ timeout: TIMEOUT });
+    check((await ack.getAttribute('class')) === 'late', 'clocks: reporter-ack row not late');
+    const r1 = page.locator('#reporters div[data-reporter="R1"]');
+    await r1.locator('input[name=summary]').fill('ご指摘ありがとうございます。調査中です。');
+    const post = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().includes('/reporters/R1/contacts'));
+    await r1.locator('button.contact').click();
+    eq((await post).status(), 201, 'clocks: POST contact');
+    await page.waitForFunction(() => document.querySelector('#deadlines tr[data-key="reporter-ack"] td.state')?.textContent === 'done', null, { timeout: TIMEOUT })
+      .catch(() => { throw new CheckFailure('clocks: reporter-ack did not turn done after the answer'); });
+    await page.locator('#clocks details summary').first().click();
+    await page.fill('form#pii input[name=pii_count]', '5000');
+    const patch = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith('/incidents/INC-2026-0002'));
+    await page.click('form#pii button[type=submit]');
+    eq((await patch).status(), 200, 'clocks: PATCH personal data');
+    await page.locator('#deadlines tr[data-key="appi-ppc-final"]').waitFor({ timeout: TIMEOUT });
+    const api = (await apiGet(respCtx, '/incidents/INC-2026-0002/deadlines')).body;
+    check(api.deadlines.some((d) => d.key === 'appi-ppc-preliminary' && d.window_start), 'clocks: the API has no preliminary window');
+    await detail(page.locator('#clocks'), 'clocks-card');
+  });
+
   // n. the damage ledger of case study 3: totals and shares as the API gives them --------------------
   await step('damage', page, async () => {
     await page.goto(BASE + '#/incident/INC-2026-0003');
+    await page.waitForFunction(() => (document.querySelector('h1')?.textContent || '').startsWith('INC-2026-0003'), null, { timeout: TIMEOUT });
     await page.locator('#damage-summary').waitFor({ timeout: TIMEOUT });
     const d = (await apiGet(respCtx, '/incidents/INC-2026-0003/damage')).body;
     const shown = (k) => page.locator(`#damage-summary tr[data-key="${k}"] td`).textContent();
