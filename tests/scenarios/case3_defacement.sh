@@ -45,7 +45,7 @@ item_done "$INC" 3.14 "外部のセキュリティ専門家に支援を要請"
 item_done "$INC" 3.4 "専門家から改ざん手口について情報収集"
 
 clock 2004-07-06T11:55+09:00
-event "$INC" 2004-07-06T11:55+09:00 "原因究明と復旧作業のため、弊社ウェブサイトを一旦停止" "D社"
+MARK=service-stopped event "$INC" 2004-07-06T11:55+09:00 "原因究明と復旧作業のため、弊社ウェブサイトを一旦停止" "D社"
 fkj board
 expect_jq "board (11:55): the notice is the next due item, nothing overdue" '.incidents[0].overdue == 0'
 expect_eq "board (11:55): next_due is 24h after the defacement" \
@@ -82,7 +82,7 @@ check_progress "$INC" "$KIND"
 # ---- 翌日 ----------------------------------------------------------------------------------
 T1=2004-07-07T10:00+09:00
 clock "$T1"
-event "$INC" "$T1" "暫定のセキュリティ対策を施し、チケット販売を再開"
+MARK=service-restored event "$INC" "$T1" "暫定のセキュリティ対策を施し、チケット販売を再開"
 advance --as "$B_EXEC" "$INC" recovery
 
 # ---- 3日後 ---------------------------------------------------------------------------------
@@ -92,6 +92,22 @@ event "$INC" "$T3" "セキュリティ専門家の助言を受け、抜本対策
 event "$INC" "$T3" "サーバ停止期間のB社の被害額を算出: 約850万円" "B社 経理"
 item_done "$INC" 2.15 "抜本対策案 (OS・Webサーバ最新化、監視サービス導入、運用者教育)"
 item_done "$INC" 2.df-2 "サーバ停止期間の被害額 約850万円 (チケット販売の逸失利益)"
+# The damage ledger computes the same from the timeline: stopped 11:55, sales again at 10:00
+# the next day (22 h 05 min), at 385,000 yen of ticket sales an hour.
+fkj damage outage "$INC" --revenue-per-hour 385000 --description "サーバ停止期間のチケット販売の逸失利益"
+outage_min=$((($(epoch "$T1") - $(epoch 2004-07-06T11:55+09:00)) / 60))
+expect_eq "outage from the timeline, in minutes (computed here)" "$outage_min" 1325
+loss=$(((385000 * outage_min + 30) / 60))
+expect_jq "damage outage: revenue x the timeline's outage, rounded" \
+	'.amount == $a and .category == "opportunity-loss"' --argjson a "$loss"
+expect_jq "damage outage: about 8.5 million yen, as the source computed" '.amount > 8400000 and .amount < 8600000'
+fkj damage add "$INC" --category prevention --amount 1200000 --split D社=100 --description "OS、Webサーバソフトウェアの最新化"
+fkj damage add "$INC" --category prevention --amount 600000 --split B社=100 --description "セキュリティ監視サービスの導入"
+fkj damage summary "$INC"
+expect_jq "damage summary: indirect is the outage, costs the prevention, each party its own" \
+	'.indirect == $a and .costs == 1800000 and .total == $a + 1800000 and .by_party == {"B社": 600000, "D社": 1200000}' \
+	--argjson a "$loss"
+
 
 # ---- 5日後: 改善復旧1ヶ月、計画の承認 --------------------------------------------------------
 T5=2004-07-11T15:00+09:00

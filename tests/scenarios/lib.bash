@@ -166,11 +166,12 @@ new_incident() {
 
 # event INC AT TEXT [SOURCE]: a timeline entry at AT, checked as it comes back.
 event() {
-	local inc=$1 at=$2 text=$3
+	local inc=$1 at=$2 text=$3 mark=()
+	[ -n "${MARK:-}" ] && mark=(--mark "$MARK") # MARK=service-stopped event ...
 	if [ $# -ge 4 ]; then
-		fkj timeline add "$inc" "$text" --at "$at" --source "$4"
+		fkj timeline add "$inc" "$text" --at "$at" --source "$4" "${mark[@]}"
 	else
-		fkj timeline add "$inc" "$text" --at "$at"
+		fkj timeline add "$inc" "$text" --at "$at" "${mark[@]}"
 	fi
 	expect_jq "timeline add '$text' returns an id" '.id | type == "number"'
 	local got
