@@ -28,7 +28,11 @@ const T = {
         pii: '個人情報', pii_count: '人数', pii_sensitive: '要配慮個人情報', pii_financial: '財産的被害のおそれ',
         pii_unlawful: '不正の目的のおそれ', pii_eu: 'EU のデータ主体', unknown: '不明', yes: 'はい', no: 'いいえ',
         reporters: '通報者', contact: '連絡先', channel: '経路', reported_at: '通報日時', add_reporter: '通報者を記録',
-        contact_out: 'こちらから連絡', contact_in: '先方から連絡', summary: '内容', record: '記録' },
+        contact_out: 'こちらから連絡', contact_in: '先方から連絡', summary: '内容', record: '記録',
+        plan: '復旧計画', no_plan: '復旧計画はまだありません', level: '復旧レベル', deadline_l: '復旧期限',
+        priority: '優先順位', milestones: 'マイルストーン', submit_plan: '承認を申請', approve_plan: '承認する',
+        approved_v: '承認済みの版', changed_since: '承認後に変更あり: 再承認が必要', restores: '復元の記録',
+        after_compromise: '侵害後のバックアップ' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
@@ -53,7 +57,11 @@ const T = {
         pii: 'Personal data', pii_count: 'Persons', pii_sensitive: 'Sensitive data', pii_financial: 'Financial harm possible',
         pii_unlawful: 'Unlawful purpose suspected', pii_eu: 'EU data subjects', unknown: 'unknown', yes: 'yes', no: 'no',
         reporters: 'Reporters', contact: 'Contact', channel: 'Channel', reported_at: 'Reported at', add_reporter: 'Record a reporter',
-        contact_out: 'We contacted them', contact_in: 'They contacted us', summary: 'Summary', record: 'Record' },
+        contact_out: 'We contacted them', contact_in: 'They contacted us', summary: 'Summary', record: 'Record',
+        plan: 'Recovery plan', no_plan: 'No recovery plan yet', level: 'Level', deadline_l: 'Deadline',
+        priority: 'Priority', milestones: 'Milestones', submit_plan: 'Submit for approval', approve_plan: 'Approve',
+        approved_v: 'Approved version', changed_since: 'changed since: approve again', restores: 'Restore points',
+        after_compromise: 'backup after the compromise' },
 };
 const KINDS = ['outbound-attack', 'vulnerability-report', 'defacement', 'malware-outbreak', 'data-leak', 'intrusion',
                'dos', 'insider', 'equipment-failure', 'disaster', 'other'];
@@ -202,7 +210,7 @@ function editor(incRef, x, ref, msg) {
 }
 
 async function showIncident(ref) {
-  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev, dmg, dl, rep] = await Promise.all([
+  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev, dmg, dl, rep, plan] = await Promise.all([
     api('GET', '/incidents/' + encodeURIComponent(ref)),
     api('GET', `/incidents/${encodeURIComponent(ref)}/tasks`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/timeline`),
@@ -215,6 +223,7 @@ async function showIncident(ref) {
     api('GET', `/incidents/${encodeURIComponent(ref)}/damage`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/deadlines`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/reporters`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/plan`),
   ]);
   const sweepCard = !sw.total ? '' : el('details', { class: 'card', id: 'sweep', open: '' },
     el('summary', {}, `${t('sweep')}: ${sw.checked}/${sw.total} ${t('checked')} (${Math.round(100 * sw.coverage)}%)`),
@@ -282,7 +291,7 @@ async function showIncident(ref) {
     el('table', {}, el('tbody', {}, ...hist.changes.slice(-200).map((h) =>
       el('tr', {}, el('td', {}, h.at), el('td', {}, h.actor), el('td', {}, h.origin),
          el('td', {}, `${h.entity} ${h.key || ''}.${h.field}`), el('td', {}, h.old ?? '-'), el('td', {}, h.new ?? '-'))))));
-  main.replaceChildren(header, clocksCard(inc, dl, ref), reportersCard(inc.ref, rep, ref), rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), damageCard(dmg), evidenceCard(inc.ref, ev),
+  main.replaceChildren(header, clocksCard(inc, dl, ref), planCard(inc.ref, plan, ref), reportersCard(inc.ref, rep, ref), rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), damageCard(dmg), evidenceCard(inc.ref, ev),
                        ...phases, tlForm, histList);
 }
 
@@ -387,6 +396,41 @@ function measureSystems(incRef, m, ref, msg) {
     } catch (e) { msg.textContent = e.message; }
   });
   return d;
+}
+
+// The recovery plan: its version and state, what was approved (and whether it changed
+// since), milestones, restore points; responders edit and submit, approvers approve.
+function planCard(incRef, p, ref) {
+  const msg = el('p', { class: 'error' });
+  const act = (fn) => async () => { try { await fn(); showIncident(ref); } catch (e) { msg.textContent = e.message; } };
+  const body = [];
+  if (p.state === 'none') body.push(el('p', { class: 'muted' }, t('no_plan')));
+  else {
+    body.push(el('p', { class: 'plan-state' }, `v${p.version} `, el('span', { class: 'badge' }, p.state), ' ',
+      `${t('level')}: ${p.level || '-'} / ${t('deadline_l')}: ${p.deadline || '-'}`, p.priority ? ` / ${t('priority')}: ${p.priority}` : ''));
+    if (p.approved) body.push(el('p', { class: p.approved.current ? 'muted' : 'late' },
+      `${t('approved_v')}: v${p.approved.version} ${p.approved.by} ${p.approved.at}`, p.approved.current ? '' : ` (${t('changed_since')})`));
+    if (p.milestones.length) body.push(el('ul', { class: 'milestones' }, ...p.milestones.map((m) => el('li', {}, `${m.due} `, m.title))));
+    if (p.restore_points.length) body.push(el('table', { id: 'restores' }, el('tbody', {}, ...p.restore_points.map((x) =>
+      el('tr', { class: x.after_compromise ? 'late' : '' }, el('td', {}, x.id), el('td', {}, x.system), el('td', {}, x.backup),
+        el('td', {}, x.backup_time), el('td', {}, x.integrity), el('td', {}, x.after_compromise ? t('after_compromise') : ''))))));
+  }
+  if (writer()) {
+    if (p.state === 'draft') body.push(el('button', { type: 'button', class: 'submit-plan', onclick: act(() =>
+      api('POST', `/incidents/${enc(incRef)}/plan/submit`, {})) }, t('submit_plan')));
+    if (p.state === 'submitted') body.push(el('button', { type: 'button', class: 'approve-plan', onclick: act(() =>
+      api('POST', `/incidents/${enc(incRef)}/plan/approve`, {})) }, t('approve_plan')));
+    const level = select('level', ['full', 'partial', 'improved'], p.level || 'full');
+    const deadline = el('input', { name: 'deadline', value: p.deadline || '', placeholder: '2026-12-24T18:00' });
+    const priority = el('input', { name: 'priority', value: p.priority || '' });
+    const form = el('form', { class: 'edit', id: 'plan-set' }, el('label', {}, t('level'), ' ', level),
+      el('label', {}, t('deadline_l'), ' ', deadline), el('label', {}, t('priority'), ' ', priority),
+      el('button', { type: 'submit' }, t('save')));
+    form.addEventListener('submit', (ev) => { ev.preventDefault(); act(() => api('PATCH', `/incidents/${enc(incRef)}/plan`,
+      { level: level.value, deadline: deadline.value || null, priority: priority.value || null }))(); });
+    body.push(el('details', {}, el('summary', {}, t('edit')), form));
+  }
+  return el('details', { class: 'card', id: 'plan', open: '' }, el('summary', {}, t('plan')), ...body, msg);
 }
 
 // The clocks: overdue first; each open one can be recorded as submitted (with a copy of what

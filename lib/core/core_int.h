@@ -19,5 +19,9 @@ enum fk_code fk_core_check_text(const char *s, const char *field, size_t max, bo
                                 struct fk_err *err) FK_WUR;
 enum fk_code fk_core_check_line(const char *s, const char *field, bool required,
                                 struct fk_err *err) FK_WUR;
+/* Whether name is an approver of the incident; names collects them all ("A, B"). */
+struct fk_buf;
+enum fk_code fk_core_is_approver(struct fk_ctx *c, int64_t incident, const char *name, bool *yes,
+                                 struct fk_buf *names, struct fk_err *err) FK_WUR;
 
 #endif

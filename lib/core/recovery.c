@@ -281,8 +281,8 @@ enum fk_code fk_incident_transition(struct fk_ctx *c, const char *id, int to,
 }
 
 /* True if name is among the incident's approvers. */
-static enum fk_code is_approver(struct fk_ctx *c, int64_t incident, const char *name, bool *yes,
-                                struct fk_buf *names, struct fk_err *err)
+enum fk_code fk_core_is_approver(struct fk_ctx *c, int64_t incident, const char *name, bool *yes,
+                                 struct fk_buf *names, struct fk_err *err)
 {
 	struct fk_person *people;
 	size_t n;
@@ -354,7 +354,7 @@ enum fk_code fk_task_change(struct fk_ctx *c, const char *id, const char *item,
 	if (!rc && out->approval && fk_task_finished(out) && out->state != t->state) {
 		struct fk_buf names = FK_BUF_INIT;
 		bool ok;
-		rc = is_approver(c, inc.id, c->actor, &ok, &names, err);
+		rc = fk_core_is_approver(c, inc.id, c->actor, &ok, &names, err);
 		if (!rc && !ok)
 			rc = FK_ERR(
 			    err, FK_EREFUSED, "--as",

@@ -29,8 +29,8 @@ enum fk_code fk_st_diff_text(struct fk_store *st, int64_t inc, const char *entit
 	return fk_st_record(st, inc, entity, key, field, a, b, err);
 }
 
-static enum fk_code diff_time(struct fk_store *st, int64_t inc, const char *entity, const char *key,
-                              const char *field, int64_t a, int64_t b, struct fk_err *err)
+enum fk_code fk_st_diff_time(struct fk_store *st, int64_t inc, const char *entity, const char *key,
+                             const char *field, int64_t a, int64_t b, struct fk_err *err)
 {
 	char sa[32], sb[32];
 	if (a == b)
@@ -43,8 +43,8 @@ static enum fk_code diff_time(struct fk_store *st, int64_t inc, const char *enti
 	                    b == FK_TIME_NONE ? NULL : sb, err);
 }
 
-static enum fk_code diff_int(struct fk_store *st, int64_t inc, const char *entity, const char *key,
-                             const char *field, int64_t a, int64_t b, struct fk_err *err)
+enum fk_code fk_st_diff_int(struct fk_store *st, int64_t inc, const char *entity, const char *key,
+                            const char *field, int64_t a, int64_t b, struct fk_err *err)
 {
 	char sa[24], sb[24];
 	if (a == b)
@@ -487,33 +487,35 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 		rc = fk_st_record(st, id, E, k, "state", fk_states[a->state].key,
 		                  fk_states[b->state].key, err);
 	if (!rc)
-		rc = diff_time(st, id, E, k, "discovered_at", a->discovered_at, b->discovered_at,
-		               err);
+		rc = fk_st_diff_time(st, id, E, k, "discovered_at", a->discovered_at,
+		                     b->discovered_at, err);
 	if (!rc)
-		rc = diff_time(st, id, E, k, "contained_at", a->contained_at, b->contained_at, err);
+		rc = fk_st_diff_time(st, id, E, k, "contained_at", a->contained_at, b->contained_at,
+		                     err);
 	if (!rc)
 		rc = fk_st_diff_text(st, id, E, k, "description", a->description, b->description,
 		                     err);
 	if (!rc)
-		rc = diff_int(st, id, E, k, "pii", a->pii, b->pii, err);
+		rc = fk_st_diff_int(st, id, E, k, "pii", a->pii, b->pii, err);
 	if (!rc)
-		rc = diff_int(st, id, E, k, "pii_count", a->pii_count, b->pii_count, err);
+		rc = fk_st_diff_int(st, id, E, k, "pii_count", a->pii_count, b->pii_count, err);
 	if (!rc)
-		rc = diff_int(st, id, E, k, "pii_sensitive", a->pii_sensitive, b->pii_sensitive,
-		              err);
+		rc = fk_st_diff_int(st, id, E, k, "pii_sensitive", a->pii_sensitive,
+		                    b->pii_sensitive, err);
 	if (!rc)
-		rc = diff_int(st, id, E, k, "pii_financial", a->pii_financial, b->pii_financial,
-		              err);
+		rc = fk_st_diff_int(st, id, E, k, "pii_financial", a->pii_financial,
+		                    b->pii_financial, err);
 	if (!rc)
-		rc = diff_int(st, id, E, k, "pii_unlawful", a->pii_unlawful, b->pii_unlawful, err);
+		rc = fk_st_diff_int(st, id, E, k, "pii_unlawful", a->pii_unlawful, b->pii_unlawful,
+		                    err);
 	if (!rc)
-		rc = diff_int(st, id, E, k, "pii_eu", a->pii_eu, b->pii_eu, err);
+		rc = fk_st_diff_int(st, id, E, k, "pii_eu", a->pii_eu, b->pii_eu, err);
 	if (!rc)
-		rc = diff_time(st, id, E, k, "recovery_deadline", a->recovery_deadline,
-		               b->recovery_deadline, err);
+		rc = fk_st_diff_time(st, id, E, k, "recovery_deadline", a->recovery_deadline,
+		                     b->recovery_deadline, err);
 	if (!rc)
-		rc = diff_time(st, id, E, k, "monitoring_end", a->monitoring_end, b->monitoring_end,
-		               err);
+		rc = fk_st_diff_time(st, id, E, k, "monitoring_end", a->monitoring_end,
+		                     b->monitoring_end, err);
 	if (rc)
 		return rc;
 	struct fk_stmt *s;
@@ -729,7 +731,7 @@ enum fk_code fk_store_task_update(struct fk_store *st, int64_t incident, const s
 	if (!rc)
 		rc = fk_st_diff_text(st, incident, E, k, "owner", a->owner, b->owner, err);
 	if (!rc)
-		rc = diff_time(st, incident, E, k, "due_at", a->due_at, b->due_at, err);
+		rc = fk_st_diff_time(st, incident, E, k, "due_at", a->due_at, b->due_at, err);
 	if (!rc)
 		rc = fk_st_diff_text(st, incident, E, k, "note", a->note, b->note, err);
 	if (rc)

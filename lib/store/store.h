@@ -319,6 +319,24 @@ struct fk_measure {
 	char *created_by;
 };
 void fk_measure_release(struct fk_measure *m);
+/* ---- the recovery plan (store_plan.c; fukkyu/plan.h) ------------------------------------ */
+struct fk_plan;
+struct fk_restore_point;
+/* The plan of an incident (version 0 when there is none), milestones, the last approval. */
+enum fk_code fk_store_plan_get(struct fk_store *st, int64_t incident, struct fk_plan *p,
+                               struct fk_err *err) FK_WUR;
+/* Writes plan b over a (as read), recording what changed; milestones are rewritten when b's
+ * array is not a's. */
+enum fk_code fk_store_plan_put(struct fk_store *st, int64_t incident, const struct fk_plan *a,
+                               const struct fk_plan *b, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_plan_approval(struct fk_store *st, int64_t incident, int64_t version,
+                                    const char *snapshot, const char *sha,
+                                    struct fk_err *err) FK_WUR;
+enum fk_code fk_store_restore_insert(struct fk_store *st, int64_t incident,
+                                     struct fk_restore_point *r, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_restores(struct fk_store *st, int64_t incident, struct fk_restore_point **out,
+                               size_t *n, struct fk_err *err) FK_WUR;
+
 /* ---- clocks and the reporter (store_clocks.c; fukkyu/clocks.h) ------------------------- */
 struct fk_obligation;
 struct fk_deadline_state;

@@ -158,6 +158,11 @@ void fk_st_change_row(struct fk_stmt *s, void *elem);
 enum fk_code fk_st_diff_text(struct fk_store *st, int64_t inc, const char *entity, const char *key,
                              const char *field, const char *a, const char *b,
                              struct fk_err *err) FK_WUR;
+/* The same for a time (FK_TIME_NONE: none) and a number. */
+enum fk_code fk_st_diff_time(struct fk_store *st, int64_t inc, const char *entity, const char *key,
+                             const char *field, int64_t a, int64_t b, struct fk_err *err) FK_WUR;
+enum fk_code fk_st_diff_int(struct fk_store *st, int64_t inc, const char *entity, const char *key,
+                            const char *field, int64_t a, int64_t b, struct fk_err *err) FK_WUR;
 /* Marks the incident as changed now. */
 enum fk_code fk_st_touch(struct fk_store *st, int64_t incident, struct fk_err *err) FK_WUR;
 

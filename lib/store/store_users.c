@@ -438,9 +438,13 @@ enum fk_code fk_store_open_approvals(struct fk_store *st, struct fk_approval **o
 {
 	return FK_ST_LIST(
 	    st,
-	    "SELECT t.incident_id, i.ref, i.title, t.item_id, t.title_ja, t.title_en, "
-	    "t.due_at FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE "
-	    "t.approval = 1 AND t.state IN ('todo', 'doing') AND i.state <> 'closed' "
-	    "AND i.id > $1 ORDER BY i.id, t.phase, t.seq",
+	    "SELECT incident_id, ref, title, item, title_ja, title_en, due_at FROM (SELECT "
+	    "t.incident_id, i.ref, i.title, t.item_id AS item, t.title_ja, t.title_en, t.due_at, "
+	    "t.phase, t.seq FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE "
+	    "t.approval = 1 AND t.state IN ('todo', 'doing') AND i.state <> 'closed' AND i.id > $1 "
+	    "UNION ALL SELECT p.incident_id, i.ref, i.title, 'plan', '復旧計画 v' || p.version || "
+	    "' の承認', 'Approve the recovery plan v' || p.version, p.deadline, 0, 0 FROM plans p "
+	    "JOIN incidents i ON i.id = p.incident_id WHERE p.state = 'submitted' AND i.state <> "
+	    "'closed') ORDER BY incident_id, phase, seq",
 	    0, out, n, row_approval, err);
 }

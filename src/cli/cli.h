@@ -153,6 +153,10 @@ json_t *cli_incident_json(struct cli *c, const struct fk_incident *inc);
 struct fk_import_report;
 struct fk_asset;
 FILE *cli_open_input(struct cli *c, const char *path);
+/* The text of a file ("-": standard input), at most 1 MiB and without NUL bytes. */
+enum fk_code cli_read_text(struct cli *c, const char *path, const char *field, char **out) FK_WUR;
+/* The recovery plan of an incident as JSON (what `plan show --json` prints). */
+enum fk_code cli_plan_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 void cli_print_report(struct cli *c, const struct fk_import_report *r);
 json_t *cli_asset_json(const struct fk_asset *a);
 void cli_csv_row(FILE *f, const char *const *v, size_t n);

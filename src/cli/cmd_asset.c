@@ -20,6 +20,35 @@ FILE *cli_open_input(struct cli *c, const char *path)
 	return f;
 }
 
+enum fk_code cli_read_text(struct cli *c, const char *path, const char *field, char **out)
+{
+	struct fk_buf b;
+	char chunk[8192];
+	size_t k;
+	enum fk_code rc = FK_OK;
+	*out = NULL;
+	FILE *f = cli_open_input(c, path);
+	if (!f)
+		return FK_EIO;
+	fk_buf_init(&b, 1 << 20);
+	while (!rc && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
+		if (fk_buf_add(&b, chunk, k))
+			rc = FK_ERR(&c->err, FK_ETOOBIG, field, "%s '%s' is over 1 MiB",
+			            "%s '%s' が 1 MiB を超えています", field, path);
+	if (!rc && ferror(f))
+		rc = FK_ERR(&c->err, FK_EIO, field, "%s: cannot read '%s'", "%s: '%s' を読めません",
+		            field, path);
+	if (f != stdin)
+		fclose(f);
+	if (!rc && b.len && memchr(b.ptr, '\0', b.len))
+		rc = FK_ERR(&c->err, FK_EINVAL, field, "%s '%s' is not text",
+		            "%s '%s' はテキストではありません", field, path);
+	if (!rc)
+		*out = fk_xstrdup(b.len ? b.ptr : "");
+	fk_buf_release(&b);
+	return rc;
+}
+
 void cli_print_report(struct cli *c, const struct fk_import_report *r)
 {
 	fputs(c->lang == FK_LANG_JA ? r->errors_ja.ptr : r->errors_en.ptr, stderr);

@@ -139,32 +139,12 @@ static enum fk_code deadlines_submit(struct cli *c, int argc, char **argv)
 	              "deadlines submit ID KEY --file PATH [--at TIME]", 2, 2, pos, &npos, &help);
 	if (rc || help)
 		return rc;
-	struct fk_buf copy = FK_BUF_INIT;
-	if (file) {
-		FILE *f = cli_open_input(c, file);
-		if (!f)
-			return FK_EIO;
-		char chunk[8192];
-		size_t k;
-		fk_buf_init(&copy, 1 << 20);
-		while (!rc && (k = fread(chunk, 1, sizeof chunk, f)) > 0)
-			if (fk_buf_add(&copy, chunk, k))
-				rc = FK_ERR(&c->err, FK_ETOOBIG, "--file", "'%s' is over 1 MiB",
-				            "'%s' が 1 MiB を超えています", file);
-		if (f != stdin)
-			fclose(f);
-		if (!rc && copy.len && memchr(copy.ptr, '\0', copy.len))
-			rc = FK_ERR(
-			    &c->err, FK_EINVAL, "--file",
-			    "'%s' is not text: keep the copy as text (PDF: its text or a note "
-			    "where the file is)",
-			    "'%s' はテキストではありません: 写しはテキストで保存してください",
-			    file);
-	}
+	char *copy = NULL;
+	if (file)
+		rc = cli_read_text(c, file, "--file", &copy);
 	if (!rc)
-		rc = fk_deadline_submit(&c->ctx, pos[0], pos[1],
-		                        file ? (copy.ptr ? copy.ptr : "") : NULL, at, &c->err);
-	fk_buf_release(&copy);
+		rc = fk_deadline_submit(&c->ctx, pos[0], pos[1], copy, at, &c->err);
+	free(copy);
 	if (!rc) {
 		if (c->json)
 			cli_json_out(json_pack("{s:s, s:s, s:s}", "incident", pos[0], "key", pos[1],

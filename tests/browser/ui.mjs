@@ -600,6 +600,38 @@ try {
     await detail(page.locator('#clocks'), 'clocks-card');
   });
 
+  // p. the recovery plan: a responder writes and submits it; the approver approves; a change
+  //    after approval shows it needs approving again ----------------------------------------------
+  await step('plan', page, async () => {
+    await page.goto(BASE + '#/incident/' + REF);
+    await page.waitForFunction((r) => (document.querySelector('h1')?.textContent || '').startsWith(r), REF, { timeout: TIMEOUT });
+    await page.locator('#plan summary').first().waitFor({ timeout: TIMEOUT });
+    await page.locator('#plan details summary').click();
+    await page.selectOption('form#plan-set select[name=level]', 'improved');
+    await page.fill('form#plan-set input[name=deadline]', '2026-12-24T18:00');
+    await page.fill('form#plan-set input[name=priority]', '社外向けサービスを最優先');
+    await page.click('form#plan-set button[type=submit]');
+    await page.locator('#plan button.submit-plan').waitFor({ timeout: TIMEOUT });
+    await page.click('#plan button.submit-plan');
+    await page.waitForFunction(() => document.querySelector('#plan .plan-state .badge')?.textContent === 'submitted', null, { timeout: TIMEOUT })
+      .catch(() => { throw new CheckFailure('plan: not submitted'); });
+    const ctx = await newContext();
+    const ap = await ctx.newPage();
+    watch(ap, USERS.appr.name);
+    await login(ap, USERS.appr);
+    await ap.goto(BASE + '#/incident/' + REF);
+    await ap.locator('#plan button.approve-plan').waitFor({ timeout: TIMEOUT });
+    const post = ap.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/plan/approve'));
+    await ap.click('#plan button.approve-plan');
+    eq((await post).status(), 200, 'plan: approve by the incident approver');
+    const pl = (await apiGet(respCtx, `/incidents/${REF}/plan`)).body;
+    check(pl.state === 'approved' && pl.approved.by === USERS.appr.name && pl.approved.current, `plan: API after approval ${JSON.stringify(pl.approved)}`);
+    await ap.waitForFunction(() => document.querySelector('#plan .plan-state .badge')?.textContent === 'approved', null, { timeout: TIMEOUT })
+      .catch(() => { throw new CheckFailure('plan: the page does not show it approved'); });
+    await detail(ap.locator('#plan'), 'plan-approved');
+    await ctx.close();
+  });
+
   // n. the damage ledger of case study 3: totals and shares as the API gives them --------------------
   await step('damage', page, async () => {
     await page.goto(BASE + '#/incident/INC-2026-0003');
