@@ -32,7 +32,8 @@ const T = {
         plan: '復旧計画', no_plan: '復旧計画はまだありません', level: '復旧レベル', deadline_l: '復旧期限',
         priority: '優先順位', milestones: 'マイルストーン', submit_plan: '承認を申請', approve_plan: '承認する',
         approved_v: '承認済みの版', changed_since: '承認後に変更あり: 再承認が必要', restores: '復元の記録',
-        after_compromise: '侵害後のバックアップ' },
+        after_compromise: '侵害後のバックアップ', intake: '通報受付', none_reports: '未対応の通報はありません',
+        attach: '紐付け', open_incident: 'インシデントを登録', dismiss: '対応不要', received: '受付', ack_due: '受領連絡の期限' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
@@ -61,7 +62,8 @@ const T = {
         plan: 'Recovery plan', no_plan: 'No recovery plan yet', level: 'Level', deadline_l: 'Deadline',
         priority: 'Priority', milestones: 'Milestones', submit_plan: 'Submit for approval', approve_plan: 'Approve',
         approved_v: 'Approved version', changed_since: 'changed since: approve again', restores: 'Restore points',
-        after_compromise: 'backup after the compromise' },
+        after_compromise: 'backup after the compromise', intake: 'Intake', none_reports: 'No reports waiting',
+        attach: 'Attach', open_incident: 'Open an incident', dismiss: 'No response needed', received: 'Received', ack_due: 'Acknowledge by' },
 };
 const KINDS = ['outbound-attack', 'vulnerability-report', 'defacement', 'malware-outbreak', 'data-leak', 'intrusion',
                'dos', 'insider', 'equipment-failure', 'disaster', 'other'];
@@ -559,6 +561,34 @@ async function showApprovals() {
        el('tbody', {}, ...rows))));
 }
 
+// Reports from the public /report page: attach one to an incident, open a new incident from
+// it, or dismiss it with the reason. Each shows its acknowledgement clock.
+async function showIntake() {
+  const q = await api('GET', '/intake');
+  const msg = el('p', { class: 'error' });
+  const act = (fn) => async () => { try { await fn(); showIntake(); } catch (e) { msg.textContent = e.message; } };
+  const cards = q.reports.map((x) => {
+    const incident = el('input', { name: 'incident', placeholder: 'INC-2026-0001' });
+    const title = el('input', { name: 'title', placeholder: t('title') });
+    const kind = select('kind', KINDS, 'vulnerability-report');
+    const reason = el('input', { name: 'reason', placeholder: t('reason') });
+    return el('div', { class: 'card report', 'data-ref': x.ref },
+      el('h2', {}, `${x.ref} `, el('span', { class: x.overdue ? 'late' : 'muted' }, `${t('ack_due')}: ${x.ack_due}`)),
+      el('p', { class: 'muted' }, `${t('received')}: ${x.received_at} / ${x.name || '-'} / ${x.contact}`),
+      el('pre', {}, x.text),
+      el('p', {}, incident, ' ', el('button', { type: 'button', class: 'attach', onclick: act(() =>
+        api('POST', `/intake/${enc(x.ref)}/attach`, { incident: incident.value })) }, t('attach'))),
+      el('p', {}, title, ' ', kind, ' ', el('button', { type: 'button', class: 'open', onclick: act(async () => {
+        const inc = await api('POST', `/intake/${enc(x.ref)}/open`, { title: title.value || null, kind: kind.value });
+        location.hash = '#/incident/' + enc(inc.ref);
+      }) }, t('open_incident'))),
+      el('p', {}, reason, ' ', el('button', { type: 'button', class: 'dismiss', onclick: act(() =>
+        api('POST', `/intake/${enc(x.ref)}/dismiss`, { reason: reason.value || null })) }, t('dismiss'))));
+  });
+  $('#main').replaceChildren(el('div', { class: 'card' }, el('h1', {}, t('intake')), cards.length ? '' : el('p', {}, t('none_reports')), msg),
+    ...cards);
+}
+
 async function showUsers() {
   const u = await api('GET', '/users');
   const msg = el('p', { class: 'error' });
@@ -599,10 +629,12 @@ async function route() {
     $('#who').textContent = `${me.display_name || me.name} (${me.role})`;
     $('#logout').hidden = false;
     $('#users-link').hidden = me.role !== 'admin';
+    $('#intake-link').hidden = !writer();
     const m = location.hash.match(/^#\/incident\/(.+)$/);
     if (m) await showIncident(decodeURIComponent(m[1]));
     else if (location.hash === '#/users' && me.role === 'admin') await showUsers();
     else if (location.hash === '#/approvals') await showApprovals();
+    else if (location.hash === '#/intake' && writer()) await showIntake();
     else await showBoard();
   } catch (e) {
     if (e.status === 401) return showLogin();

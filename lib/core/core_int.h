@@ -23,5 +23,13 @@ enum fk_code fk_core_check_line(const char *s, const char *field, bool required,
 struct fk_buf;
 enum fk_code fk_core_is_approver(struct fk_ctx *c, int64_t incident, const char *name, bool *yes,
                                  struct fk_buf *names, struct fk_err *err) FK_WUR;
+/* Creates an incident as fk_incident_create does, running then (when not NULL) inside the
+ * same transaction once the incident exists: all of it is written, or none. */
+struct fk_playbook;
+typedef enum fk_code (*fk_core_then)(struct fk_ctx *c, struct fk_incident *inc, void *ctx,
+                                     struct fk_err *err);
+enum fk_code fk_core_incident_create(struct fk_ctx *c, struct fk_incident *inc,
+                                     const struct fk_playbook *pb, fk_core_then then,
+                                     void *then_ctx, struct fk_err *err) FK_WUR;
 
 #endif

@@ -110,7 +110,8 @@ static char *snapshot(const struct fk_incident *inc, const struct fk_plan *p)
 	const int64_t tv[] = {p->deadline, p->monitoring_start, p->monitoring_end,
 	                      p->compromised_at};
 	for (size_t i = 0; i < FK_ARRAY_LEN(tk); i++) {
-		fk_time_utc(tv[i], t);
+		if (tv[i] != FK_TIME_NONE)
+			fk_time_utc(tv[i], t);
 		json_object_set_new(o, tk[i], tv[i] == FK_TIME_NONE ? json_null() : json_string(t));
 	}
 	json_object_set_new(o, "cost", p->cost >= 0 ? json_integer(p->cost) : json_null());

@@ -70,6 +70,13 @@ static int ref_year(struct fk_ctx *c, int64_t t)
 enum fk_code fk_incident_create(struct fk_ctx *c, struct fk_incident *inc,
                                 const struct fk_playbook *pb, struct fk_err *err)
 {
+	return fk_core_incident_create(c, inc, pb, NULL, NULL, err);
+}
+
+enum fk_code fk_core_incident_create(struct fk_ctx *c, struct fk_incident *inc,
+                                     const struct fk_playbook *pb, fk_core_then then,
+                                     void *then_ctx, struct fk_err *err)
+{
 	enum fk_code rc = check_enum(inc->kind, FK_KIND_COUNT, false, "--kind", err);
 	if (!rc)
 		rc = check_enum(inc->severity, FK_SEV_COUNT, false, "--severity", err);
@@ -104,6 +111,8 @@ enum fk_code fk_incident_create(struct fk_ctx *c, struct fk_incident *inc,
 	if (!rc)
 		rc = fk_store_tasks_insert(c->st, inc->id, phases, FK_PLAYBOOK_PHASES, tasks, n,
 		                           err);
+	if (!rc && then)
+		rc = then(c, inc, then_ctx, err);
 	rc = finish(c, rc, err);
 out:
 	FK_FREE_ARRAY(phases, FK_PLAYBOOK_PHASES, fk_phase_release);

@@ -319,6 +319,20 @@ struct fk_measure {
 	char *created_by;
 };
 void fk_measure_release(struct fk_measure *m);
+/* ---- the intake queue (store_intake.c; fukkyu/intake.h) ---------------------------------- */
+struct fk_intake;
+/* Inserts a report with the next reference of year (RPT-YEAR-NNNN, e->ref set). */
+enum fk_code fk_store_intake_insert(struct fk_store *st, struct fk_intake *e, int year,
+                                    struct fk_err *err) FK_WUR;
+enum fk_code fk_store_intake_list(struct fk_store *st, bool all, struct fk_intake **out, size_t *n,
+                                  struct fk_err *err) FK_WUR;
+enum fk_code fk_store_intake_get(struct fk_store *st, const char *ref, struct fk_intake *out,
+                                 struct fk_err *err) FK_WUR;
+/* Marks a new report handled (attached to incident, or dismissed with reason). */
+enum fk_code fk_store_intake_handle(struct fk_store *st, const struct fk_intake *e, int state,
+                                    int64_t incident, const char *reason,
+                                    struct fk_err *err) FK_WUR;
+
 /* ---- the recovery plan (store_plan.c; fukkyu/plan.h) ------------------------------------ */
 struct fk_plan;
 struct fk_restore_point;

@@ -122,6 +122,10 @@ enum fk_code cli_deadlines_doc(struct cli *c, const char *id, bool all, const in
                                size_t nskip, json_t **out);
 enum fk_code cli_reporters_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 enum fk_code cli_obligations_doc(struct cli *c, json_t **out);
+/* The intake queue: one report; the new ones (all: every one). */
+struct fk_intake;
+json_t *cli_intake_json(struct cli *c, const struct fk_intake *e);
+enum fk_code cli_intake_doc(struct cli *c, bool all, json_t **out);
 /* The damage ledger: one entry, and an incident's entries with the summary in currency. */
 struct fk_damage;
 json_t *cli_damage_json(struct cli *c, const struct fk_damage *d);

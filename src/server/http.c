@@ -243,13 +243,18 @@ enum fk_code req_json(struct req *r, json_t **out)
 
 enum fk_code req_incident(struct req *r, struct fk_incident *inc)
 {
+	return req_incident_id(r, r->params[0], inc);
+}
+
+enum fk_code req_incident_id(struct req *r, const char *id, struct fk_incident *inc)
+{
 	bool visible = false;
-	enum fk_code rc = fk_store_incident_find(r->c.st, r->params[0], inc, &r->c.err);
+	enum fk_code rc = fk_store_incident_find(r->c.st, id, inc, &r->c.err);
 	if (rc)
 		return rc;
 	rc = fk_store_incident_visible(r->c.st, inc->id, &r->user, &visible, &r->c.err);
 	if (!rc && !visible) /* word for word what a missing one gets: no telling them apart */
-		rc = fk_store_incident_not_found(r->params[0], &r->c.err);
+		rc = fk_store_incident_not_found(id, &r->c.err);
 	if (rc)
 		fk_incident_release(inc);
 	return rc;
@@ -404,6 +409,8 @@ static enum MHD_Result send_static(struct MHD_Connection *conn, const char *path
 	const struct fk_embedded *f = NULL;
 	if (!strcmp(path, "/") || !strcmp(path, "/index.html"))
 		f = fk_embedded_find("web/index.html");
+	else if (!strcmp(path, "/report")) /* the public intake page: no sign-in */
+		f = fk_embedded_find("web/report.html");
 	else if (!strncmp(path, "/static/", 8) && !strstr(path, "..") && strlen(path) < 100) {
 		snprintf(name, sizeof name, "web/%s", path + 8);
 		f = fk_embedded_find(name);

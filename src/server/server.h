@@ -75,6 +75,8 @@ const char *req_query(struct req *r, const char *name);
 const char *req_header(struct req *r, const char *name);
 /* The incident {id} if r's user may see it; a restricted one is "not found" to others. */
 enum fk_code req_incident(struct req *r, struct fk_incident *inc);
+/* The same for an incident named elsewhere (a body member). */
+enum fk_code req_incident_id(struct req *r, const char *id, struct fk_incident *inc);
 
 #define ROUTE(m, path, fn, need, en, ja) enum fk_code fn(struct req *r);
 #include "routes.def"

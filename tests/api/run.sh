@@ -89,6 +89,7 @@ while IFS= read -r line; do
 	path=${path//\{token\}/T99999}
 	path=${path//\{key\}/no-such-clock}
 	path=${path//\{r\}/R99}
+	path=${path//\{ref\}/RPT-1999-0001}
 	[[ $path == *'{'* ]] && fail "matrix: no stand-in for a parameter of $path"
 	for as in none view resp appr own admin; do
 		echo '{}' > "$work/empty"
@@ -129,6 +130,14 @@ for p in /static/../web/index.html /static/..%2f..%2fetc/passwd /static/%2e%2e/C
 	s=$(curl -s -o /dev/null -w '%{http_code}' --path-as-is "$BASE$p")
 	[ "$s" = 404 ] || fail "path traversal $p: $s, expected 404"
 done
+# The public intake: a report over 16 KiB is refused; after five from one address in the
+# window (the cases and the matrix sent them), the next waits.
+head -c 20000 /dev/zero | tr '\0' 'a' | sed 's/^/{"contact": "x@example.org", "text": "/; s/$/"}/' > "$work/bigreport"
+s=$(call none POST /api/v1/intake "$work/bigreport")
+[ "$s" = 413 ] || fail "a 20 KB report: $s, expected 413 (the size is checked first)"
+printf '{"contact": "x@example.org", "text": "one more"}' > "$work/report"
+s=$(call none POST /api/v1/intake "$work/report")
+[ "$s" = 429 ] || fail "a report beyond the per-address limit: $s, expected 429"
 # A session cookie: CSRF token needed for writes, sent back by /me; sign-out ends it.
 jar="$work/jar"
 printf '{"name": "resp", "password": "password-of-resp"}' > "$work/login"

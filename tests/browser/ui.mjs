@@ -632,6 +632,38 @@ try {
     await ctx.close();
   });
 
+  // q. the intake point: an outsider reports on /report without signing in, gets a reference;
+  //    a responder opens an incident from it, and its reporter clock started at the report ----------
+  await step('intake', page, async () => {
+    const outCtx = await newContext();
+    const out = await outCtx.newPage();
+    watch(out, 'outsider');
+    await out.goto(BASE + 'report');
+    await out.fill('form#report input[name=name]', '山田 (<b>外部</b>)');
+    await out.fill('form#report input[name=contact]', 'yamada@example.org');
+    await out.fill('form#report textarea[name=text]', '貴社の予約ページで他人の予約番号が表示されます。<script>alert(1)</script>');
+    await out.click('form#report button[type=submit]');
+    await out.locator('#thanks').waitFor({ state: 'visible', timeout: TIMEOUT });
+    const ref = (await out.textContent('#ref')).trim();
+    check(/^RPT-\d{4}-\d{4}$/.test(ref), `intake: reference ${ref}`);
+    check((await out.textContent('#ack')).includes(ref), 'intake: the acknowledgement does not name the reference');
+    await detail(out.locator('#thanks'), 'intake-thanks');
+    await outCtx.close();
+    await page.goto(BASE + '#/intake');
+    const card = page.locator(`div.report[data-ref="${ref}"]`);
+    await card.waitFor({ timeout: TIMEOUT });
+    check((await card.locator('pre').textContent()).includes('<script>alert(1)</script>'), 'intake: the text is not shown as text');
+    await card.locator('input[name=title]').fill('予約ページで他人の予約番号が表示される (外部からの通報)');
+    await card.locator('button.open').click();
+    await page.waitForURL(/#\/incident\/INC-/, { timeout: TIMEOUT });
+    const inc = decodeURIComponent(page.url().split('#/incident/')[1]);
+    const rep = (await apiGet(respCtx, `/incidents/${inc}/reporters`)).body;
+    check(rep.reporters.length === 1 && rep.reporters[0].channel === 'web' && rep.reporters[0].contact === 'yamada@example.org',
+      `intake: reporter on ${inc}: ${JSON.stringify(rep.reporters)}`);
+    const dl = (await apiGet(respCtx, `/incidents/${inc}/deadlines`)).body;
+    check(dl.deadlines.some((d) => d.key === 'reporter-ack' && d.trigger_at === rep.reporters[0].at), 'intake: the acknowledgement clock does not start at the report');
+  });
+
   // n. the damage ledger of case study 3: totals and shares as the API gives them --------------------
   await step('damage', page, async () => {
     await page.goto(BASE + '#/incident/INC-2026-0003');
