@@ -32,12 +32,11 @@ enum fk_code fk_store_obligation_insert(struct fk_store *st, const struct fk_obl
                                         struct fk_err *err)
 {
 	struct fk_stmt *s;
-	enum fk_code rc = need_tx(st, err);
-	if (!rc)
-		rc = prep(st,
-		          "INSERT INTO obligations (key, title_ja, title_en, trigger, rule, "
-		          "owner_role, source) VALUES ($1, $2, $3, $4, $5, $6, $7)",
-		          &s, err);
+	enum fk_code rc =
+	    prep_tx(st,
+	            "INSERT INTO obligations (key, title_ja, title_en, trigger, rule, "
+	            "owner_role, source) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	            &s, err);
 	if (rc)
 		return rc;
 	bind_text(s, 1, o->key);
@@ -84,14 +83,12 @@ enum fk_code fk_store_deadline_set(struct fk_store *st, int64_t incident, const 
                                    const char *sha, struct fk_err *err)
 {
 	struct fk_stmt *s;
-	enum fk_code rc = need_tx(st, err);
-	if (!rc)
-		rc = prep(
-		    st,
-		    "INSERT OR REPLACE INTO deadline_states (incident_id, key, state, at, "
-		    "decided_by, reason, copy, copy_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-		    "$8)",
-		    &s, err);
+	enum fk_code rc =
+	    prep_tx(st,
+	            "INSERT OR REPLACE INTO deadline_states (incident_id, key, state, at, "
+	            "decided_by, reason, copy, copy_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+	            "$8)",
+	            &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -168,14 +165,12 @@ enum fk_code fk_store_reporter_insert(struct fk_store *st, int64_t incident, str
 {
 	struct fk_stmt *s;
 	bool row = false;
-	enum fk_code rc = need_tx(st, err);
-	if (!rc)
-		rc = prep(
-		    st,
-		    "INSERT INTO reporters (incident_id, no, name, contact, channel, at, note, "
-		    "created_at, created_by) SELECT $1, COALESCE(MAX(no), 0) + 1, $2, $3, $4, "
-		    "$5, $6, $7, $8 FROM reporters WHERE incident_id = $1 RETURNING id, no",
-		    &s, err);
+	enum fk_code rc =
+	    prep_tx(st,
+	            "INSERT INTO reporters (incident_id, no, name, contact, channel, at, note, "
+	            "created_at, created_by) SELECT $1, COALESCE(MAX(no), 0) + 1, $2, $3, $4, "
+	            "$5, $6, $7, $8 FROM reporters WHERE incident_id = $1 RETURNING id, no",
+	            &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -231,12 +226,11 @@ enum fk_code fk_store_contact_insert(struct fk_store *st, int64_t incident,
                                      struct fk_err *err)
 {
 	struct fk_stmt *s;
-	enum fk_code rc = need_tx(st, err);
-	if (!rc)
-		rc = prep(st,
-		          "INSERT INTO reporter_contacts (reporter_id, at, direction, channel, "
-		          "summary, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
-		          &s, err);
+	enum fk_code rc =
+	    prep_tx(st,
+	            "INSERT INTO reporter_contacts (reporter_id, at, direction, channel, "
+	            "summary, created_by) VALUES ($1, $2, $3, $4, $5, $6)",
+	            &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, r->id);

@@ -10,15 +10,13 @@ enum fk_code fk_store_damage_insert(struct fk_store *st, int64_t incident, struc
 {
 	struct fk_stmt *s;
 	bool row = false;
-	enum fk_code rc = need_tx(st, err);
-	if (!rc)
-		rc = prep(
-		    st,
-		    "INSERT INTO damage_entries (incident_id, no, category, amount, currency, "
-		    "description, basis, created_at, created_by) SELECT $1, COALESCE(MAX(no), "
-		    "0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM damage_entries WHERE incident_id = "
-		    "$1 RETURNING id, no",
-		    &s, err);
+	enum fk_code rc =
+	    prep_tx(st,
+	            "INSERT INTO damage_entries (incident_id, no, category, amount, currency, "
+	            "description, basis, created_at, created_by) SELECT $1, COALESCE(MAX(no), "
+	            "0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM damage_entries WHERE incident_id = "
+	            "$1 RETURNING id, no",
+	            &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);

@@ -126,6 +126,14 @@ static inline enum fk_code need_tx(struct fk_store *st, struct fk_err *err)
 	               "トランザクション外の書き込みです");
 }
 
+/* A write's statement: refused outside a transaction, else prepared. */
+static inline enum fk_code prep_tx(struct fk_store *st, const char *sql, struct fk_stmt **out,
+                                   struct fk_err *err)
+{
+	enum fk_code rc = need_tx(st, err);
+	return rc ? rc : prep(st, sql, out, err);
+}
+
 /* A prepared statement for sql (a string literal), reset and cleared, owned by the store:
  * do not finalize it. */
 enum fk_code fk_st_cached(struct fk_store *st, const char *sql, struct fk_stmt **out,

@@ -31,15 +31,13 @@ enum fk_code fk_store_intake_insert(struct fk_store *st, struct fk_intake *e, in
 {
 	struct fk_stmt *s;
 	bool row = false;
-	enum fk_code rc = need_tx(st, err);
-	if (!rc)
-		rc = prep(
-		    st,
-		    "INSERT INTO intake (ref, ref_year, ref_seq, received_at, name, contact, text, "
-		    "origin, state) SELECT printf('RPT-%d-%04d', $1, COALESCE(MAX(ref_seq), 0) + "
-		    "1), $1, COALESCE(MAX(ref_seq), 0) + 1, $2, $3, $4, $5, $6, 'new' FROM intake "
-		    "WHERE ref_year = $1 RETURNING id, ref",
-		    &s, err);
+	enum fk_code rc =
+	    prep_tx(st,
+	            "INSERT INTO intake (ref, ref_year, ref_seq, received_at, name, contact, text, "
+	            "origin, state) SELECT printf('RPT-%d-%04d', $1, COALESCE(MAX(ref_seq), 0) + "
+	            "1), $1, COALESCE(MAX(ref_seq), 0) + 1, $2, $3, $4, $5, $6, 'new' FROM intake "
+	            "WHERE ref_year = $1 RETURNING id, ref",
+	            &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, year);
@@ -101,13 +99,11 @@ enum fk_code fk_store_intake_handle(struct fk_store *st, const struct fk_intake 
                                     int64_t incident, const char *reason, struct fk_err *err)
 {
 	struct fk_stmt *s;
-	enum fk_code rc = need_tx(st, err);
-	if (!rc)
-		rc = prep(
-		    st,
-		    "UPDATE intake SET state = $2, incident_id = $3, handled_by = $4, handled_at = "
-		    "$5, reason = $6 WHERE id = $1 AND state = 'new'",
-		    &s, err);
+	enum fk_code rc =
+	    prep_tx(st,
+	            "UPDATE intake SET state = $2, incident_id = $3, handled_by = $4, handled_at = "
+	            "$5, reason = $6 WHERE id = $1 AND state = 'new'",
+	            &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, e->id);

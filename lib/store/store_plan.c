@@ -207,13 +207,11 @@ enum fk_code fk_store_plan_approval(struct fk_store *st, int64_t incident, int64
                                     const char *snapshot, const char *sha, struct fk_err *err)
 {
 	struct fk_stmt *s;
-	enum fk_code rc = need_tx(st, err);
-	if (!rc)
-		rc = prep(
-		    st,
-		    "INSERT INTO plan_approvals (incident_id, version, approved_at, approved_by, "
-		    "snapshot, sha256) VALUES ($1, $2, $3, $4, $5, $6)",
-		    &s, err);
+	enum fk_code rc =
+	    prep_tx(st,
+	            "INSERT INTO plan_approvals (incident_id, version, approved_at, approved_by, "
+	            "snapshot, sha256) VALUES ($1, $2, $3, $4, $5, $6)",
+	            &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -234,15 +232,13 @@ enum fk_code fk_store_restore_insert(struct fk_store *st, int64_t incident,
 {
 	struct fk_stmt *s;
 	bool row = false;
-	enum fk_code rc = need_tx(st, err);
-	if (!rc)
-		rc = prep(
-		    st,
-		    "INSERT INTO restore_points (incident_id, no, system, backup, backup_time, "
-		    "integrity, restored_at, recorded_by) SELECT $1, COALESCE(MAX(no), 0) + 1, "
-		    "$2, $3, $4, $5, $6, $7 FROM restore_points WHERE incident_id = $1 RETURNING "
-		    "no",
-		    &s, err);
+	enum fk_code rc =
+	    prep_tx(st,
+	            "INSERT INTO restore_points (incident_id, no, system, backup, backup_time, "
+	            "integrity, restored_at, recorded_by) SELECT $1, COALESCE(MAX(no), 0) + 1, "
+	            "$2, $3, $4, $5, $6, $7 FROM restore_points WHERE incident_id = $1 RETURNING "
+	            "no",
+	            &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
