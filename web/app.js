@@ -33,7 +33,10 @@ const T = {
         priority: '優先順位', milestones: 'マイルストーン', submit_plan: '承認を申請', approve_plan: '承認する',
         approved_v: '承認済みの版', changed_since: '承認後に変更あり: 再承認が必要', restores: '復元の記録',
         after_compromise: '侵害後のバックアップ', intake: '通報受付', none_reports: '未対応の通報はありません',
-        attach: '紐付け', open_incident: 'インシデントを登録', dismiss: '対応不要', received: '受付', ack_due: '受領連絡の期限' },
+        attach: '紐付け', open_incident: 'インシデントを登録', dismiss: '対応不要', received: '受付', ack_due: '受領連絡の期限',
+        cause_lessons: '原因と教訓', origin: '攻撃元', route: '侵入経路', direct_cause: '直接原因', root_cause: '根本原因',
+        cves: 'CVE', laws: '関係法令', lessons: '教訓と対策', implemented: '実施済みにする', verified_l: '検証済みにする',
+        end_recovery: '復旧の終了', declare: '終了を宣言', declared: '宣言済み' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
@@ -63,7 +66,10 @@ const T = {
         priority: 'Priority', milestones: 'Milestones', submit_plan: 'Submit for approval', approve_plan: 'Approve',
         approved_v: 'Approved version', changed_since: 'changed since: approve again', restores: 'Restore points',
         after_compromise: 'backup after the compromise', intake: 'Intake', none_reports: 'No reports waiting',
-        attach: 'Attach', open_incident: 'Open an incident', dismiss: 'No response needed', received: 'Received', ack_due: 'Acknowledge by' },
+        attach: 'Attach', open_incident: 'Open an incident', dismiss: 'No response needed', received: 'Received', ack_due: 'Acknowledge by',
+        cause_lessons: 'Root cause and lessons', origin: 'Origin', route: 'Route', direct_cause: 'Direct cause', root_cause: 'Root cause',
+        cves: 'CVE', laws: 'Laws', lessons: 'Lessons and actions', implemented: 'Mark implemented', verified_l: 'Mark verified',
+        end_recovery: 'End of recovery', declare: 'Declare the end', declared: 'declared' },
 };
 const KINDS = ['outbound-attack', 'vulnerability-report', 'defacement', 'malware-outbreak', 'data-leak', 'intrusion',
                'dos', 'insider', 'equipment-failure', 'disaster', 'other'];
@@ -212,7 +218,7 @@ function editor(incRef, x, ref, msg) {
 }
 
 async function showIncident(ref) {
-  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev, dmg, dl, rep, plan] = await Promise.all([
+  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev, dmg, dl, rep, plan, cause, lessons, end] = await Promise.all([
     api('GET', '/incidents/' + encodeURIComponent(ref)),
     api('GET', `/incidents/${encodeURIComponent(ref)}/tasks`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/timeline`),
@@ -226,6 +232,9 @@ async function showIncident(ref) {
     api('GET', `/incidents/${encodeURIComponent(ref)}/deadlines`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/reporters`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/plan`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/cause`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/lessons`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/recovery`),
   ]);
   const sweepCard = !sw.total ? '' : el('details', { class: 'card', id: 'sweep', open: '' },
     el('summary', {}, `${t('sweep')}: ${sw.checked}/${sw.total} ${t('checked')} (${Math.round(100 * sw.coverage)}%)`),
@@ -293,7 +302,7 @@ async function showIncident(ref) {
     el('table', {}, el('tbody', {}, ...hist.changes.slice(-200).map((h) =>
       el('tr', {}, el('td', {}, h.at), el('td', {}, h.actor), el('td', {}, h.origin),
          el('td', {}, `${h.entity} ${h.key || ''}.${h.field}`), el('td', {}, h.old ?? '-'), el('td', {}, h.new ?? '-'))))));
-  main.replaceChildren(header, clocksCard(inc, dl, ref), planCard(inc.ref, plan, ref), reportersCard(inc.ref, rep, ref), rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), damageCard(dmg), evidenceCard(inc.ref, ev),
+  main.replaceChildren(header, clocksCard(inc, dl, ref), planCard(inc.ref, plan, ref), reportersCard(inc.ref, rep, ref), rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), causeCard(inc.ref, cause, lessons, end, ref), damageCard(dmg), evidenceCard(inc.ref, ev),
                        ...phases, tlForm, histList);
 }
 
@@ -433,6 +442,29 @@ function planCard(incRef, p, ref) {
     body.push(el('details', {}, el('summary', {}, t('edit')), form));
   }
   return el('details', { class: 'card', id: 'plan', open: '' }, el('summary', {}, t('plan')), ...body, msg);
+}
+
+// Root cause, lessons with their action items (responders move their state), and the end of
+// recovery: its criteria and, once they hold, the recovery owner's declaration.
+function causeCard(incRef, cause, ls, end, ref) {
+  const msg = el('p', { class: 'error' });
+  const act = (fn) => async () => { try { await fn(); showIncident(ref); } catch (e) { msg.textContent = e.message; } };
+  const fields = ['origin', 'route', 'cves', 'direct_cause', 'root_cause', 'laws'].filter((k) => cause[k]);
+  const lessonRows = ls.lessons.map((l) => {
+    const next = l.state === 'open' ? 'implemented' : l.state === 'implemented' ? 'verified' : null;
+    return el('tr', { 'data-lesson': l.id }, el('td', {}, l.id), el('td', {}, l.lesson), el('td', {}, l.action),
+      el('td', {}, l.owner || '-'), el('td', {}, l.due || '-'), el('td', { class: 'state' }, l.state),
+      el('td', {}, writer() && next ? el('button', { type: 'button', class: 'lesson-next', onclick: act(() =>
+        api('PATCH', `/incidents/${enc(incRef)}/lessons/${enc(l.id)}`, { state: next })) }, t(next === 'implemented' ? 'implemented' : 'verified_l')) : ''));
+  });
+  const crit = el('ul', { id: 'end-criteria' }, ...end.criteria.map((k) => el('li', { class: k.ok ? 'muted' : 'late', 'data-key': k.key },
+    k.ok ? '✓ ' : '✗ ', pick(k.detail))));
+  return el('details', { class: 'card', id: 'cause' }, el('summary', {}, t('cause_lessons')),
+    fields.length ? el('table', {}, el('tbody', {}, ...fields.map((k) => el('tr', {}, el('th', {}, t(k)), el('td', {}, cause[k]))))) : '',
+    el('h3', {}, t('lessons')), lessonRows.length ? el('table', { id: 'lessons' }, el('tbody', {}, ...lessonRows)) : '',
+    el('h3', {}, t('end_recovery'), end.declared_by ? ` — ${t('declared')}: ${end.declared_by} ${end.declared_at}` : ''), crit,
+    writer() && end.ready && !end.declared_by ? el('button', { type: 'button', class: 'declare', onclick: act(() =>
+      api('POST', `/incidents/${enc(incRef)}/recovery/end`, {})) }, t('declare')) : '', msg);
 }
 
 // The clocks: overdue first; each open one can be recorded as submitted (with a copy of what

@@ -319,6 +319,32 @@ struct fk_measure {
 	char *created_by;
 };
 void fk_measure_release(struct fk_measure *m);
+/* ---- root cause, interviews, lessons, the end of recovery (store_lessons.c) --------------- */
+struct fk_cause;
+struct fk_interview;
+struct fk_lesson;
+enum fk_code fk_store_cause_get(struct fk_store *st, int64_t incident, struct fk_cause *out,
+                                bool *exists, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_cause_put(struct fk_store *st, int64_t incident, struct fk_cause *a,
+                                struct fk_cause *b, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_interview_insert(struct fk_store *st, int64_t incident,
+                                       struct fk_interview *i, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_interviews(struct fk_store *st, int64_t incident, struct fk_interview **out,
+                                 size_t *n, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_lesson_insert(struct fk_store *st, int64_t incident, struct fk_lesson *l,
+                                    struct fk_err *err) FK_WUR;
+enum fk_code fk_store_lessons(struct fk_store *st, int64_t incident, struct fk_lesson **out,
+                              size_t *n, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_lesson_state(struct fk_store *st, int64_t incident, const struct fk_lesson *l,
+                                   int state, const char *accepted_by, struct fk_err *err) FK_WUR;
+/* Systems of the sweep not yet in a final state, rollout entries still pending. */
+enum fk_code fk_store_unfinished(struct fk_store *st, int64_t incident, int64_t *systems,
+                                 int64_t *rollouts, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_recovery_end(struct fk_store *st, int64_t incident, const char *criteria,
+                                   struct fk_err *err) FK_WUR;
+enum fk_code fk_store_recovery_end_get(struct fk_store *st, int64_t incident, int64_t *at,
+                                       char **by, char **criteria, struct fk_err *err) FK_WUR;
+
 /* ---- the intake queue (store_intake.c; fukkyu/intake.h) ---------------------------------- */
 struct fk_intake;
 /* Inserts a report with the next reference of year (RPT-YEAR-NNNN, e->ref set). */

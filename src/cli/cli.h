@@ -122,6 +122,11 @@ enum fk_code cli_deadlines_doc(struct cli *c, const char *id, bool all, const in
                                size_t nskip, json_t **out);
 enum fk_code cli_reporters_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 enum fk_code cli_obligations_doc(struct cli *c, json_t **out);
+/* Root cause, interviews, lessons, the end of recovery: each an incident's JSON document. */
+enum fk_code cli_cause_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_interviews_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_lessons_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_end_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 /* The intake queue: one report; the new ones (all: every one). */
 struct fk_intake;
 json_t *cli_intake_json(struct cli *c, const struct fk_intake *e);

@@ -669,7 +669,7 @@ enum fk_code h_sweep(struct req *r)
 }
 
 /* An incident's document built by the CLI's builder, if the asker may see the incident. */
-static enum fk_code incident_doc(struct req *r, cli_doc_fn build)
+enum fk_code incident_doc(struct req *r, cli_doc_fn build)
 {
 	struct fk_incident inc;
 	enum fk_code rc = req_incident(r, &inc);

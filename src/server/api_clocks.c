@@ -83,13 +83,7 @@ enum fk_code h_deadline_waive(struct req *r)
 
 enum fk_code h_reporters(struct req *r)
 {
-	struct fk_incident inc;
-	enum fk_code rc = req_incident(r, &inc);
-	if (rc)
-		return rc;
-	rc = cli_reporters_doc(&r->c, &inc, &r->out);
-	fk_incident_release(&inc);
-	return rc;
+	return incident_doc(r, cli_reporters_doc);
 }
 
 enum fk_code h_reporter_add(struct req *r)

@@ -14,13 +14,7 @@ static enum fk_code plan_answer(struct req *r, const struct fk_incident *inc)
 
 enum fk_code h_plan(struct req *r)
 {
-	struct fk_incident inc;
-	enum fk_code rc = req_incident(r, &inc);
-	if (rc)
-		return rc;
-	rc = plan_answer(r, &inc);
-	fk_incident_release(&inc);
-	return rc;
+	return incident_doc(r, cli_plan_doc);
 }
 
 /* milestones: [{"due": DATE, "title": TEXT}, ...] */

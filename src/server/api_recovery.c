@@ -199,13 +199,7 @@ enum fk_code h_asset(struct req *r)
 
 enum fk_code h_measures(struct req *r)
 {
-	struct fk_incident inc;
-	enum fk_code rc = req_incident(r, &inc);
-	if (rc)
-		return rc;
-	rc = cli_measures_doc(&r->c, &inc, &r->out);
-	fk_incident_release(&inc);
-	return rc;
+	return incident_doc(r, cli_measures_doc);
 }
 
 enum fk_code h_measure_add(struct req *r)

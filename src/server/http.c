@@ -267,6 +267,7 @@ static bool need_ok(enum need need, int role)
 	case NEED_READ:
 		return true;
 	case NEED_WRITE:
+	case NEED_MEMBER:
 		return role != FK_UROLE_VIEWER;
 	case NEED_OWNER: /* who approves is decided by owners, not by would-be approvers */
 		return role == FK_UROLE_OWNER || role == FK_UROLE_ADMIN;

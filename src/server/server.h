@@ -11,7 +11,9 @@
 
 #include <jansson.h>
 
-enum need { NEED_NONE, NEED_READ, NEED_WRITE, NEED_OWNER, NEED_ADMIN };
+/* NEED_MEMBER: NEED_WRITE, and a member of the incident {id} (or an administrator): the
+ * handler checks the membership (interviews). */
+enum need { NEED_NONE, NEED_READ, NEED_WRITE, NEED_OWNER, NEED_ADMIN, NEED_MEMBER };
 
 struct req {
 	const char *method, *path;
@@ -69,6 +71,8 @@ enum fk_code body_int(struct req *r, json_t *o, const char *key, int64_t *out);
 enum fk_code body_bool(struct req *r, json_t *o, const char *key, int *out);
 enum fk_code body_strings(struct req *r, json_t *o, const char *key, size_t max, char **out,
                           size_t *n);
+/* Answers with an incident's document from a CLI builder, if the asker may see it. */
+enum fk_code incident_doc(struct req *r, cli_doc_fn build);
 /* A query argument (?name=), or NULL. */
 const char *req_query(struct req *r, const char *name);
 /* A request header, or NULL. */

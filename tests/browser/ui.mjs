@@ -664,6 +664,33 @@ try {
     check(dl.deadlines.some((d) => d.key === 'reporter-ack' && d.trigger_at === rep.reporters[0].at), 'intake: the acknowledgement clock does not start at the report');
   });
 
+  // r. lessons learned: an action item moved to implemented from the page; the end-of-recovery
+  //    criteria are listed, unmet ones marked -----------------------------------------------------
+  await step('lessons', page, async () => {
+    await page.goto(BASE + '#/incident/' + REF);
+    await page.waitForFunction((r) => (document.querySelector('h1')?.textContent || '').startsWith(r), REF, { timeout: TIMEOUT });
+    const st = await page.evaluate(async (ref) => {
+      const me = await (await fetch('/api/v1/me')).json();
+      const res = await fetch(`/api/v1/incidents/${ref}/lessons`, { method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': me.csrf },
+        body: JSON.stringify({ lesson: 'ツール利用の事前承認がなかった', action: '事前承認制の導入', verify: '申請記録の監査' }) });
+      return res.status;
+    }, REF);
+    eq(st, 201, 'lessons: POST a lesson');
+    await page.reload();
+    await page.locator('#cause summary').click();
+    const row = page.locator('#lessons tr[data-lesson="L1"]');
+    await row.waitFor({ timeout: TIMEOUT });
+    const patch = page.waitForResponse((r) => r.request().method() === 'PATCH' && r.url().endsWith('/lessons/L1'));
+    await row.locator('button.lesson-next').click();
+    eq((await patch).status(), 200, 'lessons: PATCH to implemented');
+    const api = (await apiGet(respCtx, `/incidents/${REF}/lessons`)).body;
+    eq(api.lessons[0].state, 'implemented', 'lessons: state through the API');
+    await page.locator('#cause summary').click();
+    check(await page.locator('#end-criteria li.late[data-key="plan-complete"]').count() === 1, 'lessons: the unmet plan criterion is not marked');
+    await detail(page.locator('#cause'), 'cause-card');
+  });
+
   // n. the damage ledger of case study 3: totals and shares as the API gives them --------------------
   await step('damage', page, async () => {
     await page.goto(BASE + '#/incident/INC-2026-0003');
