@@ -36,7 +36,10 @@ const T = {
         attach: '紐付け', open_incident: 'インシデントを登録', dismiss: '対応不要', received: '受付', ack_due: '受領連絡の期限',
         cause_lessons: '原因と教訓', origin: '攻撃元', route: '侵入経路', direct_cause: '直接原因', root_cause: '根本原因',
         cves: 'CVE', laws: '関係法令', lessons: '教訓と対策', implemented: '実施済みにする', verified_l: '検証済みにする',
-        end_recovery: '復旧の終了', declare: '終了を宣言', declared: '宣言済み' },
+        end_recovery: '復旧の終了', declare: '終了を宣言', declared: '宣言済み',
+        people: '被害者と社外対応', persons: '個人', companies: '法人', notified: '通知済み', pending_n: '未通知',
+        complaints: '苦情', comp_offered: '補償提示額', comp_paid: '補償支払額', comms: '社外への文書',
+        audience: '宛先', text: '本文', send: '送付を記録', add_comm: '文書を下書き' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
@@ -69,7 +72,10 @@ const T = {
         attach: 'Attach', open_incident: 'Open an incident', dismiss: 'No response needed', received: 'Received', ack_due: 'Acknowledge by',
         cause_lessons: 'Root cause and lessons', origin: 'Origin', route: 'Route', direct_cause: 'Direct cause', root_cause: 'Root cause',
         cves: 'CVE', laws: 'Laws', lessons: 'Lessons and actions', implemented: 'Mark implemented', verified_l: 'Mark verified',
-        end_recovery: 'End of recovery', declare: 'Declare the end', declared: 'declared' },
+        end_recovery: 'End of recovery', declare: 'Declare the end', declared: 'declared',
+        people: 'Affected users and statements', persons: 'Persons', companies: 'Companies', notified: 'Notified', pending_n: 'Not yet notified',
+        complaints: 'Complaints', comp_offered: 'Compensation offered', comp_paid: 'Compensation paid', comms: 'Statements',
+        audience: 'Audience', text: 'Text', send: 'Record sending', add_comm: 'Draft a statement' },
 };
 const KINDS = ['outbound-attack', 'vulnerability-report', 'defacement', 'malware-outbreak', 'data-leak', 'intrusion',
                'dos', 'insider', 'equipment-failure', 'disaster', 'other'];
@@ -218,7 +224,7 @@ function editor(incRef, x, ref, msg) {
 }
 
 async function showIncident(ref) {
-  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev, dmg, dl, rep, plan, cause, lessons, end] = await Promise.all([
+  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev, dmg, dl, rep, plan, cause, lessons, end, comms, aff] = await Promise.all([
     api('GET', '/incidents/' + encodeURIComponent(ref)),
     api('GET', `/incidents/${encodeURIComponent(ref)}/tasks`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/timeline`),
@@ -235,6 +241,8 @@ async function showIncident(ref) {
     api('GET', `/incidents/${encodeURIComponent(ref)}/cause`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/lessons`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/recovery`),
+    api('GET', `/incidents/${encodeURIComponent(ref)}/comms`),
+    writer() ? api('GET', `/incidents/${encodeURIComponent(ref)}/affected`) : Promise.resolve(null),
   ]);
   const sweepCard = !sw.total ? '' : el('details', { class: 'card', id: 'sweep', open: '' },
     el('summary', {}, `${t('sweep')}: ${sw.checked}/${sw.total} ${t('checked')} (${Math.round(100 * sw.coverage)}%)`),
@@ -302,7 +310,7 @@ async function showIncident(ref) {
     el('table', {}, el('tbody', {}, ...hist.changes.slice(-200).map((h) =>
       el('tr', {}, el('td', {}, h.at), el('td', {}, h.actor), el('td', {}, h.origin),
          el('td', {}, `${h.entity} ${h.key || ''}.${h.field}`), el('td', {}, h.old ?? '-'), el('td', {}, h.new ?? '-'))))));
-  main.replaceChildren(header, clocksCard(inc, dl, ref), planCard(inc.ref, plan, ref), reportersCard(inc.ref, rep, ref), rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), causeCard(inc.ref, cause, lessons, end, ref), damageCard(dmg), evidenceCard(inc.ref, ev),
+  main.replaceChildren(header, clocksCard(inc, dl, ref), planCard(inc.ref, plan, ref), reportersCard(inc.ref, rep, ref), rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), causeCard(inc.ref, cause, lessons, end, ref), peopleCard(inc.ref, aff, comms, ref), damageCard(dmg), evidenceCard(inc.ref, ev),
                        ...phases, tlForm, histList);
 }
 
@@ -442,6 +450,48 @@ function planCard(incRef, p, ref) {
     body.push(el('details', {}, el('summary', {}, t('edit')), form));
   }
   return el('details', { class: 'card', id: 'plan', open: '' }, el('summary', {}, t('plan')), ...body, msg);
+}
+
+// The people harmed (a summary; responders and up) and every statement to the outside:
+// drafted, approved by an approver, sent as approved.
+function peopleCard(incRef, aff, cm, ref) {
+  const msg = el('p', { class: 'error' });
+  const act = (fn) => async () => { try { await fn(); showIncident(ref); } catch (e) { msg.textContent = e.message; } };
+  const body = [];
+  if (aff && aff.affected.length) {
+    const s = aff.summary;
+    body.push(el('table', { id: 'affected-summary' }, el('tbody', {}, ...[['persons', s.persons], ['companies', s.companies],
+      ['notified', s.notified], ['pending_n', s.pending], ['complaints', s.complaints], ['comp_offered', s.offered],
+      ['comp_paid', s.paid]].map(([k, v]) => el('tr', { 'data-key': k }, el('th', {}, t(k)), el('td', { class: 'num' }, v))))));
+  }
+  body.push(el('h3', {}, t('comms')));
+  for (const m of cm.communications) {
+    const row = el('div', { class: 'comm', 'data-comm': m.id },
+      el('p', {}, `${m.id} `, el('span', { class: 'badge' }, m.state), ` v${m.version} [${m.audience}] `, m.title,
+        m.approved_by ? el('span', { class: 'muted' }, ` — ${m.approved_by} v${m.approved_version}`) : '',
+        m.sent_at ? el('span', { class: 'muted' }, ` — ${m.channel} ${m.sent_at}`) : ''),
+      el('pre', {}, m.text || ''));
+    if (writer() && m.state === 'draft')
+      row.append(el('button', { type: 'button', class: 'approve-comm', onclick: act(() =>
+        api('POST', `/incidents/${enc(incRef)}/comms/${enc(m.id)}/approve`, {})) }, t('approve')));
+    if (writer() && m.state === 'approved') {
+      const channel = el('input', { name: 'channel', placeholder: 'Webサイト / メール' });
+      row.append(channel, ' ', el('button', { type: 'button', class: 'send-comm', onclick: act(() =>
+        api('POST', `/incidents/${enc(incRef)}/comms/${enc(m.id)}/send`, { channel: channel.value || null })) }, t('send')));
+    }
+    body.push(row);
+  }
+  if (writer()) {
+    const audience = select('audience', ['users', 'media', 'shareholders', 'regulator', 'police', 'cert', 'partners', 'employees', 'other']);
+    const title = el('input', { name: 'title' });
+    const text = el('textarea', { name: 'comm_text' });
+    const form = el('form', { class: 'edit', id: 'comm-add' }, el('label', {}, t('audience'), ' ', audience),
+      el('label', {}, t('title'), ' ', title), el('label', {}, t('text'), ' ', text), el('button', { type: 'submit' }, t('add')));
+    form.addEventListener('submit', (ev) => { ev.preventDefault(); act(() => api('POST', `/incidents/${enc(incRef)}/comms`,
+      { audience: audience.value, title: title.value || null, text: text.value || null }))(); });
+    body.push(el('details', {}, el('summary', {}, t('add_comm')), form));
+  }
+  return el('details', { class: 'card', id: 'people' }, el('summary', {}, t('people')), ...body, msg);
 }
 
 // Root cause, lessons with their action items (responders move their state), and the end of

@@ -31,5 +31,9 @@ typedef enum fk_code (*fk_core_then)(struct fk_ctx *c, struct fk_incident *inc, 
 enum fk_code fk_core_incident_create(struct fk_ctx *c, struct fk_incident *inc,
                                      const struct fk_playbook *pb, fk_core_then then,
                                      void *then_ctx, struct fk_err *err) FK_WUR;
+/* Adds one error line "origin:line:column: what" in each language to an import report. */
+struct fk_import_report;
+void fk_core_report_error(struct fk_import_report *r, const char *origin, long line, int column,
+                          const char *en, const char *ja);
 
 #endif

@@ -30,8 +30,8 @@ void fk_import_report_release(struct fk_import_report *r)
 }
 
 /* Adds one error line "origin:line:column: what" in each language. */
-static void report_error(struct fk_import_report *r, const char *origin, long line, int column,
-                         const char *en, const char *ja)
+void fk_core_report_error(struct fk_import_report *r, const char *origin, long line, int column,
+                          const char *en, const char *ja)
 {
 	if (r->n_errors++ >= FK_IMPORT_MAX_ERRORS)
 		return;
@@ -152,7 +152,7 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 			    ja, sizeof ja,
 			    "%s: 制御文字を含まない %d バイト以内の1行の UTF-8 テキストが必要です",
 			    fk_asset_cols[i], FIELD_MAX);
-			report_error(r, origin, line, colno[i], en, ja);
+			fk_core_report_error(r, origin, line, colno[i], en, ja);
 			continue;
 		}
 		a->col[i] = (char *)v;
@@ -160,15 +160,15 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 	/* A missing name column was reported once at the header; a bad name above already. */
 	bool name_given = vals[FK_ACOL_NAME] && *vals[FK_ACOL_NAME];
 	if (!a->col[FK_ACOL_NAME] && colno[FK_ACOL_NAME] && !name_given)
-		report_error(r, origin, line, colno[FK_ACOL_NAME],
-		             "name: missing: every asset needs a unique name",
-		             "name: ありません: 資産には一意の名前が必要です");
+		fk_core_report_error(r, origin, line, colno[FK_ACOL_NAME],
+		                     "name: missing: every asset needs a unique name",
+		                     "name: ありません: 資産には一意の名前が必要です");
 	const char *ip = a->col[FK_ACOL_IP];
 	unsigned char addr[16];
 	if (ip && inet_pton(AF_INET, ip, addr) != 1 && inet_pton(AF_INET6, ip, addr) != 1) {
 		snprintf(en, sizeof en, "ip: '%.200s' is not an IPv4 or IPv6 address", ip);
 		snprintf(ja, sizeof ja, "ip: '%.200s' は IPv4/IPv6 アドレスではありません", ip);
-		report_error(r, origin, line, colno[FK_ACOL_IP], en, ja);
+		fk_core_report_error(r, origin, line, colno[FK_ACOL_IP], en, ja);
 	}
 	const char *role = a->col[FK_ACOL_ROLE];
 	if (role && fk_enum_parse(fk_asset_roles, FK_AROLE_COUNT, role, "role", &a->role, NULL)) {
@@ -177,7 +177,7 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 		snprintf(ja, sizeof ja,
 		         "role: '%.200s': server, client, network, other のいずれかが必要です",
 		         role);
-		report_error(r, origin, line, colno[FK_ACOL_ROLE], en, ja);
+		fk_core_report_error(r, origin, line, colno[FK_ACOL_ROLE], en, ja);
 	}
 	const char *crit = a->col[FK_ACOL_CRITICALITY];
 	int sev;
@@ -187,7 +187,7 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 		snprintf(ja, sizeof ja,
 		         "criticality: '%.200s': low, medium, high, critical のいずれかが必要です",
 		         crit);
-		report_error(r, origin, line, colno[FK_ACOL_CRITICALITY], en, ja);
+		fk_core_report_error(r, origin, line, colno[FK_ACOL_CRITICALITY], en, ja);
 	}
 	const char *spare = a->col[FK_ACOL_SPARE] ? a->col[FK_ACOL_SPARE] : "";
 	if (!parse_bool(spare, &a->spare)) {
@@ -199,7 +199,7 @@ static bool check_row(const char *origin, long line, const char *const vals[FK_A
 		         "spare: '%.200s' は真偽値ではありません: true/false, yes/no, "
 		         "1/0 のいずれかが必要です",
 		         spare);
-		report_error(r, origin, line, colno[FK_ACOL_SPARE], en, ja);
+		fk_core_report_error(r, origin, line, colno[FK_ACOL_SPARE], en, ja);
 	}
 	a->col[FK_ACOL_SPARE] = NULL;
 	return r->n_errors == before;
@@ -223,7 +223,7 @@ static enum fk_code take_row(struct fk_ctx *c, const char *origin, long line,
 		snprintf(ja, sizeof ja,
 		         "name: '%.200s' は %ld 行目にもあります: 名前は一意にしてください",
 		         a.col[FK_ACOL_NAME], first);
-		report_error(r, origin, line, colno[FK_ACOL_NAME], en, ja);
+		fk_core_report_error(r, origin, line, colno[FK_ACOL_NAME], en, ja);
 		good = false;
 	}
 	if (good && !r->n_errors) {
@@ -273,18 +273,18 @@ static enum fk_code import_csv(struct fk_ctx *c, FILE *f, const char *origin, st
 				    "os_version, software, department, owner, role, criticality, "
 				    "location, spare, backup_of, tags",
 				    h);
-				report_error(r, origin, 1, (int)i + 1, en, ja);
+				fk_core_report_error(r, origin, 1, (int)i + 1, en, ja);
 			} else if (colno[map[i]]) {
 				snprintf(en, sizeof en, "column '%s' appears twice", h);
 				snprintf(ja, sizeof ja, "列 '%s' が2回あります", h);
-				report_error(r, origin, 1, (int)i + 1, en, ja);
+				fk_core_report_error(r, origin, 1, (int)i + 1, en, ja);
 			} else {
 				colno[map[i]] = (int)i + 1;
 			}
 		}
 		if (!colno[FK_ACOL_NAME])
-			report_error(r, origin, 1, 1, "no 'name' column: it is required",
-			             "'name' 列がありません: 必須です");
+			fk_core_report_error(r, origin, 1, 1, "no 'name' column: it is required",
+			                     "'name' 列がありません: 必須です");
 		seen->backup_col = colno[FK_ACOL_BACKUP_OF];
 	}
 	/* One loop: rows are written while the file is clean; after the first error they are
@@ -300,8 +300,8 @@ static enum fk_code import_csv(struct fk_ctx *c, FILE *f, const char *origin, st
 			snprintf(ja, sizeof ja,
 			         "フィールドが %zu 個です: 見出しと同じ %zu 個が必要です", csv.n,
 			         ncols);
-			report_error(r, origin, csv.line, (int)(csv.n < ncols ? csv.n : ncols), en,
-			             ja);
+			fk_core_report_error(r, origin, csv.line,
+			                     (int)(csv.n < ncols ? csv.n : ncols), en, ja);
 			r->rows++;
 			continue;
 		}
@@ -312,8 +312,9 @@ static enum fk_code import_csv(struct fk_ctx *c, FILE *f, const char *origin, st
 				vals[map[i]] = fk_csv_field(&csv, i);
 		}
 		if (nul) {
-			report_error(r, origin, csv.line, 1, "a NUL byte: this is not a text file",
-			             "NUL バイトがあります: テキストファイルではありません");
+			fk_core_report_error(
+			    r, origin, csv.line, 1, "a NUL byte: this is not a text file",
+			    "NUL バイトがあります: テキストファイルではありません");
 			continue;
 		}
 		rc = take_row(c, origin, csv.line, vals, colno, seen, r, err);
@@ -337,8 +338,8 @@ static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
 		if (len == 0 || (len == 1 && line[0] == '\n'))
 			continue;
 		if ((size_t)len > FK_CSV_MAX_RECORD) {
-			report_error(r, origin, lineno, 1, "the line is longer than 1 MiB",
-			             "行が 1 MiB を超えています");
+			fk_core_report_error(r, origin, lineno, 1, "the line is longer than 1 MiB",
+			                     "行が 1 MiB を超えています");
 			continue;
 		}
 		json_error_t je;
@@ -349,7 +350,8 @@ static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
 			         o ? "another JSON value" : je.text);
 			snprintf(ja, sizeof ja, "JSON オブジェクトではありません: %s",
 			         o ? "別の JSON 値" : je.text);
-			report_error(r, origin, lineno, o || je.column < 1 ? 1 : je.column, en, ja);
+			fk_core_report_error(r, origin, lineno, o || je.column < 1 ? 1 : je.column,
+			                     en, ja);
 			json_decref(o);
 			continue;
 		}
@@ -379,7 +381,7 @@ static enum fk_code import_jsonl(struct fk_ctx *c, FILE *f, const char *origin,
 				        ? "キー '%.100s' は不明です: 資産台帳の列名が必要です"
 				        : "'%.100s' は文字列・真偽値・null のいずれかが必要です",
 				    k);
-				report_error(r, origin, lineno, 1, en, ja);
+				fk_core_report_error(r, origin, lineno, 1, en, ja);
 				ok = false;
 				continue;
 			}
@@ -427,8 +429,8 @@ static void report_dangling(void *vctx, const char *name, const char *backup_of)
 	    "backup_of: '%.200s' ('%.100s' の) は資産台帳にありません: このファイルか取り込み済み"
 	    "の資産の名前が必要です",
 	    backup_of, name);
-	report_error(d->r, d->origin, line ? line : 1,
-	             d->seen->backup_col ? d->seen->backup_col : 1, en, ja);
+	fk_core_report_error(d->r, d->origin, line ? line : 1,
+	                     d->seen->backup_col ? d->seen->backup_col : 1, en, ja);
 }
 
 enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int format,
@@ -450,8 +452,8 @@ enum fk_code fk_asset_import(struct fk_ctx *c, FILE *f, const char *origin, int 
 	if (!rc && bulk && !r->n_errors)
 		rc = fk_store_asset_bulk(c->st, false, err);
 	if (!rc && !r->n_errors && !r->rows)
-		report_error(r, origin, 1, 1, "no assets in the file",
-		             "ファイルに資産がありません");
+		fk_core_report_error(r, origin, 1, 1, "no assets in the file",
+		                     "ファイルに資産がありません");
 	if (!rc && !r->n_errors) {
 		/* backup_of must name an asset of the inventory (this file or earlier ones). */
 		struct dangling_ctx d = {&seen, r, origin};
@@ -749,8 +751,9 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 	fk_csv_init(&csv, f, origin);
 	rc = fk_csv_next(&csv, &got, err);
 	if (!rc && !got)
-		report_error(r, origin, 1, 1, "the file is empty: expected the sheet's header row",
-		             "ファイルが空です: シートの見出し行が必要です");
+		fk_core_report_error(r, origin, 1, 1,
+		                     "the file is empty: expected the sheet's header row",
+		                     "ファイルが空です: シートの見出し行が必要です");
 	for (size_t i = 0; !rc && got && i < csv.n; i++) {
 		const char *h = fk_csv_field(&csv, i);
 		bool known = false;
@@ -766,7 +769,7 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 			         "列 '%.100s' は不明です: シートの列 (name, state, note など) "
 			         "が必要です",
 			         h);
-			report_error(r, origin, 1, (int)i + 1, en, ja);
+			fk_core_report_error(r, origin, 1, (int)i + 1, en, ja);
 		}
 		col_name = !strcmp(h, "name") ? (int)i : col_name;
 		col_state = !strcmp(h, "state") ? (int)i : col_state;
@@ -774,17 +777,17 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 	}
 	size_t ncols = got ? csv.n : 0;
 	if (!rc && got && (col_name < 0 || col_state < 0))
-		report_error(r, origin, 1, 1, "the sheet needs the columns name and state",
-		             "シートには name 列と state 列が必要です");
+		fk_core_report_error(r, origin, 1, 1, "the sheet needs the columns name and state",
+		                     "シートには name 列と state 列が必要です");
 	while (!rc && !(rc = fk_csv_next(&csv, &got, err)) && got && col_name >= 0 &&
 	       col_state >= 0) {
 		if (csv.n == 1 && !fk_csv_len(&csv, 0))
 			continue;
 		r->rows++;
 		if (csv.n != ncols) {
-			report_error(r, origin, csv.line, 1,
-			             "wrong number of fields for the header",
-			             "フィールドの数が見出しと違います");
+			fk_core_report_error(r, origin, csv.line, 1,
+			                     "wrong number of fields for the header",
+			                     "フィールドの数が見出しと違います");
 			continue;
 		}
 		const char *name = unformula(fk_csv_field(&csv, (size_t)col_name));
@@ -799,23 +802,23 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 		/* Check the text before it reaches a message (a hostile sheet must not put
 		 * terminal escapes into our errors). */
 		if (fk_text_check(name, "name", &e) || fk_text_check(st, "state", &e)) {
-			report_error(r, origin, csv.line, 1, e.en, e.ja);
+			fk_core_report_error(r, origin, csv.line, 1, e.en, e.ja);
 			continue;
 		}
 		long first = name_set_add(&seen, name, csv.line);
 		if (first) {
-			report_error(r, origin, csv.line, col_name + 1,
-			             "the system appears twice in the sheet",
-			             "同じシステムがシートに2回あります");
+			fk_core_report_error(r, origin, csv.line, col_name + 1,
+			                     "the system appears twice in the sheet",
+			                     "同じシステムがシートに2回あります");
 		} else if (fk_enum_parse(fk_sweep_states, FK_SW_COUNT, st, "state", &state, &e)) {
-			report_error(r, origin, csv.line, col_state + 1, e.en, e.ja);
+			fk_core_report_error(r, origin, csv.line, col_state + 1, e.en, e.ja);
 		} else if (note && *note && check_note(note, &e)) {
-			report_error(r, origin, csv.line, col_note + 1, e.en, e.ja);
+			fk_core_report_error(r, origin, csv.line, col_note + 1, e.en, e.ja);
 		} else if (fk_store_sweep_entry_get(c->st, inc.id, name, &entry, &e)) {
 			if (e.code != FK_ENOTFOUND)
 				rc = fk_err_set(err, e.code, e.field, e.en, e.ja);
 			else
-				report_error(r, origin, csv.line, col_name + 1, e.en, e.ja);
+				fk_core_report_error(r, origin, csv.line, col_name + 1, e.en, e.ja);
 		} else if (state != entry.state && !fk_sweep_allowed(entry.state, state) &&
 		           sweep_reachable(state, entry.state)) {
 			/* The sheet is behind: the system moved on since it was written. */
@@ -825,8 +828,8 @@ enum fk_code fk_sweep_import(struct fk_ctx *c, const char *id, FILE *f, const ch
 				if (e.code != FK_EREFUSED)
 					rc = fk_err_set(err, e.code, e.field, e.en, e.ja);
 				else
-					report_error(r, origin, csv.line, col_state + 1, e.en,
-					             e.ja);
+					fk_core_report_error(r, origin, csv.line, col_state + 1,
+					                     e.en, e.ja);
 			} else {
 				r->updated++;
 			}

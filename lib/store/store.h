@@ -345,6 +345,34 @@ enum fk_code fk_store_recovery_end(struct fk_store *st, int64_t incident, const 
 enum fk_code fk_store_recovery_end_get(struct fk_store *st, int64_t incident, int64_t *at,
                                        char **by, char **criteria, struct fk_err *err) FK_WUR;
 
+/* ---- affected users and communications (store_people.c; fukkyu/people.h) ---------------- */
+struct fk_affected;
+struct fk_comm;
+enum fk_code fk_store_affected_insert(struct fk_store *st, int64_t incident,
+                                      const struct fk_affected *a, struct fk_err *err) FK_WUR;
+/* Records an import of rows from origin in the audit trail. */
+enum fk_code fk_store_affected_imported(struct fk_store *st, int64_t incident, int64_t rows,
+                                        const char *origin, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_affected(struct fk_store *st, int64_t incident, struct fk_affected **out,
+                               size_t *n, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_affected_update(struct fk_store *st, int64_t incident,
+                                      const struct fk_affected *a, const struct fk_affected *b,
+                                      struct fk_err *err) FK_WUR;
+enum fk_code fk_store_affected_contact(struct fk_store *st, int64_t incident, int no,
+                                       bool complaint, const char *text, int64_t at,
+                                       struct fk_err *err) FK_WUR;
+enum fk_code fk_store_comms(struct fk_store *st, int64_t incident, struct fk_comm **out, size_t *n,
+                            struct fk_err *err) FK_WUR;
+enum fk_code fk_store_comm_insert(struct fk_store *st, int64_t incident, struct fk_comm *m,
+                                  struct fk_err *err) FK_WUR;
+enum fk_code fk_store_comm_version(struct fk_store *st, int64_t comm, int64_t version,
+                                   const char *text, const char *sha, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_comm_update(struct fk_store *st, int64_t incident, const struct fk_comm *a,
+                                  const struct fk_comm *b, struct fk_err *err) FK_WUR;
+/* A version's text and SHA-256 (NULL when there is no such version). */
+enum fk_code fk_store_comm_text(struct fk_store *st, int64_t comm, int64_t version, char **text,
+                                char **sha, struct fk_err *err) FK_WUR;
+
 /* ---- the intake queue (store_intake.c; fukkyu/intake.h) ---------------------------------- */
 struct fk_intake;
 /* Inserts a report with the next reference of year (RPT-YEAR-NNNN, e->ref set). */

@@ -323,3 +323,16 @@ json_t *cli_incident_json(struct cli *c, const struct fk_incident *inc)
 	json_object_set_new(o, "updated_at", cli_json_time(c, inc->updated_at));
 	return o;
 }
+
+enum fk_code cli_show_doc(struct cli *c, const char *id, cli_doc_fn build)
+{
+	struct fk_incident inc;
+	json_t *doc;
+	enum fk_code rc = cli_incident(c, id, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = build(c, &inc, &doc)))
+		cli_json_out(doc);
+	fk_incident_release(&inc);
+	return rc;
+}

@@ -105,6 +105,9 @@ enum fk_code cli_roles_doc(struct cli *c, const struct fk_incident *inc, json_t 
 enum fk_code cli_evidence_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 enum fk_code cli_changes_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 enum fk_code cli_handover_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+/* Prints the document build makes for the incident named by id (a record's JSON is its best
+ * display, in --json or not). */
+enum fk_code cli_show_doc(struct cli *c, const char *id, cli_doc_fn build);
 /* Countermeasures: one as JSON; an incident's with their rollout counts; one's rollout
  * (at most limit pending systems and exceptions listed). */
 struct fk_measure;
@@ -127,6 +130,9 @@ enum fk_code cli_cause_doc(struct cli *c, const struct fk_incident *inc, json_t 
 enum fk_code cli_interviews_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 enum fk_code cli_lessons_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 enum fk_code cli_end_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+/* The register of affected users (with its summary) and the communications log. */
+enum fk_code cli_affected_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_comms_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
 /* The intake queue: one report; the new ones (all: every one). */
 struct fk_intake;
 json_t *cli_intake_json(struct cli *c, const struct fk_intake *e);

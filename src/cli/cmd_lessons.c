@@ -104,22 +104,6 @@ enum fk_code cli_end_doc(struct cli *c, const struct fk_incident *inc, json_t **
 	return FK_OK;
 }
 
-/* Runs build on the incident named by id and prints its JSON (a record: its best display). */
-static enum fk_code show_doc(struct cli *c, const char *id,
-                             enum fk_code (*build)(struct cli *, const struct fk_incident *,
-                                                   json_t **))
-{
-	struct fk_incident inc;
-	json_t *doc;
-	enum fk_code rc = cli_incident(c, id, &inc);
-	if (rc)
-		return rc;
-	if (!(rc = build(c, &inc, &doc)))
-		cli_json_out(doc);
-	fk_incident_release(&inc);
-	return rc;
-}
-
 static enum fk_code cause_set(struct cli *c, int argc, char **argv)
 {
 	struct fk_cause p = {.origin = -1};
@@ -148,7 +132,7 @@ static enum fk_code cause_set(struct cli *c, int argc, char **argv)
 	                            "cause set ID [options]", 1, 1, pos, &npos, &help);
 	if (rc || help || (rc = fk_cause_set(&c->ctx, pos[0], &p, &c->err)))
 		return rc;
-	return show_doc(c, pos[0], cli_cause_doc);
+	return cli_show_doc(c, pos[0], cli_cause_doc);
 }
 
 static enum fk_code cause_show(struct cli *c, int argc, char **argv)
@@ -158,7 +142,7 @@ static enum fk_code cause_show(struct cli *c, int argc, char **argv)
 	bool help;
 	enum fk_code rc =
 	    cli_parse(c, argc, argv, NULL, 0, "cause show ID", 1, 1, pos, &npos, &help);
-	return rc || help ? rc : show_doc(c, pos[0], cli_cause_doc);
+	return rc || help ? rc : cli_show_doc(c, pos[0], cli_cause_doc);
 }
 
 enum fk_code cmd_cause(struct cli *c, int argc, char **argv)
@@ -214,7 +198,7 @@ static enum fk_code interview_list(struct cli *c, int argc, char **argv)
 	bool help;
 	enum fk_code rc =
 	    cli_parse(c, argc, argv, NULL, 0, "interview list ID", 1, 1, pos, &npos, &help);
-	return rc || help ? rc : show_doc(c, pos[0], cli_interviews_doc);
+	return rc || help ? rc : cli_show_doc(c, pos[0], cli_interviews_doc);
 }
 
 enum fk_code cmd_interview(struct cli *c, int argc, char **argv)
@@ -284,7 +268,7 @@ static enum fk_code lesson_set(struct cli *c, int argc, char **argv)
 	                            pos, &npos, &help);
 	if (rc || help || (rc = fk_lesson_set(&c->ctx, pos[0], pos[1], state, accepted, &c->err)))
 		return rc;
-	return show_doc(c, pos[0], cli_lessons_doc);
+	return cli_show_doc(c, pos[0], cli_lessons_doc);
 }
 
 static enum fk_code lesson_list(struct cli *c, int argc, char **argv)
@@ -294,7 +278,7 @@ static enum fk_code lesson_list(struct cli *c, int argc, char **argv)
 	bool help;
 	enum fk_code rc =
 	    cli_parse(c, argc, argv, NULL, 0, "lesson list ID", 1, 1, pos, &npos, &help);
-	return rc || help ? rc : show_doc(c, pos[0], cli_lessons_doc);
+	return rc || help ? rc : cli_show_doc(c, pos[0], cli_lessons_doc);
 }
 
 enum fk_code cmd_lesson(struct cli *c, int argc, char **argv)
@@ -316,7 +300,7 @@ static enum fk_code recovery_check(struct cli *c, int argc, char **argv)
 	bool help;
 	enum fk_code rc =
 	    cli_parse(c, argc, argv, NULL, 0, "recovery check ID", 1, 1, pos, &npos, &help);
-	return rc || help ? rc : show_doc(c, pos[0], cli_end_doc);
+	return rc || help ? rc : cli_show_doc(c, pos[0], cli_end_doc);
 }
 
 static enum fk_code recovery_end(struct cli *c, int argc, char **argv)
@@ -329,7 +313,7 @@ static enum fk_code recovery_end(struct cli *c, int argc, char **argv)
 	              &npos, &help);
 	if (rc || help || (rc = fk_end_declare(&c->ctx, pos[0], &c->err)))
 		return rc;
-	return show_doc(c, pos[0], cli_end_doc);
+	return cli_show_doc(c, pos[0], cli_end_doc);
 }
 
 enum fk_code cmd_recovery(struct cli *c, int argc, char **argv)

@@ -91,6 +91,8 @@ while IFS= read -r line; do
 	path=${path//\{r\}/R99}
 	path=${path//\{ref\}/RPT-1999-0001}
 	path=${path//\{l\}/L99}
+	path=${path//\{a\}/A99}
+	path=${path//\{c\}/C99}
 	[[ $path == *'{'* ]] && fail "matrix: no stand-in for a parameter of $path"
 	for as in none view resp appr own admin; do
 		echo '{}' > "$work/empty"

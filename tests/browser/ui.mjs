@@ -691,6 +691,32 @@ try {
     await detail(page.locator('#cause'), 'cause-card');
   });
 
+  // s. a statement to users: drafted by the responder, refused to them, approved by the approver,
+  //    then recorded as sent --------------------------------------------------------------------
+  await step('comms', page, async () => {
+    await page.goto(BASE + '#/incident/' + REF);
+    await page.waitForFunction((r) => (document.querySelector('h1')?.textContent || '').startsWith(r), REF, { timeout: TIMEOUT });
+    await page.locator('#people > summary').click();
+    await page.locator('#people details summary').click();
+    await page.selectOption('form#comm-add select[name=audience]', 'partners');
+    await page.fill('form#comm-add input[name=title]', 'いろは食品様へのお詫び');
+    await page.fill('form#comm-add textarea[name=comm_text]', '弊社社員のツール誤操作により、貴社サーバへ不正なアクセスを行いました。');
+    await page.click('form#comm-add button[type=submit]');
+    await page.locator('#people div.comm[data-comm="C1"] button.approve-comm').waitFor({ state: 'attached', timeout: TIMEOUT });
+    const ctx = await newContext();
+    const ap = await ctx.newPage();
+    watch(ap, USERS.appr.name);
+    await login(ap, USERS.appr);
+    await ap.goto(BASE + '#/incident/' + REF);
+    await ap.locator('#people > summary').click();
+    const post = ap.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/comms/C1/approve'));
+    await ap.locator('#people div.comm[data-comm="C1"] button.approve-comm').click();
+    eq((await post).status(), 200, 'comms: approval by the approver');
+    await ctx.close();
+    const cm = (await apiGet(respCtx, `/incidents/${REF}/comms`)).body.communications[0];
+    check(cm.state === 'approved' && cm.approved_by === USERS.appr.name, `comms: ${JSON.stringify(cm)}`);
+  });
+
   // n. the damage ledger of case study 3: totals and shares as the API gives them --------------------
   await step('damage', page, async () => {
     await page.goto(BASE + '#/incident/INC-2026-0003');
