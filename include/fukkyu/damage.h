@@ -51,6 +51,8 @@ struct fk_damage {
 	int nsplit;
 	int64_t created_at;
 	char *created_by;
+	char *agreed_by; /* who agreed to the split (the parties), NULL when not yet */
+	int64_t agreed_at;
 };
 void fk_damage_release(struct fk_damage *d);
 
@@ -66,6 +68,10 @@ void fk_damage_shares(const struct fk_damage *d, int64_t out[FK_SPLIT_MAX]);
 /* Adds an entry (d->id, no, created_* are filled in). */
 enum fk_code fk_damage_add(struct fk_ctx *c, const char *id, struct fk_damage *d,
                            struct fk_err *err) FK_WUR;
+
+/* Records that the parties agreed to entry code's split ("D2"): by names them. */
+enum fk_code fk_damage_agree(struct fk_ctx *c, const char *id, const char *code, const char *by,
+                             struct fk_err *err) FK_WUR;
 
 /* The outage from the timeline: the minutes between each entry marked service-stopped and the
  * next marked service-restored. A stop not followed by a restore is an error naming it. */

@@ -35,7 +35,8 @@ void fk_damage_release(struct fk_damage *d)
 	free(d->description);
 	free(d->basis);
 	free(d->created_by);
-	d->description = d->basis = d->created_by = NULL;
+	free(d->agreed_by);
+	d->description = d->basis = d->created_by = d->agreed_by = NULL;
 }
 
 void fk_damage_summary_release(struct fk_damage_summary *s)
@@ -143,6 +144,44 @@ enum fk_code fk_damage_add(struct fk_ctx *c, const char *id, struct fk_damage *d
 	if (rc || (rc = fk_core_begin_open(c, id, &inc, err)))
 		return rc;
 	rc = fk_store_damage_insert(c->st, inc.id, d, err);
+	rc = fk_core_finish(c, rc, err);
+	fk_incident_release(&inc);
+	return rc;
+}
+
+enum fk_code fk_damage_agree(struct fk_ctx *c, const char *id, const char *code, const char *by,
+                             struct fk_err *err)
+{
+	struct fk_incident inc;
+	struct fk_damage *d = NULL;
+	size_t n = 0;
+	enum fk_code rc = fk_core_check_line(by, "--by", true, err);
+	if (!rc && !by)
+		rc = FK_ERR0(err, FK_EUSAGE, "--by", "give --by: who agreed to the split",
+		             "--by (負担割合に合意した人) を指定してください");
+	if (rc || (rc = fk_core_begin_open(c, id, &inc, err)))
+		return rc;
+	const char *digits = code[0] == 'D' || code[0] == 'd' ? code + 1 : code;
+	const struct fk_damage *found = NULL;
+	if (!(rc = fk_store_damage_list(c->st, inc.id, &d, &n, err))) {
+		for (size_t i = 0; i < n && !found; i++) {
+			char no[16];
+			snprintf(no, sizeof no, "%d", d[i].no);
+			if (!strcmp(no, digits))
+				found = &d[i];
+		}
+		if (!found)
+			rc = FK_ERR(err, FK_ENOTFOUND, "damage", "%s has no entry '%.20s'",
+			            "%s に項目 '%.20s' はありません", inc.ref, code);
+		else if (!found->nsplit)
+			rc = FK_ERR(err, FK_EREFUSED, "damage",
+			            "D%d is not split between parties: there is nothing to agree",
+			            "D%d は当事者間で分担されていません: 合意する割合がありません",
+			            found->no);
+		else
+			rc = fk_store_damage_agree(c->st, inc.id, found, by, err);
+	}
+	FK_FREE_ARRAY(d, n, fk_damage_release);
 	rc = fk_core_finish(c, rc, err);
 	fk_incident_release(&inc);
 	return rc;

@@ -443,6 +443,8 @@ struct fk_damage;
  * trail; inside a transaction. */
 enum fk_code fk_store_damage_insert(struct fk_store *st, int64_t incident, struct fk_damage *d,
                                     struct fk_err *err) FK_WUR;
+enum fk_code fk_store_damage_agree(struct fk_store *st, int64_t incident, const struct fk_damage *d,
+                                   const char *by, struct fk_err *err) FK_WUR;
 /* An incident's entries with their splits, by number. */
 enum fk_code fk_store_damage_list(struct fk_store *st, int64_t incident, struct fk_damage **out,
                                   size_t *n, struct fk_err *err) FK_WUR;

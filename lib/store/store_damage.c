@@ -38,6 +38,7 @@ enum fk_code fk_store_damage_insert(struct fk_store *st, int64_t incident, struc
 	d->created_at = st->now;
 	free(d->created_by);
 	d->created_by = fk_xstrdup(st->actor);
+	d->agreed_at = FK_TIME_NONE;
 	if (d->nsplit && !(rc = prep(st,
 	                             "INSERT INTO damage_splits (entry_id, pos, party, pct) "
 	                             "VALUES ($1, $2, $3, $4)",
@@ -88,16 +89,39 @@ static void row_damage(struct fk_stmt *s, void *elem)
 	d->basis = col_dup(s, 6);
 	d->created_at = col_time(s, 7);
 	d->created_by = col_dup(s, 8);
+	d->agreed_by = col_dup(s, 9);
+	d->agreed_at = col_time(s, 10);
+}
+
+enum fk_code fk_store_damage_agree(struct fk_store *st, int64_t incident, const struct fk_damage *d,
+                                   const char *by, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	char key[16];
+	snprintf(key, sizeof key, "D%d", d->no);
+	enum fk_code rc = prep_tx(
+	    st, "UPDATE damage_entries SET agreed_by = $2, agreed_at = $3 WHERE id = $1", &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, d->id);
+	bind_text(s, 2, by);
+	bind_time(s, 3, st->now);
+	rc = step_done(s, err);
+	finalize(s);
+	if (!rc)
+		rc = fk_st_record(st, incident, "damage", key, "agreed_by", d->agreed_by, by, err);
+	return rc ? rc : fk_st_touch(st, incident, err);
 }
 
 enum fk_code fk_store_damage_list(struct fk_store *st, int64_t incident, struct fk_damage **out,
                                   size_t *n, struct fk_err *err)
 {
-	enum fk_code rc =
-	    FK_ST_LIST(st,
-	               "SELECT id, no, category, amount, currency, description, basis, created_at, "
-	               "created_by FROM damage_entries WHERE incident_id = $1 ORDER BY no",
-	               incident, out, n, row_damage, err);
+	enum fk_code rc = FK_ST_LIST(
+	    st,
+	    "SELECT id, no, category, amount, currency, description, basis, created_at, "
+	    "created_by, agreed_by, agreed_at FROM damage_entries WHERE incident_id = $1 "
+	    "ORDER BY no",
+	    incident, out, n, row_damage, err);
 	struct fk_stmt *s;
 	bool row;
 	if (rc || !*n ||

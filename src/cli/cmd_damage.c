@@ -18,15 +18,20 @@ json_t *cli_damage_json(struct cli *c, const struct fk_damage *d)
 		json_array_append_new(
 		    split, json_pack("{s:s, s:i, s:I}", "party", d->split[i].party, "percent",
 		                     d->split[i].pct, "amount", (json_int_t)share[i]));
-	return json_pack("{s:s, s:s, s:s, s:o, s:I, s:s, s:o, s:o, s:o, s:o, s:s}", "id", code,
-	                 "category", fk_damage_categories[d->category].key, "group",
-	                 fk_damage_group_keys[fk_damage_group_of(d->category)], "label",
-	                 cli_json_i18n(fk_damage_categories[d->category].ja,
-	                               fk_damage_categories[d->category].en),
-	                 "amount", (json_int_t)d->amount, "currency", d->currency, "description",
-	                 cli_json_str(d->description), "basis", cli_json_str(d->basis), "split",
-	                 split, "created_at", cli_json_time(c, d->created_at), "created_by",
-	                 d->created_by ? d->created_by : "");
+	json_t *o =
+	    json_pack("{s:s, s:s, s:s, s:o, s:I, s:s, s:o, s:o, s:o, s:o, s:s}", "id", code,
+	              "category", fk_damage_categories[d->category].key, "group",
+	              fk_damage_group_keys[fk_damage_group_of(d->category)], "label",
+	              cli_json_i18n(fk_damage_categories[d->category].ja,
+	                            fk_damage_categories[d->category].en),
+	              "amount", (json_int_t)d->amount, "currency", d->currency, "description",
+	              cli_json_str(d->description), "basis", cli_json_str(d->basis), "split", split,
+	              "created_at", cli_json_time(c, d->created_at), "created_by",
+	              d->created_by ? d->created_by : "");
+	json_object_set_new(o, "agreed_by", cli_json_str(d->agreed_by));
+	json_object_set_new(o, "agreed_at",
+	                    cli_json_time(c, d->agreed_by ? d->agreed_at : FK_TIME_NONE));
+	return o;
 }
 
 enum fk_code cli_damage_doc(struct cli *c, const struct fk_incident *inc, const char *currency,
@@ -294,6 +299,29 @@ static enum fk_code damage_show(struct cli *c, int argc, char **argv, bool list)
 	return FK_OK;
 }
 
+static enum fk_code damage_agree(struct cli *c, int argc, char **argv)
+{
+	const char *by = NULL;
+	const struct opt opts[] = {
+	    {"by", "TEXT", OPT_STR, &by, NULL, 0, "who agreed to the split (the parties)",
+	     "負担割合に合意した人 (当事者)"},
+	};
+	char *pos[2];
+	int npos;
+	bool help;
+	enum fk_code rc = cli_parse(c, argc, argv, opts, 1, "damage agree ID D1 --by TEXT", 2, 2,
+	                            pos, &npos, &help);
+	if (rc || help || (rc = fk_damage_agree(&c->ctx, pos[0], pos[1], by, &c->err)))
+		return rc;
+	if (c->json)
+		cli_json_out(json_pack("{s:s, s:s, s:s}", "incident", pos[0], "entry", pos[1],
+		                       "agreed_by", by));
+	else
+		printf(TR(c->lang, "%s %s: split agreed by %s\n", "%s %s: 負担割合に合意 (%s)\n"),
+		       pos[0], pos[1], by);
+	return FK_OK;
+}
+
 static enum fk_code damage_list(struct cli *c, int argc, char **argv)
 {
 	return damage_show(c, argc, argv, true);
@@ -312,6 +340,8 @@ enum fk_code cmd_damage(struct cli *c, int argc, char **argv)
 	    {"outage", damage_outage,
 	     "opportunity loss: revenue per hour x the outage (from the timeline)",
 	     "機会損失: 1時間あたりの売上 x 停止時間 (経緯から)"},
+	    {"agree", damage_agree, "record who agreed to an entry's split",
+	     "負担割合の合意を記録"},
 	    {"list", damage_list, "the ledger's entries", "台帳の項目"},
 	    {"summary", damage_summary, "direct, indirect, costs, total and each party's share",
 	     "直接・間接被害、費用、合計と当事者ごとの負担"},

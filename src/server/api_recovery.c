@@ -453,3 +453,21 @@ enum fk_code h_damage_outage(struct req *r)
 	fk_incident_release(&inc);
 	return rc;
 }
+
+enum fk_code h_damage_agree(struct req *r)
+{
+	struct fk_incident inc;
+	json_t *body = NULL;
+	const char *by = NULL;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = req_json(r, &body)) && !(rc = body_str(r, body, "by", &by)) && !by)
+		rc = FK_ERR0(&r->c.err, FK_EINVAL, "by", "give by: who agreed to the split",
+		             "by (負担割合に合意した人) を指定してください");
+	if (!rc && !(rc = fk_damage_agree(&r->c.ctx, inc.ref, r->params[1], by, &r->c.err)))
+		rc = cli_damage_doc(&r->c, &inc, "JPY", &r->out);
+	json_decref(body);
+	fk_incident_release(&inc);
+	return rc;
+}

@@ -93,6 +93,7 @@ while IFS= read -r line; do
 	path=${path//\{l\}/L99}
 	path=${path//\{a\}/A99}
 	path=${path//\{c\}/C99}
+	path=${path//\{d\}/D99}
 	[[ $path == *'{'* ]] && fail "matrix: no stand-in for a parameter of $path"
 	for as in none view resp appr own admin; do
 		echo '{}' > "$work/empty"
