@@ -101,6 +101,12 @@ enum fk_code fk_deadline_submit(struct fk_ctx *c, const char *id, const char *ke
                                 int64_t at, struct fk_err *err) FK_WUR;
 enum fk_code fk_deadline_waive(struct fk_ctx *c, const char *id, const char *key,
                                const char *reason, struct fk_err *err) FK_WUR;
+/* Changes the rule of an obligation, a shipped one too (e.g. the reporter's acknowledgement
+ * in two business days instead of one); recorded in the audit trail. */
+enum fk_code fk_obligation_set_rule(struct fk_ctx *c, const char *key, const char *rule,
+                                    struct fk_err *err) FK_WUR;
+/* The rule of obligation key now, or def when there is none. */
+char *fk_obligation_rule(struct fk_ctx *c, const char *key, const char *def);
 /* An organisation's own obligation (checked: key, trigger, rule). */
 enum fk_code fk_obligation_add(struct fk_ctx *c, const struct fk_obligation *o,
                                struct fk_err *err) FK_WUR;

@@ -531,6 +531,45 @@ enum fk_code fk_obligation_add(struct fk_ctx *c, const struct fk_obligation *o, 
 	return fk_core_finish(c, rc, err);
 }
 
+enum fk_code fk_obligation_set_rule(struct fk_ctx *c, const char *key, const char *rule,
+                                    struct fk_err *err)
+{
+	int64_t due, ws;
+	bool guide;
+	struct fk_obligation *o = NULL;
+	size_t n = 0;
+	enum fk_code rc = fk_rule_due(rule ? rule : "", 0, false, &due, &ws, &guide, err);
+	if (rc || (rc = fk_store_begin(c->st, c->actor, c->now, err)))
+		return rc;
+	const struct fk_obligation *found = NULL;
+	if (!(rc = fk_store_obligations(c->st, &o, &n, err))) {
+		for (size_t i = 0; i < n && !found; i++)
+			if (!strcmp(o[i].key, key))
+				found = &o[i];
+		rc = found ? fk_store_obligation_rule(c->st, found, rule, err)
+		           : FK_ERR(err, FK_ENOTFOUND, "key",
+		                    "no obligation '%.60s': see 'fukkyu obligation list'",
+		                    "義務 '%.60s' はありません: 'fukkyu obligation list' "
+		                    "で確認してください",
+		                    key);
+	}
+	FK_FREE_ARRAY(o, n, fk_obligation_release);
+	return fk_core_finish(c, rc, err);
+}
+
+char *fk_obligation_rule(struct fk_ctx *c, const char *key, const char *def)
+{
+	struct fk_obligation *o = NULL;
+	size_t n = 0;
+	char *rule = NULL;
+	if (!fk_store_obligations(c->st, &o, &n, NULL))
+		for (size_t i = 0; i < n && !rule; i++)
+			if (!strcmp(o[i].key, key))
+				rule = fk_xstrdup(o[i].rule);
+	FK_FREE_ARRAY(o, n, fk_obligation_release);
+	return rule ? rule : fk_xstrdup(def);
+}
+
 /* ---- the reporter ---------------------------------------------------------------------- */
 
 enum fk_code fk_reporter_add(struct fk_ctx *c, const char *id, struct fk_reporter *r,

@@ -22,14 +22,19 @@ void fk_intake_release(struct fk_intake *e)
 	memset(e, 0, sizeof *e);
 }
 
-/* The acknowledgement clock of a report: the obligation reporter-ack's rule. */
-static void ack_clock(struct fk_intake *e, int64_t now)
+/* The acknowledgement clock of a report: the obligation reporter-ack's rule (rule). */
+static void ack_clock(struct fk_intake *e, const char *rule, int64_t now)
 {
 	bool guide;
 	int64_t ws;
-	if (fk_rule_due("business-days:1", e->received_at, false, &e->ack_due, &ws, &guide, NULL))
+	if (fk_rule_due(rule, e->received_at, false, &e->ack_due, &ws, &guide, NULL))
 		e->ack_due = FK_TIME_NONE;
 	e->overdue = e->state == FK_INTAKE_NEW && e->ack_due != FK_TIME_NONE && now > e->ack_due;
+}
+
+static char *ack_rule(struct fk_ctx *c)
+{
+	return fk_obligation_rule(c, "reporter-ack", "business-days:1");
 }
 
 enum fk_code fk_intake_submit(struct fk_ctx *c, struct fk_intake *e, struct fk_err *err)
@@ -53,8 +58,11 @@ enum fk_code fk_intake_submit(struct fk_ctx *c, struct fk_intake *e, struct fk_e
 		return rc;
 	rc = fk_store_intake_insert(c->st, e, (int)strtol(date, NULL, 10), err);
 	rc = fk_core_finish(c, rc, err);
-	if (!rc)
-		ack_clock(e, c->now);
+	if (!rc) {
+		char *rule = ack_rule(c);
+		ack_clock(e, rule, c->now);
+		free(rule);
+	}
 	return rc;
 }
 
@@ -62,8 +70,10 @@ enum fk_code fk_intake_list(struct fk_ctx *c, bool all, struct fk_intake **out, 
                             struct fk_err *err)
 {
 	enum fk_code rc = fk_store_intake_list(c->st, all, out, n, err);
+	char *rule = ack_rule(c);
 	for (size_t i = 0; !rc && i < *n; i++)
-		ack_clock(&(*out)[i], c->now);
+		ack_clock(&(*out)[i], rule, c->now);
+	free(rule);
 	return rc;
 }
 
@@ -71,8 +81,11 @@ enum fk_code fk_intake_get(struct fk_ctx *c, const char *ref, struct fk_intake *
                            struct fk_err *err)
 {
 	enum fk_code rc = fk_store_intake_get(c->st, ref, out, err);
-	if (!rc)
-		ack_clock(out, c->now);
+	if (!rc) {
+		char *rule = ack_rule(c);
+		ack_clock(out, rule, c->now);
+		free(rule);
+	}
 	return rc;
 }
 

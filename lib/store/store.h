@@ -415,6 +415,8 @@ enum fk_code fk_store_obligations(struct fk_store *st, struct fk_obligation **ou
                                   struct fk_err *err) FK_WUR;
 enum fk_code fk_store_obligation_insert(struct fk_store *st, const struct fk_obligation *o,
                                         struct fk_err *err) FK_WUR;
+enum fk_code fk_store_obligation_rule(struct fk_store *st, const struct fk_obligation *o,
+                                      const char *rule, struct fk_err *err) FK_WUR;
 /* Decisions on deadlines: of one incident, or of all (incident 0). */
 enum fk_code fk_store_deadline_states(struct fk_store *st, int64_t incident,
                                       struct fk_deadline_state **out, size_t *n,

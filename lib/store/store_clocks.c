@@ -56,6 +56,20 @@ enum fk_code fk_store_obligation_insert(struct fk_store *st, const struct fk_obl
 	return rc;
 }
 
+enum fk_code fk_store_obligation_rule(struct fk_store *st, const struct fk_obligation *o,
+                                      const char *rule, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	enum fk_code rc = prep_tx(st, "UPDATE obligations SET rule = $2 WHERE key = $1", &s, err);
+	if (rc)
+		return rc;
+	bind_text(s, 1, o->key);
+	bind_text(s, 2, rule);
+	rc = step_done(s, err);
+	finalize(s);
+	return rc ? rc : fk_st_record(st, 0, "obligation", o->key, "rule", o->rule, rule, err);
+}
+
 static void row_state(struct fk_stmt *s, void *elem)
 {
 	struct fk_deadline_state *d = elem;

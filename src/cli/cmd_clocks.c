@@ -295,9 +295,32 @@ static enum fk_code obligation_add(struct cli *c, int argc, char **argv)
 	return FK_OK;
 }
 
+static enum fk_code obligation_set(struct cli *c, int argc, char **argv)
+{
+	const char *rule = NULL;
+	const struct opt opts[] = {
+	    {"rule", "RULE", OPT_STR, &rule, NULL, 0, "the new rule (e.g. business-days:2)",
+	     "新しい規則 (例 business-days:2)"},
+	};
+	char *pos[1];
+	int npos;
+	bool help;
+	enum fk_code rc = cli_parse(c, argc, argv, opts, 1, "obligation set KEY --rule RULE", 1, 1,
+	                            pos, &npos, &help);
+	if (rc || help || (rc = fk_obligation_set_rule(&c->ctx, pos[0], rule, &c->err)))
+		return rc;
+	if (c->json)
+		cli_json_out(json_pack("{s:s, s:s}", "key", pos[0], "rule", rule));
+	else
+		printf(TR(c->lang, "%s: rule %s\n", "%s: 規則 %s\n"), pos[0], rule);
+	return FK_OK;
+}
+
 enum fk_code cmd_obligation(struct cli *c, int argc, char **argv)
 {
 	static const struct subcmd subs[] = {
+	    {"set", obligation_set, "change a rule (shipped ones too: e.g. two business days)",
+	     "規則の変更 (同梱のものも。例: 2営業日)"},
 	    {"list", obligation_list, "the obligations clocks come from (shipped and your own)",
 	     "期限の元になる義務 (同梱と自組織の追加)"},
 	    {"add", obligation_add, "your own: a contract SLA, a sector regulator, insurance ...",
