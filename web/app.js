@@ -159,7 +159,7 @@ async function showBoard() {
   const b = await api('GET', '/board');
   const main = $('#main');
   if (!b.incidents.length) return main.replaceChildren(el('p', { class: 'card' }, t('none')));
-  const head = el('tr', {}, ...['ref', 'title', 'state', 'severity', 'progress', 'overdue', 'next_due', 'owner', 'sweep', 'clock_late']
+  const head = el('tr', {}, ...['ref', 'title', 'state', 'severity', 'progress', 'overdue', 'next_due', 'owner', 'sweep', 'clock_late', 'damage', 'people']
     .map((k) => el('th', {}, t(k))));
   for (let p = 1; p <= 6; p++) head.insertBefore(el('th', {}, 'P' + p), head.children[5 + p - 1]);
   const rows = b.incidents.map((i) => {
@@ -172,7 +172,10 @@ async function showBoard() {
               el('td', {}, i.owner || '-'),
               el('td', {}, i.sweep.total ? `${Math.round(100 * i.sweep.coverage)}%` : '-'),
               el('td', { class: i.clocks.overdue ? 'late clocks' : 'clocks' },
-                 i.clocks.overdue ? `${i.clocks.overdue} (${i.clocks.next_key})` : (i.clocks.next_key ? `${i.clocks.next_key} ${i.clocks.next_due}` : '-')));
+                 i.clocks.overdue ? `${i.clocks.overdue} (${i.clocks.next_key})` : (i.clocks.next_key ? `${i.clocks.next_key} ${i.clocks.next_due}` : '-')),
+              el('td', { class: 'num damage' }, i.damage_jpy ? `¥${Number(i.damage_jpy).toLocaleString()}` : '-'),
+              el('td', { class: i.affected.not_notified ? 'late affected' : 'affected' },
+                 i.affected.total ? `${i.affected.total} (${i.affected.not_notified})` : '-'));
     return tr;
   });
   main.replaceChildren(el('div', { class: 'card wide' }, el('table', { id: 'board' }, el('thead', {}, head), el('tbody', {}, ...rows))),

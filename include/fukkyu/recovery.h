@@ -110,6 +110,8 @@ struct fk_board_row {
 	int clocks_overdue;                  /* legal and promised clocks past due, still open */
 	int64_t clock_due;                   /* the next open clock's due time, or FK_TIME_NONE */
 	char clock_key[48];                  /* and its key ("" when none) */
+	int64_t damage_jpy;                  /* the damage ledger's total in yen */
+	int64_t affected, not_notified;      /* the register of affected users */
 };
 struct fk_board {
 	struct fk_board_row *rows;

@@ -594,7 +594,29 @@ enum fk_code fk_board_build(struct fk_ctx *c, bool include_closed, struct fk_boa
 		}
 	}
 	free(sum);
-	if ((src = fk_board_clocks(c, out, err)))
+	struct fk_record_figures *fig = NULL;
+	size_t nf = 0;
+	if (!(src = fk_store_record_figures(c->st, &fig, &nf, err)))
+		for (size_t i = 0; i < out->n; i++) { /* rows newest first: search each */
+			struct fk_board_row *r = &out->rows[i];
+			size_t lo = 0, hi = nf;
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+				if (fig[mid].incident < r->inc.id)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (lo < nf && fig[lo].incident == r->inc.id) {
+				r->damage_jpy = fig[lo].damage_jpy;
+				r->affected = fig[lo].affected;
+				r->not_notified = fig[lo].not_notified;
+			}
+		}
+	free(fig);
+	if (!src && (src = fk_board_clocks(c, out, err)))
+		fk_board_release(out);
+	else if (src)
 		fk_board_release(out);
 	return src;
 }

@@ -373,6 +373,14 @@ enum fk_code fk_store_comm_update(struct fk_store *st, int64_t incident, const s
 enum fk_code fk_store_comm_text(struct fk_store *st, int64_t comm, int64_t version, char **text,
                                 char **sha, struct fk_err *err) FK_WUR;
 
+/* Per incident with any: the damage total in yen, people and companies affected, those not
+ * yet notified (the board's columns), by incident. */
+struct fk_record_figures {
+	int64_t incident, damage_jpy, affected, not_notified;
+};
+enum fk_code fk_store_record_figures(struct fk_store *st, struct fk_record_figures **out, size_t *n,
+                                     struct fk_err *err) FK_WUR;
+
 /* ---- the intake queue (store_intake.c; fukkyu/intake.h) ---------------------------------- */
 struct fk_intake;
 /* Inserts a report with the next reference of year (RPT-YEAR-NNNN, e->ref set). */

@@ -315,3 +315,27 @@ enum fk_code fk_store_comm_text(struct fk_store *st, int64_t comm, int64_t versi
 	finalize(s);
 	return rc;
 }
+
+static void row_figures(struct fk_stmt *s, void *elem)
+{
+	struct fk_record_figures *f = elem;
+	f->incident = col_int(s, 0);
+	f->damage_jpy = col_int(s, 1);
+	f->affected = col_int(s, 2);
+	f->not_notified = col_int(s, 3);
+}
+
+enum fk_code fk_store_record_figures(struct fk_store *st, struct fk_record_figures **out, size_t *n,
+                                     struct fk_err *err)
+{
+	return FK_ST_LIST(
+	    st,
+	    "SELECT i.id, (SELECT COALESCE(SUM(amount), 0) FROM damage_entries d WHERE "
+	    "d.incident_id = i.id AND d.currency = 'JPY'), (SELECT count(*) FROM "
+	    "affected a WHERE a.incident_id = i.id), (SELECT count(*) FROM affected a "
+	    "WHERE a.incident_id = i.id AND a.notice = 'pending') FROM incidents i "
+	    "WHERE $1 = $1 AND (EXISTS (SELECT 1 FROM damage_entries d WHERE "
+	    "d.incident_id = i.id) OR EXISTS (SELECT 1 FROM affected a WHERE "
+	    "a.incident_id = i.id)) ORDER BY i.id",
+	    0, out, n, row_figures, err);
+}

@@ -30,6 +30,10 @@ json_t *cli_board_row_json(struct cli *c, const struct fk_board_row *r)
 	json_object_set_new(o, "rollout",
 	                    json_pack("{s:I, s:I}", "total", (json_int_t)r->rollout_total, "done",
 	                              (json_int_t)r->rollout_done));
+	json_object_set_new(o, "damage_jpy", json_integer(r->damage_jpy));
+	json_object_set_new(o, "affected",
+	                    json_pack("{s:I, s:I}", "total", (json_int_t)r->affected,
+	                              "not_notified", (json_int_t)r->not_notified));
 	json_object_set_new(o, "clocks",
 	                    json_pack("{s:i, s:o, s:o}", "overdue", r->clocks_overdue, "next_due",
 	                              cli_json_time(c, r->clock_due), "next_key",
@@ -92,6 +96,10 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 		printf(" ");
 		fk_utf8_fput(stdout, TR(c->lang, "NEXT CLOCK", "次の法定等の期限"), 38);
 		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "DAMAGE (JPY)", "被害・費用 (円)"), 16);
+		printf(" ");
+		fk_utf8_fput(stdout, TR(c->lang, "AFFECTED", "被害者 (未通知)"), 16);
+		printf(" ");
 		fk_utf8_fput(stdout, TR(c->lang, "OWNER", "責任者"), 12);
 		printf(" %s\n", TR(c->lang, "TITLE", "件名"));
 	}
@@ -133,7 +141,11 @@ enum fk_code cmd_board(struct cli *c, int argc, char **argv)
 		}
 		printf("%-16d ", r->clocks_overdue);
 		fk_utf8_fput(stdout, clock, 38);
-		printf(" ");
+		char aff[48] = "-";
+		if (r->affected)
+			snprintf(aff, sizeof aff, "%lld (%lld)", (long long)r->affected,
+			         (long long)r->not_notified);
+		printf(" %-16lld %-16s ", (long long)r->damage_jpy, aff);
 		fk_utf8_fput(stdout, r->owner ? r->owner : "-", 12);
 		printf(" %s\n", r->inc.title);
 	}
