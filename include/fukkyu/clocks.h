@@ -72,6 +72,7 @@ void fk_deadline_state_release(struct fk_deadline_state *s);
 struct fk_deadline {
 	int64_t incident;
 	char *ref, *key, *title_ja, *title_en, *owner_role, *source;
+	int trigger; /* enum fk_trigger of its obligation */
 	int64_t trigger_at, due_at, window_start;
 	bool guide, overdue;
 	int state;

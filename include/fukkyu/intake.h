@@ -19,6 +19,7 @@ struct fk_intake {
 	char *ref, *name, *contact, *text, *origin;
 	int64_t received_at;
 	int state;
+	int64_t incident_id; /* 0 when not attached */
 	char *incident_ref, *handled_by, *reason;
 	int64_t handled_at;
 	int64_t ack_due; /* end of the next business day after it came (computed) */

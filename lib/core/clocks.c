@@ -245,6 +245,7 @@ enum fk_code fk_deadlines_of(const struct fk_incident *inc, const struct fk_cloc
 		if (start == FK_TIME_NONE)
 			continue;
 		struct fk_deadline d = {.incident = inc->id,
+		                        .trigger = o->trigger,
 		                        .trigger_at = start,
 		                        .state = state,
 		                        .decided_at = FK_TIME_NONE};
@@ -406,11 +407,27 @@ enum fk_code fk_board_clocks(struct fk_ctx *c, struct fk_board *b, struct fk_err
 	return rc;
 }
 
-/* Checks that key names an obligation that applies to the incident (inside the caller's
- * transaction). */
+/* Checks that key names an obligation that applies to the incident and is still undecided
+ * (inside the caller's transaction): a submission's frozen copy is never overwritten. */
 static enum fk_code applies(struct fk_ctx *c, const struct fk_incident *inc, const char *key,
                             struct fk_err *err)
 {
+	struct fk_deadline_state *ds = NULL;
+	size_t nds = 0;
+	enum fk_code src = fk_store_deadline_states(c->st, inc->id, &ds, &nds, err);
+	for (size_t i = 0; !src && i < nds; i++)
+		if (!strcmp(ds[i].key, key))
+			src = FK_ERR(
+			    err, FK_EREFUSED, "key",
+			    "%s %s was already decided (%s by %s): a decision and the copy sent "
+			    "stay as they were",
+			    "%s の %s はすでに判断済みです (%s、%s): 判断と送付した写しは変更"
+			    "できません",
+			    inc->ref, key, fk_clock_states[ds[i].state].key,
+			    ds[i].decided_by ? ds[i].decided_by : "-");
+	FK_FREE_ARRAY(ds, nds, fk_deadline_state_release);
+	if (src)
+		return src;
 	struct fk_deadline *d = NULL;
 	struct fk_obligation *ob = NULL;
 	size_t n = 0, nob = 0;

@@ -102,8 +102,8 @@ static enum fk_code check_evidence(struct fk_ctx *c, int64_t incident, const cha
 		bool found = false;
 		for (size_t i = 0; i < n && end > d; i++)
 			found |= e[i].id == id;
-		size_t len = strcspn(p, ",");
-		if (!found || (*end && *end != ',' && *end != ' '))
+		size_t len = strcspn(p, ", "); /* commas and spaces both separate */
+		if (!found || end != p + len)
 			rc = FK_ERR(
 			    err, FK_EINVAL, field,
 			    "%s: '%.*s' is not evidence of this incident (see 'fukkyu evidence "
@@ -320,8 +320,8 @@ enum fk_code fk_end_check(struct fk_ctx *c, const char *id,
 		int open = 0;
 		for (size_t i = 0; i < nd; i++) /* the plan's own dates are the criteria above */
 			open += (d[i].state == FK_CLOCK_OPEN || d[i].state == FK_CLOCK_TO_DECIDE) &&
-			        strcmp(d[i].key, "recovery-deadline") &&
-			        strcmp(d[i].key, "monitoring-end");
+			        d[i].trigger != FK_TRIG_RECOVERY &&
+			        d[i].trigger != FK_TRIG_MONITORING;
 		snprintf(en, sizeof en, "%d legal or promised clocks still open", open);
 		snprintf(ja, sizeof ja, "未対応の法令上・約束した期限 %d 件", open);
 		criterion(&out[4], "clocks-closed", !open, en, ja);

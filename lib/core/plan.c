@@ -188,7 +188,9 @@ enum fk_code fk_plan_change(struct fk_ctx *c, const char *id, const struct fk_pl
 		return rc;
 	after = before;
 	after.version = before.version + 1;
-	after.state = FK_PLAN_DRAFT; /* a change needs the plan approved again */
+	after.state = FK_PLAN_DRAFT;    /* a change needs the plan approved again */
+	after.completion_report = NULL; /* and recovery reported complete again against it */
+	after.completed_at = FK_TIME_NONE;
 	if (p->level != -1)
 		after.level = p->level;
 	const int64_t *tp[] = {&p->deadline, &p->monitoring_start, &p->monitoring_end,

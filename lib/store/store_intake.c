@@ -7,7 +7,7 @@
 
 #define INTAKE_COLS                                                                                \
 	"n.id, n.ref, n.name, n.contact, n.text, n.origin, n.received_at, n.state, i.ref, "        \
-	"n.handled_by, n.reason, n.handled_at"
+	"n.handled_by, n.reason, n.handled_at, n.incident_id"
 
 static void row_intake(struct fk_stmt *s, void *elem)
 {
@@ -24,6 +24,7 @@ static void row_intake(struct fk_stmt *s, void *elem)
 	e->handled_by = col_dup(s, 9);
 	e->reason = col_dup(s, 10);
 	e->handled_at = col_time(s, 11);
+	e->incident_id = s->ops->col_null(s, 12) ? 0 : col_int(s, 12);
 }
 
 enum fk_code fk_store_intake_insert(struct fk_store *st, struct fk_intake *e, int year,

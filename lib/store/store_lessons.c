@@ -110,10 +110,12 @@ enum fk_code fk_store_interview_insert(struct fk_store *st, int64_t incident,
 	finalize(s);
 	char key[16];
 	snprintf(key, sizeof key, "I%d", i->no);
-	/* the audit trail says that an interview was recorded, not what was said */
+	/* the audit trail says that an interview was held and when, not with whom or what was
+	 * said (the history is open to every reader of the incident) */
+	char at[32];
+	fk_time_utc(i->held_at, at);
 	if (!rc)
-		rc = fk_st_record(st, incident, "interview", key, "interviewee", NULL,
-		                  i->interviewee, err);
+		rc = fk_st_record(st, incident, "interview", key, "held_at", NULL, at, err);
 	return rc ? rc : fk_st_touch(st, incident, err);
 }
 

@@ -136,7 +136,8 @@ enum fk_code cli_comms_doc(struct cli *c, const struct fk_incident *inc, json_t 
 /* The intake queue: one report; the new ones (all: every one). */
 struct fk_intake;
 json_t *cli_intake_json(struct cli *c, const struct fk_intake *e);
-enum fk_code cli_intake_doc(struct cli *c, bool all, json_t **out);
+enum fk_code cli_intake_doc(struct cli *c, bool all, const int64_t *skip, size_t nskip,
+                            json_t **out);
 /* The damage ledger: one entry, and an incident's entries with the summary in currency. */
 struct fk_damage;
 json_t *cli_damage_json(struct cli *c, const struct fk_damage *d);

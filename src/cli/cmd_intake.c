@@ -22,7 +22,8 @@ json_t *cli_intake_json(struct cli *c, const struct fk_intake *e)
 	return o;
 }
 
-enum fk_code cli_intake_doc(struct cli *c, bool all, json_t **out)
+enum fk_code cli_intake_doc(struct cli *c, bool all, const int64_t *skip, size_t nskip,
+                            json_t **out)
 {
 	struct fk_intake *e;
 	size_t n;
@@ -30,8 +31,13 @@ enum fk_code cli_intake_doc(struct cli *c, bool all, json_t **out)
 	if (rc)
 		return rc;
 	json_t *arr = json_array();
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(arr, cli_intake_json(c, &e[i]));
+	for (size_t i = 0; i < n; i++) {
+		bool hidden = false;
+		for (size_t k = 0; k < nskip && !hidden; k++)
+			hidden = e[i].incident_id && skip[k] == e[i].incident_id;
+		if (!hidden)
+			json_array_append_new(arr, cli_intake_json(c, &e[i]));
+	}
 	FK_FREE_ARRAY(e, n, fk_intake_release);
 	*out = json_pack("{s:o}", "reports", arr);
 	return FK_OK;
@@ -48,7 +54,7 @@ static enum fk_code intake_list(struct cli *c, int argc, char **argv)
 	json_t *doc;
 	enum fk_code rc =
 	    cli_parse(c, argc, argv, opts, 1, "intake list [--all]", 0, 0, pos, &npos, &help);
-	if (rc || help || (rc = cli_intake_doc(c, all, &doc)))
+	if (rc || help || (rc = cli_intake_doc(c, all, NULL, 0, &doc)))
 		return rc;
 	if (c->json) {
 		cli_json_out(doc);

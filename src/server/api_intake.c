@@ -5,6 +5,7 @@
 #include "fukkyu/common.h"
 #include "fukkyu/intake.h"
 #include "server.h"
+#include "store/store.h"
 #include "fukkyu/clocks.h"
 #include "util/time.h"
 
@@ -41,23 +42,26 @@ enum fk_code h_intake_submit(struct req *r)
 		snprintf(r->c.actor, sizeof r->c.actor, "intake");
 		r->c.ctx.actor = r->c.actor;
 		if (!(rc = fk_intake_submit(&r->c.ctx, &e, &r->c.err))) {
-			char when[40];
+			/* the answer promised is the acknowledgement clock's own due time */
+			char when[40], due[40];
 			fk_time_local(e.received_at, FK_CLOCK_ZONE, when);
-			char ja[512], en[512];
-			snprintf(ja, sizeof ja,
-			         "ご報告ありがとうございます。受付番号 %s (%s 受付) "
-			         "で承りました。翌営業日中に "
-			         "%s あてにご連絡いたします。",
-			         e.ref, when, e.contact);
+			fk_time_local(e.ack_due, FK_CLOCK_ZONE, due);
+			char ja[2048], en[2048]; /* the contact is at most 500 bytes: never cut */
+			snprintf(
+			    ja, sizeof ja,
+			    "ご報告ありがとうございます。受付番号 %s (%s 受付) で承りました。%s "
+			    "までに %s あてにご連絡いたします。",
+			    e.ref, when, due, e.contact);
 			snprintf(en, sizeof en,
 			         "Thank you for your report. It was received at %s as %s. We will "
 			         "contact "
-			         "you at %s by the end of the next business day (Japan).",
-			         when, e.ref, e.contact);
+			         "you at %s by %s (Japan time).",
+			         when, e.ref, e.contact, due);
 			r->status = 201;
-			r->out = json_pack("{s:s, s:o, s:{s:s, s:s}}", "ref", e.ref, "received_at",
-			                   cli_json_time(&r->c, e.received_at), "acknowledgement",
-			                   "ja", ja, "en", en);
+			r->out = json_pack("{s:s, s:o, s:o, s:{s:s, s:s}}", "ref", e.ref,
+			                   "received_at", cli_json_time(&r->c, e.received_at),
+			                   "reply_by", cli_json_time(&r->c, e.ack_due),
+			                   "acknowledgement", "ja", ja, "en", en);
 		}
 		fk_intake_release(&e);
 	}
@@ -68,7 +72,14 @@ enum fk_code h_intake_submit(struct req *r)
 enum fk_code h_intake(struct req *r)
 {
 	const char *all = req_query(r, "all");
-	return cli_intake_doc(&r->c, all && !strcmp(all, "1"), &r->out);
+	int64_t *hid = NULL;
+	size_t nh = 0;
+	/* a report attached to an incident one may not see is left out, as the incident is */
+	enum fk_code rc = fk_store_hidden_incidents(r->c.st, &r->user, &hid, &nh, &r->c.err);
+	if (!rc)
+		rc = cli_intake_doc(&r->c, all && !strcmp(all, "1"), hid, nh, &r->out);
+	free(hid);
+	return rc;
 }
 
 /* Answers with the report as it now is. */
