@@ -1,0 +1,48 @@
+/*
+ * fuzz_mustache.c - the template engine (lib/util/mustache.c) on any template text, with data
+ * that has strings, numbers, lists and nested objects, and partials that include each other
+ * and themselves. Invariants: no crash or leak; output within its cap; an error is reported
+ * with the template's name and a line.
+ */
+#include "fukkyu/common.h"
+#include "util/mustache.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static const char *partial(void *ctx, const char *name)
+{
+	(void)ctx;
+	return !strcmp(name, "p")      ? "[{{a}}{{>q}}]"
+	       : !strcmp(name, "q")    ? "{{#list}}{{>p}}{{/list}}"
+	       : !strcmp(name, "self") ? "{{>self}}"
+	                               : NULL;
+}
+
+static void missing(void *ctx, const char *name, struct fk_buf *out)
+{
+	(void)ctx;
+	(void)fk_buf_addf(out, "[%s?]", name);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static json_t *ctx;
+	if (!ctx)
+		ctx = json_loads(
+		    "{\"a\": \"<&\\\"x\", \"n\": 12, \"r\": 1.5, \"t\": true, \"list\": [1, "
+		    "{\"a\": \"in\"}, []], \"o\": {\"b\": {\"c\": \"deep\"}}, \"e\": []}",
+		    0, NULL);
+	char *text = fk_xstrndup((const char *)data, size);
+	for (int escape = 0; escape < 2; escape++) {
+		struct fk_mustache m = {partial, escape ? missing : NULL, NULL, escape};
+		struct fk_buf out;
+		struct fk_err err;
+		fk_buf_init(&out, 1 << 16);
+		enum fk_code rc = fk_mustache_render(&m, text, "fuzz", ctx, &out, &err);
+		if (out.len > 1 << 16 || (rc && rc != FK_ETOOBIG && !strstr(err.en, "fuzz")))
+			abort();
+		fk_buf_release(&out);
+	}
+	free(text);
+	return 0;
+}
