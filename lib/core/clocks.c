@@ -3,6 +3,7 @@
  * deadlines, decisions on them, and the reporter (fukkyu/clocks.h).
  */
 #include "fukkyu/common.h"
+#include "util/ident.h"
 #include "fukkyu/clocks.h"
 #include "core_int.h"
 #include "store/store.h"
@@ -633,12 +634,10 @@ enum fk_code fk_reporter_contact(struct fk_ctx *c, const char *id, const char *r
 		             "--at が未来の日時です");
 	if (rc || (rc = fk_core_begin_open(c, id, &inc, err)))
 		return rc;
-	const char *digits = reporter[0] == 'R' || reporter[0] == 'r' ? reporter + 1 : reporter;
+	int64_t want = fk_ident_no(reporter, 'R');
 	const struct fk_reporter *found = NULL;
 	if (!(rc = fk_store_reporters(c->st, inc.id, &r, &n, err))) {
-		const char *d = digits;
-		long want = number(&d, 1000000);
-		for (size_t i = 0; i < n && !found && want > 0 && !*d; i++)
+		for (size_t i = 0; i < n && !found && want; i++)
 			if (want == r[i].no)
 				found = &r[i];
 		if (!found)

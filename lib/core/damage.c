@@ -3,6 +3,7 @@
  * outage calculator over the timeline, and the summary (damage.h).
  */
 #include "fukkyu/common.h"
+#include "util/ident.h"
 #include "fukkyu/damage.h"
 #include "core_int.h"
 #include "store/store.h"
@@ -161,15 +162,12 @@ enum fk_code fk_damage_agree(struct fk_ctx *c, const char *id, const char *code,
 		             "--by (負担割合に合意した人) を指定してください");
 	if (rc || (rc = fk_core_begin_open(c, id, &inc, err)))
 		return rc;
-	const char *digits = code[0] == 'D' || code[0] == 'd' ? code + 1 : code;
+	int64_t want = fk_ident_no(code, 'D');
 	const struct fk_damage *found = NULL;
 	if (!(rc = fk_store_damage_list(c->st, inc.id, &d, &n, err))) {
-		for (size_t i = 0; i < n && !found; i++) {
-			char no[16];
-			snprintf(no, sizeof no, "%d", d[i].no);
-			if (!strcmp(no, digits))
+		for (size_t i = 0; i < n && !found; i++)
+			if (d[i].no == want)
 				found = &d[i];
-		}
 		if (!found)
 			rc = FK_ERR(err, FK_ENOTFOUND, "damage", "%s has no entry '%.20s'",
 			            "%s に項目 '%.20s' はありません", inc.ref, code);

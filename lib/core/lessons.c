@@ -3,6 +3,7 @@
  * (fukkyu/lessons.h).
  */
 #include "fukkyu/common.h"
+#include "util/ident.h"
 #include "fukkyu/lessons.h"
 #include "core_int.h"
 #include "fukkyu/clocks.h"
@@ -237,15 +238,12 @@ enum fk_code fk_lesson_set(struct fk_ctx *c, const char *id, const char *code, i
 		rc = fk_core_check_line(accepted_by, "--accepted-by", false, err);
 	if (rc || (rc = fk_core_begin_open(c, id, &inc, err)))
 		return rc;
-	const char *d = code[0] == 'L' || code[0] == 'l' ? code + 1 : code;
+	int64_t want = fk_ident_no(code, 'L');
 	const struct fk_lesson *found = NULL;
 	if (!(rc = fk_store_lessons(c->st, inc.id, &l, &n, err))) {
-		for (size_t i = 0; i < n && !found; i++) {
-			char no[16];
-			snprintf(no, sizeof no, "%d", l[i].no);
-			if (!strcmp(no, d))
+		for (size_t i = 0; i < n && !found; i++)
+			if (l[i].no == want)
 				found = &l[i];
-		}
 		if (!found)
 			rc = FK_ERR(err, FK_ENOTFOUND, "lesson", "%s has no lesson '%.20s'",
 			            "%s に教訓 '%.20s' はありません", inc.ref, code);

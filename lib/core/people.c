@@ -2,6 +2,7 @@
  * people.c - the register of affected users and the communications log (fukkyu/people.h).
  */
 #include "fukkyu/common.h"
+#include "util/ident.h"
 #include "fukkyu/people.h"
 #include "core_int.h"
 #include "fukkyu/sweep.h"
@@ -195,13 +196,10 @@ static const struct fk_affected *find_affected(const struct fk_incident *inc,
                                                const struct fk_affected *a, size_t n,
                                                const char *code, struct fk_err *err)
 {
-	const char *d = code[0] == 'A' || code[0] == 'a' ? code + 1 : code;
-	for (size_t i = 0; i < n; i++) {
-		char no[16];
-		snprintf(no, sizeof no, "%d", a[i].no);
-		if (!strcmp(no, d))
+	int64_t want = fk_ident_no(code, 'A');
+	for (size_t i = 0; i < n; i++)
+		if (a[i].no == want)
 			return &a[i];
-	}
 	FK_ERR(err, FK_ENOTFOUND, "affected", "%s has no affected user '%.20s'",
 	       "%s に被害者 '%.20s' はありません", inc->ref, code);
 	return NULL;
@@ -319,14 +317,11 @@ static enum fk_code begin_comm(struct fk_ctx *c, const char *id, const char *cod
 	*all = NULL;
 	*n = 0;
 	*m = NULL;
-	const char *d = code[0] == 'C' || code[0] == 'c' ? code + 1 : code;
+	int64_t want = fk_ident_no(code, 'C');
 	if (!(rc = fk_store_comms(c->st, inc->id, all, n, err))) {
-		for (size_t i = 0; i < *n && !*m; i++) {
-			char no[16];
-			snprintf(no, sizeof no, "%d", (*all)[i].no);
-			if (!strcmp(no, d))
+		for (size_t i = 0; i < *n && !*m; i++)
+			if ((*all)[i].no == want)
 				*m = &(*all)[i];
-		}
 		if (!*m)
 			rc = FK_ERR(err, FK_ENOTFOUND, "communication",
 			            "%s has no statement '%.20s'", "%s に文書 '%.20s' はありません",

@@ -32,6 +32,13 @@ void fk_plan_release(struct fk_plan *p)
 	memset(p, 0, sizeof *p);
 }
 
+void fk_milestones_free(struct fk_milestone *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(m[i].title);
+	free(m);
+}
+
 void fk_restore_point_release(struct fk_restore_point *r)
 {
 	free(r->system), free(r->backup), free(r->integrity), free(r->recorded_by);

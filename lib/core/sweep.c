@@ -2,6 +2,7 @@
  * sweep.c - inventory import, the company-wide sweep, countermeasures and their rollout.
  */
 #include "fukkyu/common.h"
+#include "util/ident.h"
 #include "core_int.h"
 #include "fukkyu/sweep.h"
 #include "util/csv.h"
@@ -862,16 +863,14 @@ enum fk_code fk_measure_find(struct fk_ctx *c, int64_t incident, const char *cod
 {
 	struct fk_measure *all;
 	size_t n;
-	const char *digits = (code[0] == 'M' || code[0] == 'm') ? code + 1 : code;
-	char *end;
-	long no = strtol(digits, &end, 10);
+	int64_t no = fk_ident_no(code, 'M');
 	enum fk_code rc = fk_store_measures(c->st, incident, &all, &n, err);
 	if (rc)
 		return rc;
 	rc = FK_ERR(err, FK_ENOTFOUND, "measure",
 	            "no countermeasure '%s': see 'fukkyu measure list'",
 	            "再発防止策 '%s' はありません: 'fukkyu measure list' で確認してください", code);
-	for (size_t i = 0; *digits && !*end && i < n; i++) {
+	for (size_t i = 0; no && i < n; i++) {
 		if (all[i].no != no)
 			continue;
 		*out = all[i];

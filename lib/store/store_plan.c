@@ -11,13 +11,6 @@
 	"monitoring_end, exit_criteria, compromised_at, completion_report, completed_at, "         \
 	"updated_at, updated_by"
 
-static void milestones_free(struct fk_milestone *m, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(m[i].title);
-	free(m);
-}
-
 enum fk_code fk_store_plan_get(struct fk_store *st, int64_t incident, struct fk_plan *p,
                                struct fk_err *err)
 {
@@ -280,9 +273,4 @@ enum fk_code fk_store_restores(struct fk_store *st, int64_t incident, struct fk_
 	                  "SELECT no, system, backup, backup_time, integrity, restored_at, "
 	                  "recorded_by FROM restore_points WHERE incident_id = $1 ORDER BY no",
 	                  incident, out, n, row_restore, err);
-}
-
-void fk_milestones_free(struct fk_milestone *m, size_t n)
-{
-	milestones_free(m, n);
 }

@@ -3,6 +3,7 @@
  * inputs' SHA-256, so that it can be shown later exactly what the conclusions rest on.
  */
 #include "fukkyu/common.h"
+#include "util/ident.h"
 #include "cli.h"
 
 json_t *cli_evidence_json(struct cli *c, const struct fk_evidence *e, bool full)
@@ -95,8 +96,7 @@ static enum fk_code evidence_show(struct cli *c, int argc, char **argv)
 	    cli_parse(c, argc, argv, NULL, 0, "evidence show ID E", 2, 2, pos, &npos, &help);
 	if (rc || help || (rc = load(c, pos[0], &inc, &e, &n)))
 		return rc;
-	const char *digits = pos[1][0] == 'E' || pos[1][0] == 'e' ? pos[1] + 1 : pos[1];
-	int64_t want = strtoll(digits, NULL, 10);
+	int64_t want = fk_ident_no(pos[1], 'E');
 	const struct fk_evidence *found = NULL;
 	for (size_t i = 0; i < n && !found; i++)
 		if (e[i].id == want)

@@ -3,6 +3,7 @@
  * server lets in. The CLI acts as a local administrator on the database file.
  */
 #include "fukkyu/common.h"
+#include "util/ident.h"
 #include "cli.h"
 
 #include <sodium.h>
@@ -193,10 +194,8 @@ static enum fk_code token_revoke(struct cli *c, int argc, char **argv)
 	    cli_parse(c, argc, argv, NULL, 0, "token revoke T<N>", 1, 1, pos, &npos, &help);
 	if (rc || help)
 		return rc;
-	const char *d = pos[0][0] == 'T' || pos[0][0] == 't' ? pos[0] + 1 : pos[0];
-	char *end;
-	long long id = strtoll(d, &end, 10);
-	if (!*d || *end || id <= 0)
+	long long id = fk_ident_no(pos[0], 'T');
+	if (!id)
 		return FK_ERR(&c->err, FK_EUSAGE, "token", "'%s' is not a token number like T3",
 		              "'%s' は T3 のようなトークン番号ではありません", pos[0]);
 	if ((rc = fk_token_revoke(&c->ctx, id, &c->err)))

@@ -3,6 +3,7 @@
  * (lib/core through struct cli), over HTTP.
  */
 #include "fukkyu/common.h"
+#include "util/ident.h"
 #include "server.h"
 
 #include <sodium.h>
@@ -836,15 +837,6 @@ enum fk_code h_restrict(struct req *r)
 	return rc;
 }
 
-/* A number written with or without its letter ("E3", "T3", "3"); 0 when it is not one. */
-static int64_t numbered(const char *s, char letter)
-{
-	const char *d = *s == letter || *s == (letter | 0x20) ? s + 1 : s;
-	char *end;
-	long long v = strtoll(d, &end, 10);
-	return *d >= '0' && *d <= '9' && !*end && v > 0 ? v : 0;
-}
-
 enum fk_code h_evidence_show(struct req *r)
 {
 	struct fk_incident inc;
@@ -853,7 +845,7 @@ enum fk_code h_evidence_show(struct req *r)
 	enum fk_code rc = req_incident(r, &inc);
 	if (rc)
 		return rc;
-	int64_t want = numbered(r->params[1], 'E');
+	int64_t want = fk_ident_no(r->params[1], 'E');
 	if (!(rc = fk_store_evidence_list(r->c.st, inc.id, &e, &n, &r->c.err))) {
 		for (size_t i = 0; i < n && !r->out; i++)
 			if (e[i].id == want)
@@ -894,7 +886,7 @@ enum fk_code h_token_add(struct req *r)
 
 enum fk_code h_token_revoke(struct req *r)
 {
-	int64_t id = numbered(r->params[0], 'T');
+	int64_t id = fk_ident_no(r->params[0], 'T');
 	enum fk_code rc =
 	    id ? fk_token_revoke(&r->c.ctx, id, &r->c.err)
 	       : FK_ERR(&r->c.err, FK_EINVAL, "token", "'%.40s' is not a token number like T3",

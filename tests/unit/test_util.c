@@ -18,6 +18,7 @@
 #include "fukkyu/incident.h"
 #include "util/buf.h"
 #include "util/err.h"
+#include "util/ident.h"
 #include "util/time.h"
 #include "util/utf8.h"
 
@@ -854,6 +855,19 @@ static void test_json_quote(void **state)
 	expect_quote("", 0, "\"\"");
 }
 
+/* Numbered identifiers: with or without the letter, either case; anything else is 0. */
+static void test_ident_no(void **state)
+{
+	(void)state;
+	assert_int_equal(fk_ident_no("M2", 'M'), 2);
+	assert_int_equal(fk_ident_no("m12", 'M'), 12);
+	assert_int_equal(fk_ident_no("7", 'E'), 7);
+	const char *bad[] = {
+	    "", "M", "M0", "M02", "M2x", "M-1", " 2", "X2", "M1234567890123456789"};
+	for (size_t i = 0; i < FK_ARRAY_LEN(bad); i++)
+		assert_int_equal(fk_ident_no(bad[i], 'M'), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -871,6 +885,7 @@ int main(void)
 	    cmocka_unit_test(test_tz_offset_switching_zones),
 	    cmocka_unit_test(test_tz_check),
 	    cmocka_unit_test(test_tz_check_non_zone_file),
+	    cmocka_unit_test(test_ident_no),
 	    cmocka_unit_test(test_time_day_diff),
 	    cmocka_unit_test(test_time_rel_day),
 	    cmocka_unit_test(test_utf8_valid),
