@@ -39,7 +39,11 @@ const T = {
         end_recovery: '復旧の終了', declare: '終了を宣言', declared: '宣言済み',
         people: '被害者と社外対応', persons: '個人', companies: '法人', notified: '通知済み', pending_n: '未通知',
         complaints: '苦情', comp_offered: '補償提示額', comp_paid: '補償支払額', comms: '社外への文書',
-        audience: '宛先', text: '本文', send: '送付を記録', add_comm: '文書を下書き' },
+        audience: '宛先', text: '本文', send: '送付を記録', add_comm: '文書を下書き',
+        documents: '文書の作成', template: 'テンプレート', doc_lang: '言語', format: '形式', preview: 'プレビュー',
+        download: 'ダウンロード', save_draft: '下書きとして保存', missing: '未記入のデータ', saved_as: '保存しました',
+        share: '事例の共有 (エクスポート)', cases: '過去の事例', search: '検索', no_cases: '該当する完了済みの事例はありません',
+        closed_at: '完了', lang_ja: '日本語', lang_en: '英語' },
   en: { board: 'Board', logout: 'Sign out', loading: 'Loading…', signin: 'Sign in', name: 'User name',
         password: 'Password', ref: 'Ref', title: 'Title', state: 'State', severity: 'Severity',
         progress: 'Progress', overdue: 'Overdue', next_due: 'Next due', owner: 'Recovery owner', sweep: 'Sweep',
@@ -75,7 +79,11 @@ const T = {
         end_recovery: 'End of recovery', declare: 'Declare the end', declared: 'declared',
         people: 'Affected users and statements', persons: 'Persons', companies: 'Companies', notified: 'Notified', pending_n: 'Not yet notified',
         complaints: 'Complaints', comp_offered: 'Compensation offered', comp_paid: 'Compensation paid', comms: 'Statements',
-        audience: 'Audience', text: 'Text', send: 'Record sending', add_comm: 'Draft a statement' },
+        audience: 'Audience', text: 'Text', send: 'Record sending', add_comm: 'Draft a statement',
+        documents: 'Documents', template: 'Template', doc_lang: 'Language', format: 'Format', preview: 'Preview',
+        download: 'Download', save_draft: 'Save as a draft', missing: 'Missing data', saved_as: 'Saved as',
+        share: 'Share the case (export)', cases: 'Past cases', search: 'Search', no_cases: 'No closed incidents match',
+        closed_at: 'Closed', lang_ja: 'Japanese', lang_en: 'English' },
 };
 const KINDS = ['outbound-attack', 'vulnerability-report', 'defacement', 'malware-outbreak', 'data-leak', 'intrusion',
                'dos', 'insider', 'equipment-failure', 'disaster', 'other'];
@@ -227,7 +235,7 @@ function editor(incRef, x, ref, msg) {
 }
 
 async function showIncident(ref) {
-  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev, dmg, dl, rep, plan, cause, lessons, end, comms, aff] = await Promise.all([
+  const [inc, tasks, tl, hist, roles, ho, sw, ms, ev, dmg, dl, rep, plan, cause, lessons, end, comms, aff, tpls] = await Promise.all([
     api('GET', '/incidents/' + encodeURIComponent(ref)),
     api('GET', `/incidents/${encodeURIComponent(ref)}/tasks`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/timeline`),
@@ -246,6 +254,7 @@ async function showIncident(ref) {
     api('GET', `/incidents/${encodeURIComponent(ref)}/recovery`),
     api('GET', `/incidents/${encodeURIComponent(ref)}/comms`),
     writer() ? api('GET', `/incidents/${encodeURIComponent(ref)}/affected`) : Promise.resolve(null),
+    api('GET', '/templates'),
   ]);
   const sweepCard = !sw.total ? '' : el('details', { class: 'card', id: 'sweep', open: '' },
     el('summary', {}, `${t('sweep')}: ${sw.checked}/${sw.total} ${t('checked')} (${Math.round(100 * sw.coverage)}%)`),
@@ -313,7 +322,7 @@ async function showIncident(ref) {
     el('table', {}, el('tbody', {}, ...hist.changes.slice(-200).map((h) =>
       el('tr', {}, el('td', {}, h.at), el('td', {}, h.actor), el('td', {}, h.origin),
          el('td', {}, `${h.entity} ${h.key || ''}.${h.field}`), el('td', {}, h.old ?? '-'), el('td', {}, h.new ?? '-'))))));
-  main.replaceChildren(header, clocksCard(inc, dl, ref), planCard(inc.ref, plan, ref), reportersCard(inc.ref, rep, ref), rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), causeCard(inc.ref, cause, lessons, end, ref), peopleCard(inc.ref, aff, comms, ref), damageCard(dmg), evidenceCard(inc.ref, ev),
+  main.replaceChildren(header, clocksCard(inc, dl, ref), planCard(inc.ref, plan, ref), reportersCard(inc.ref, rep, ref), rolesCard, hoCard, sweepCard, measuresCard(inc.ref, ms, ref), causeCard(inc.ref, cause, lessons, end, ref), peopleCard(inc.ref, aff, comms, ref), documentsCard(inc.ref, tpls, ref), damageCard(dmg), evidenceCard(inc.ref, ev),
                        ...phases, tlForm, histList);
 }
 
@@ -615,6 +624,66 @@ function damageCard(d) {
     el('table', { id: 'damage-entries' }, el('tbody', {}, ...entries)));
 }
 
+// Documents from the templates: a preview with the data still missing, the file to download
+// in each format, a draft saved into the statements; and the case exported to share.
+function documentsCard(incRef, tpls, ref) {
+  const msg = el('p', { class: 'error' });
+  const name = el('select', { name: 'template' },
+    ...tpls.templates.map((x) => el('option', { value: x.name }, `${pick(x.title)} (${x.name})`)));
+  const dlang = el('select', { name: 'doc_lang' }, el('option', { value: 'ja' }, t('lang_ja')), el('option', { value: 'en' }, t('lang_en')));
+  dlang.value = lang;
+  const format = select('format', tpls.formats, 'md');
+  const base = () => `/api/v1/incidents/${enc(incRef)}/documents/${enc(name.value)}?lang=${dlang.value}&format=${format.value}`;
+  const download = el('a', { class: 'button', id: 'doc-download' }, t('download'));
+  const sync = () => download.setAttribute('href', base() + '&download=1');
+  for (const x of [name, dlang, format]) x.addEventListener('change', sync);
+  sync();
+  const missing = el('p', { class: 'late', id: 'doc-missing' });
+  const preview = el('pre', { id: 'doc-preview' });
+  const show = async () => {
+    msg.textContent = '';
+    try {
+      const d = await api('GET', base().slice('/api/v1'.length));
+      missing.textContent = d.missing.length ? `${t('missing')}: ${d.missing.join(', ')}` : '';
+      preview.textContent = d.text;
+    } catch (e) { msg.textContent = e.message; }
+  };
+  const save = el('button', { type: 'button', id: 'doc-save', onclick: async () => {
+    try {
+      const d = await api('POST', `/incidents/${enc(incRef)}/documents/${enc(name.value)}`, { lang: dlang.value });
+      await showIncident(ref);
+      const m = $('#doc-msg');
+      if (m) m.textContent = `${t('saved_as')} ${d.saved_as}`;
+    } catch (e) { msg.textContent = e.message; }
+  } }, t('save_draft'));
+  const exp = (f) => el('a', { class: 'button', id: `export-${f}`,
+    href: `/api/v1/incidents/${enc(incRef)}/export?format=${f}&download=1` }, f === 'veris' ? 'VERIS 1.4' : 'STIX 2.1');
+  // documents may name affected users: responders and up draft them; everyone may export
+  return el('details', { class: 'card', id: 'documents' }, el('summary', {}, writer() ? t('documents') : t('share')),
+    ...(writer() ? [el('p', {}, el('label', {}, t('template'), ' ', name), ' ', el('label', {}, t('doc_lang'), ' ', dlang), ' ',
+      el('label', {}, t('format'), ' ', format)),
+    el('p', {}, el('button', { type: 'button', id: 'doc-preview-btn', onclick: show }, t('preview')), ' ', download, ' ', save),
+    el('p', { class: 'muted', id: 'doc-msg' }), missing, preview, el('h3', {}, t('share'))] : []),
+    el('p', {}, exp('veris'), ' ', exp('stix')), msg);
+}
+
+// Closed incidents and their lessons, for the next team (事例を共有しよう).
+async function showCases() {
+  const params = new URLSearchParams(location.hash.split('?')[1] || '');
+  const q = params.get('search') || '';
+  const c = await api('GET', '/cases' + (q ? `?search=${enc(q)}` : ''));
+  const search = el('input', { name: 'search', value: q, placeholder: t('search') });
+  const form = el('form', { id: 'cases-search' }, search, ' ', el('button', { type: 'submit' }, t('search')));
+  form.addEventListener('submit', (ev) => { ev.preventDefault(); location.hash = `#/cases?search=${enc(search.value)}`; });
+  const rows = c.cases.map((x) => el('div', { class: 'case', 'data-ref': x.ref },
+    el('h2', {}, el('a', { href: '#/incident/' + enc(x.ref) }, x.ref), ' ', x.title),
+    el('p', { class: 'muted' }, `${x.kind} / ${t('discovered')}: ${x.discovered_at} / ${t('closed_at')}: ${x.closed_at || '-'}`),
+    x.root_cause ? el('p', {}, `${t('root_cause')}: `, x.root_cause) : '',
+    el('ul', {}, ...x.lessons.map((l) => el('li', {}, l)))));
+  $('#main').replaceChildren(el('div', { class: 'card wide', id: 'cases' }, el('h1', {}, t('cases')), form,
+    rows.length ? '' : el('p', {}, t('no_cases')), ...rows));
+}
+
 // Evidence kept with the incident; a record's files (SHA-256) and query shown when opened.
 function evidenceCard(incRef, ev) {
   if (!ev.evidence.length) return '';
@@ -719,6 +788,7 @@ async function route() {
     if (m) await showIncident(decodeURIComponent(m[1]));
     else if (location.hash === '#/users' && me.role === 'admin') await showUsers();
     else if (location.hash === '#/approvals') await showApprovals();
+    else if (location.hash.startsWith('#/cases')) await showCases();
     else if (location.hash === '#/intake' && writer()) await showIntake();
     else await showBoard();
   } catch (e) {

@@ -56,8 +56,9 @@ enum fk_code fk_rule_due(const char *rule, int64_t start, bool unlawful, int64_t
 /* What the clocks of one incident are computed from, beyond the incident itself. */
 struct fk_clock_facts {
 	int64_t incident;
-	int64_t reported_at; /* the first report (FK_TIME_NONE: no reporter) */
-	int64_t answered_at; /* the first contact out at or after it (FK_TIME_NONE: none) */
+	int64_t reported_at;  /* the first report (FK_TIME_NONE: no reporter) */
+	int64_t answered_at;  /* the first contact out at or after it (FK_TIME_NONE: none) */
+	int64_t completed_at; /* the recovery plan's completion report (FK_TIME_NONE: none) */
 };
 
 struct fk_deadline_state {

@@ -109,6 +109,9 @@ struct fk_incident {
 	int pii_eu;                /* data subjects in the EU (GDPR) */
 	int64_t recovery_deadline; /* promised by the recovery plan; FK_TIME_NONE when not set */
 	int64_t monitoring_end;    /* end of heightened monitoring; FK_TIME_NONE when not set */
+	char *pii_items;           /* the personal data items concerned (APPI report item 2) */
+	char *pii_harm;            /* secondary harm or its risk (APPI report item 5) */
+	int clocks_ntp;            /* the logs' clocks NTP-synchronised: -1 not known, 0, 1 */
 	char *playbook;            /* name of the playbook the tasks came from */
 	int64_t created_at;
 	char *created_by;
@@ -121,7 +124,7 @@ void fk_incident_release(struct fk_incident *inc);
 	{                                                                                          \
 		.kind = -1, .severity = FK_SEV_MEDIUM, .state = FK_STATE_EMERGENCY,                \
 		.discovered_at = FK_TIME_NONE, .contained_at = FK_TIME_NONE, .pii_count = -1,      \
-		.pii_financial = -1, .pii_unlawful = -1, .pii_eu = -1,                             \
+		.pii_financial = -1, .pii_unlawful = -1, .pii_eu = -1, .clocks_ntp = -1,           \
 		.recovery_deadline = FK_TIME_NONE, .monitoring_end = FK_TIME_NONE                  \
 	}
 /* Deep copy. */

@@ -98,6 +98,10 @@ struct fk_targets;
 enum fk_code fk_targets_load(FILE *f, const char *origin, struct fk_targets **out,
                              struct fk_err *err) FK_WUR;
 void fk_targets_free(struct fk_targets *t);
+/* Calls fn with each target: kind "host", "domain" (for *.domain, without the "*."),
+ * "ipv4", "ipv6", "ipv4-net", "ipv6-net" (CIDR text) or "url" (the substring). */
+void fk_targets_each(const struct fk_targets *t,
+                     void (*fn)(void *ctx, const char *kind, const char *value), void *ctx);
 size_t fk_targets_count(const struct fk_targets *t);
 /*
  * A literal prefilter over raw text (vectorscan), built when every target is a host, a

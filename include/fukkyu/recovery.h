@@ -48,13 +48,18 @@ struct fk_incident_patch {
 	int pii_eu;                /* FK_UNSET, 0, 1 */
 	int64_t recovery_deadline; /* FK_TIME_NONE: unchanged */
 	int64_t monitoring_end;    /* FK_TIME_NONE: unchanged */
+	const char *pii_items;     /* NULL: unchanged; "": cleared */
+	const char *pii_harm;      /* NULL: unchanged; "": cleared */
+	int clocks_ntp;            /* FK_UNSET, 0, 1 */
 };
 #define FK_INCIDENT_PATCH_INIT                                                                     \
 	{                                                                                          \
 		NULL, NULL, FK_UNSET, INT64_MIN, INT64_MIN, FK_UNSET, FK_UNSET, FK_UNSET,          \
-		    FK_UNSET, FK_UNSET, FK_UNSET, INT64_MIN, INT64_MIN                             \
+		    FK_UNSET, FK_UNSET, FK_UNSET, INT64_MIN, INT64_MIN, NULL, NULL, FK_UNSET       \
 	}
 
+/* Whether the patch changes nothing. */
+bool fk_incident_patch_empty(const struct fk_incident_patch *p);
 enum fk_code fk_incident_change(struct fk_ctx *c, const char *id, const struct fk_incident_patch *p,
                                 struct fk_incident *out, struct fk_err *err) FK_WUR;
 

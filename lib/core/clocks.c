@@ -232,13 +232,17 @@ enum fk_code fk_deadlines_of(const struct fk_incident *inc, const struct fk_cloc
 			if (facts->answered_at != FK_TIME_NONE)
 				state = FK_CLOCK_DONE;
 			break;
-		case FK_TRIG_RECOVERY:
+		case FK_TRIG_RECOVERY: /* met by the plan's completion report */
 			if ((start = inc->recovery_deadline) == FK_TIME_NONE)
 				continue;
+			if (facts->completed_at != FK_TIME_NONE)
+				state = FK_CLOCK_DONE;
 			break;
-		case FK_TRIG_MONITORING:
+		case FK_TRIG_MONITORING: /* over when the incident is closed */
 			if ((start = inc->monitoring_end) == FK_TIME_NONE)
 				continue;
+			if (inc->state == FK_STATE_CLOSED)
+				state = FK_CLOCK_DONE;
 			break;
 		default:
 			break;
@@ -255,7 +259,9 @@ enum fk_code fk_deadlines_of(const struct fk_incident *inc, const struct fk_cloc
 		if (rc)
 			return rc;
 		if (state == FK_CLOCK_DONE)
-			d.decided_at = facts->answered_at;
+			d.decided_at = o->trigger == FK_TRIG_REPORTER   ? facts->answered_at
+			               : o->trigger == FK_TRIG_RECOVERY ? facts->completed_at
+			                                                : inc->updated_at;
 		for (size_t k = 0; k < nst; k++)
 			if (st[k].incident == inc->id && !strcmp(st[k].key, o->key)) {
 				d.state = st[k].state;
@@ -314,7 +320,7 @@ static struct fk_clock_facts facts_for(const struct fk_clock_facts *facts, size_
 		else
 			hi = mid;
 	}
-	return (struct fk_clock_facts){incident, FK_TIME_NONE, FK_TIME_NONE};
+	return (struct fk_clock_facts){incident, FK_TIME_NONE, FK_TIME_NONE, FK_TIME_NONE};
 }
 
 enum fk_code fk_deadlines_list(struct fk_ctx *c, const char *id, struct fk_deadline **out,

@@ -10,6 +10,8 @@
 #include "fukkyu/clocks.h"
 #include "fukkyu/damage.h"
 #include "fukkyu/demo.h"
+#include "fukkyu/docs.h"
+#include "fukkyu/lessons.h"
 #include "fukkyu/sweep.h"
 #include "util/buf.h"
 #include "util/time.h"
@@ -47,8 +49,15 @@ struct demo_reporter {
 	int channel, report_event, answer_event;
 };
 
+/* The root-cause record as the source document tells it. */
+struct demo_cause {
+	int origin; /* enum fk_origin */
+	const char *route, *root;
+};
+
 struct demo_case {
 	int kind, severity, state;
+	struct demo_cause cause;
 	struct demo_reporter reporter;
 	int stop_event, restore_event; /* 1-based events marked service stopped / restored */
 	int64_t outage_revenue;        /* per hour: the outage's opportunity loss, 0 = none */
@@ -68,6 +77,8 @@ struct demo_case {
 static const struct demo_case cases[] = {
     {
         .kind = FK_KIND_OUTBOUND_ATTACK,
+        .cause = {FK_ORIGIN_INSIDE, "社員のPCのセキュリティツール",
+                  "社員によるセキュリティツールの誤操作と、社内から社外への通信の管理不足"},
         .severity = FK_SEV_HIGH,
         .state = FK_STATE_MONITORING,
         .start_days_ago = 5,
@@ -141,6 +152,9 @@ static const struct demo_case cases[] = {
     },
     {
         .kind = FK_KIND_VULNERABILITY_REPORT,
+        .cause = {FK_ORIGIN_UNKNOWN,
+                  "Webアプリケーションの入力値の検証不備 (クロスサイトスクリプティング)",
+                  "委託先の開発・運用でのセキュリティ対策の不足"},
         .severity = FK_SEV_MEDIUM,
         .state = FK_STATE_RECOVERY,
         .start_days_ago = 29,
@@ -176,6 +190,8 @@ static const struct demo_case cases[] = {
     },
     {
         .kind = FK_KIND_DEFACEMENT,
+        .cause = {FK_ORIGIN_OUTSIDE, "WebサーバのOS・ソフトウェアの既知の脆弱性",
+                  "OS・Webサーバソフトウェアの更新の遅れ"},
         .severity = FK_SEV_HIGH,
         .state = FK_STATE_RECOVERY,
         .start_days_ago = 3,
@@ -234,6 +250,8 @@ static const struct demo_case cases[] = {
     },
     {
         .kind = FK_KIND_MALWARE_OUTBREAK,
+        .cause = {FK_ORIGIN_OUTSIDE, "パッチ未適用のPCからのネットワーク経由の感染",
+                  "パッチ適用の管理が全社のPC・サーバに行き届いていなかった"},
         .severity = FK_SEV_CRITICAL,
         .state = FK_STATE_MONITORING,
         .start_days_ago = 4,
@@ -358,6 +376,12 @@ static enum fk_code load_case(struct fk_ctx *c, const struct fk_playbook *pb,
 			fk_contact_release(&k);
 		}
 		fk_reporter_release(&r);
+	}
+	if (!rc && dc->cause.route) {
+		struct fk_cause cause = {.origin = dc->cause.origin};
+		cause.route = (char *)(uintptr_t)dc->cause.route;
+		cause.root_cause = (char *)(uintptr_t)dc->cause.root;
+		rc = fk_cause_set(c, id, &cause, err);
 	}
 	if (!rc && dc->outage_revenue) {
 		struct fk_damage d = {.currency = "JPY"};
@@ -495,6 +519,22 @@ enum fk_code fk_demo_load(struct fk_ctx *c, const struct fk_playbook *pb, size_t
 	for (size_t i = 0; !rc && i < FK_ARRAY_LEN(cases); i++) {
 		rc = load_case(c, pb, &cases[i], err);
 		*created += !rc;
+	}
+	if (!rc) { /* whom the demo's documents are signed by */
+		const char *org[FK_ORG_FIELD_COUNT] = {
+		    [FK_ORG_NAME] = "復旧デモ株式会社",
+		    [FK_ORG_NAME_EN] = "Fukkyu Demo Co., Ltd.",
+		    [FK_ORG_REPRESENTATIVE] = "山本 健一",
+		    [FK_ORG_REPRESENTATIVE_EN] = "Kenichi Yamamoto",
+		    [FK_ORG_TITLE] = "代表取締役社長",
+		    [FK_ORG_TITLE_EN] = "President and CEO",
+		    [FK_ORG_DESK] = "情報セキュリティ室",
+		    [FK_ORG_DESK_EN] = "Information Security Office",
+		    [FK_ORG_PHONE] = "03-0000-0000",
+		    [FK_ORG_EMAIL] = "security@demo.example",
+		    [FK_ORG_WEBSITE] = "https://www.demo.example/",
+		};
+		rc = fk_org_set(c, org, err);
 	}
 	return rc ? rc : load_sweep(c, err);
 }

@@ -143,6 +143,8 @@ void fk_incident_release(struct fk_incident *inc)
 	free(inc->description);
 	free(inc->playbook);
 	free(inc->created_by);
+	free(inc->pii_items);
+	free(inc->pii_harm);
 	memset(inc, 0, sizeof *inc);
 }
 
@@ -154,6 +156,8 @@ void fk_incident_copy(struct fk_incident *dst, const struct fk_incident *src)
 	dst->description = dup_or_null(src->description);
 	dst->playbook = dup_or_null(src->playbook);
 	dst->created_by = dup_or_null(src->created_by);
+	dst->pii_items = dup_or_null(src->pii_items);
+	dst->pii_harm = dup_or_null(src->pii_harm);
 }
 
 void fk_phase_release(struct fk_phase *p)

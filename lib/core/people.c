@@ -401,6 +401,20 @@ enum fk_code fk_comm_approve(struct fk_ctx *c, const char *id, const char *code,
 		    "'%s' は %s の承認者ではありません (承認者: %s): 社外への文書は承認者が承認"
 		    "します",
 		    c->actor, inc.ref, names.len ? names.ptr : "-");
+	char *text = NULL, *sha = NULL;
+	/* a document drafted from a template may still show placeholders for missing data
+	 * (fukkyu doc render): it cannot be approved like that */
+	if (!rc && !(rc = fk_store_comm_text(c->st, m->id, m->version, &text, &sha, err)) && text &&
+	    (strstr(text, "［未記入: ") || strstr(text, "[MISSING: ")))
+		rc = FK_ERR(
+		    err, FK_EREFUSED, "text",
+		    "C%d v%lld still shows missing data ([MISSING: ...] / ［未記入: ...］): "
+		    "fill it in and edit the text first",
+		    "C%d v%lld には未記入のデータ (［未記入: ...］ / [MISSING: ...]) が残って"
+		    "います: 記入して本文を更新してから承認してください",
+		    m->no, (long long)m->version);
+	free(text);
+	free(sha);
 	if (!rc) {
 		struct fk_comm after = *m;
 		after.state = FK_COMM_APPROVED;

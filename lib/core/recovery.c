@@ -133,6 +133,17 @@ static enum fk_code begin_on(struct fk_ctx *c, const char *id, struct fk_inciden
 	return rc;
 }
 
+bool fk_incident_patch_empty(const struct fk_incident_patch *p)
+{
+	return !p->title && !p->description && p->severity == FK_UNSET &&
+	       p->discovered_at == FK_TIME_NONE && p->contained_at == FK_TIME_NONE &&
+	       p->pii == FK_UNSET && p->pii_count == FK_UNSET && p->pii_sensitive == FK_UNSET &&
+	       p->pii_financial == FK_UNSET && p->pii_unlawful == FK_UNSET &&
+	       p->pii_eu == FK_UNSET && p->recovery_deadline == FK_TIME_NONE &&
+	       p->monitoring_end == FK_TIME_NONE && !p->pii_items && !p->pii_harm &&
+	       p->clocks_ntp == FK_UNSET;
+}
+
 enum fk_code fk_incident_change(struct fk_ctx *c, const char *id, const struct fk_incident_patch *p,
                                 struct fk_incident *out, struct fk_err *err)
 {
@@ -142,6 +153,10 @@ enum fk_code fk_incident_change(struct fk_ctx *c, const char *id, const struct f
 		rc = fk_core_check_line(p->title, "--title", true, err);
 	if (!rc)
 		rc = fk_core_check_text(p->description, "--description", FK_TEXT_MAX, false, err);
+	if (!rc)
+		rc = fk_core_check_text(p->pii_items, "--pii-items", FK_TEXT_MAX, false, err);
+	if (!rc)
+		rc = fk_core_check_text(p->pii_harm, "--pii-harm", FK_TEXT_MAX, false, err);
 	if (!rc && p->pii_count != FK_UNSET && p->pii_count < 0)
 		rc = FK_ERR0(err, FK_EINVAL, "--pii-count",
 		             "--pii-count must be a number of persons, 0 or more",
@@ -180,6 +195,15 @@ enum fk_code fk_incident_change(struct fk_ctx *c, const char *id, const struct f
 			*to[i] = *flag[i];
 			out->pii = out->pii || *flag[i] == 1;
 		}
+	const char *texts[] = {p->pii_items, p->pii_harm};
+	char **into[] = {&out->pii_items, &out->pii_harm};
+	for (int i = 0; i < 2; i++)
+		if (texts[i]) {
+			free(*into[i]);
+			*into[i] = *texts[i] ? fk_xstrdup(texts[i]) : NULL;
+		}
+	if (p->clocks_ntp != FK_UNSET)
+		out->clocks_ntp = p->clocks_ntp;
 	if (p->recovery_deadline != FK_TIME_NONE)
 		out->recovery_deadline = p->recovery_deadline;
 	if (p->monitoring_end != FK_TIME_NONE)

@@ -366,6 +366,29 @@ enum fk_code fk_targets_load(FILE *f, const char *origin, struct fk_targets **ou
 	return FK_OK;
 }
 
+void fk_targets_each(const struct fk_targets *t,
+                     void (*fn)(void *ctx, const char *kind, const char *value), void *ctx)
+{
+	const struct str_set *sets[2] = {&t->hosts, &t->domains};
+	for (int k = 0; k < 2; k++)
+		for (size_t i = 0; i < sets[k]->cap; i++)
+			if (sets[k]->slot[i])
+				fn(ctx, k ? "domain" : "host", sets[k]->slot[i]);
+	for (size_t i = 0; i < t->n_nets; i++) {
+		char addr[INET6_ADDRSTRLEN], text[INET6_ADDRSTRLEN + 8];
+		const struct fk_cidr *c = &t->nets[i];
+		if (!inet_ntop(c->family == 4 ? AF_INET : AF_INET6, c->addr, addr, sizeof addr))
+			continue;
+		bool single = c->bits == (c->family == 4 ? 32 : 128);
+		snprintf(text, sizeof text, single ? "%s" : "%s/%d", addr, c->bits);
+		fn(ctx,
+		   c->family == 4 ? (single ? "ipv4" : "ipv4-net") : (single ? "ipv6" : "ipv6-net"),
+		   text);
+	}
+	for (size_t i = 0; i < t->n_urls; i++)
+		fn(ctx, "url", t->urls[i]);
+}
+
 void fk_targets_free(struct fk_targets *t)
 {
 	if (!t)

@@ -57,7 +57,7 @@ enum fk_code fk_st_diff_int(struct fk_store *st, int64_t inc, const char *entity
 /* Steps s (prepared and bound) to the end, one zeroed element of elem bytes per row filled by
  * read_row, into a new array at *outp (a pointer to the caller's array pointer, whatever its
  * element type); finalizes s, or resets it when it is a cached one. */
-static enum fk_code collect(struct fk_stmt *s, bool cached, size_t elem,
+enum fk_code fk_st_collect_(struct fk_stmt *s, bool cached, size_t elem,
                             void (*read_row)(struct fk_stmt *s, void *elem), void *outp, size_t *n,
                             struct fk_err *err)
 {
@@ -94,7 +94,7 @@ enum fk_code fk_st_list_(struct fk_store *st, bool cached, const char *sql, int6
 	if (rc)
 		return rc;
 	bind_int(s, 1, param);
-	return collect(s, cached, elem, read_row, outp, n, err);
+	return fk_st_collect_(s, cached, elem, read_row, outp, n, err);
 }
 
 /* ---- opening and migrations ---------------------------------------------------------- */
@@ -332,7 +332,7 @@ void fk_store_rollback(struct fk_store *st)
 #define INCIDENT_COLS                                                                              \
 	"id, ref, title, kind, severity, state, discovered_at, contained_at, description, pii, "   \
 	"pii_count, pii_sensitive, playbook, created_at, created_by, updated_at, pii_financial, "  \
-	"pii_unlawful, pii_eu, recovery_deadline, monitoring_end"
+	"pii_unlawful, pii_eu, recovery_deadline, monitoring_end, pii_items, pii_harm, clocks_ntp"
 
 static void read_incident(struct fk_stmt *s, struct fk_incident *inc)
 {
@@ -357,6 +357,9 @@ static void read_incident(struct fk_stmt *s, struct fk_incident *inc)
 	inc->pii_eu = s->ops->col_null(s, 18) ? -1 : (int)col_int(s, 18);
 	inc->recovery_deadline = col_time(s, 19);
 	inc->monitoring_end = col_time(s, 20);
+	inc->pii_items = col_dup(s, 21);
+	inc->pii_harm = col_dup(s, 22);
+	inc->clocks_ntp = s->ops->col_null(s, 23) ? -1 : (int)col_int(s, 23);
 }
 
 enum fk_code fk_store_incident_insert(struct fk_store *st, struct fk_incident *inc, int ref_year,
@@ -516,15 +519,23 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 	if (!rc)
 		rc = fk_st_diff_time(st, id, E, k, "monitoring_end", a->monitoring_end,
 		                     b->monitoring_end, err);
+	if (!rc)
+		rc = fk_st_diff_text(st, id, E, k, "pii_items", a->pii_items, b->pii_items, err);
+	if (!rc)
+		rc = fk_st_diff_text(st, id, E, k, "pii_harm", a->pii_harm, b->pii_harm, err);
+	if (!rc)
+		rc = fk_st_diff_int(st, id, E, k, "clocks_ntp", a->clocks_ntp, b->clocks_ntp, err);
 	if (rc)
 		return rc;
 	struct fk_stmt *s;
-	rc = prep(st,
-	          "UPDATE incidents SET title = $2, kind = $3, severity = $4, state = $5, "
-	          "discovered_at = $6, contained_at = $7, description = $8, pii = $9, pii_count = "
-	          "$10, pii_sensitive = $11, updated_at = $12, pii_financial = $13, pii_unlawful = "
-	          "$14, pii_eu = $15, recovery_deadline = $16, monitoring_end = $17 WHERE id = $1",
-	          &s, err);
+	rc = prep(
+	    st,
+	    "UPDATE incidents SET title = $2, kind = $3, severity = $4, state = $5, "
+	    "discovered_at = $6, contained_at = $7, description = $8, pii = $9, pii_count = "
+	    "$10, pii_sensitive = $11, updated_at = $12, pii_financial = $13, pii_unlawful = "
+	    "$14, pii_eu = $15, recovery_deadline = $16, monitoring_end = $17, pii_items = $18, "
+	    "pii_harm = $19, clocks_ntp = $20 WHERE id = $1",
+	    &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, id);
@@ -550,6 +561,12 @@ enum fk_code fk_store_incident_update(struct fk_store *st, const struct fk_incid
 			bind_text(s, 13 + i, NULL);
 	bind_time(s, 16, b->recovery_deadline);
 	bind_time(s, 17, b->monitoring_end);
+	bind_text(s, 18, b->pii_items);
+	bind_text(s, 19, b->pii_harm);
+	if (b->clocks_ntp >= 0)
+		bind_int(s, 20, b->clocks_ntp);
+	else
+		bind_text(s, 20, NULL);
 	rc = step_done(s, err);
 	finalize(s);
 	return rc;
@@ -946,7 +963,7 @@ enum fk_code fk_store_role_holders(struct fk_store *st, int role, bool include_c
 		return rc;
 	bind_int(s, 1, include_closed);
 	bind_text(s, 2, fk_roles[role].key);
-	return collect(s, false, sizeof **out, row_person, out, n, err);
+	return fk_st_collect_(s, false, sizeof **out, row_person, out, n, err);
 }
 
 enum fk_code fk_store_role_put(struct fk_store *st, int64_t incident, const struct fk_person *a,

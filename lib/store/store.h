@@ -521,4 +521,31 @@ enum fk_code fk_store_evidence_add(struct fk_store *st, int64_t incident, struct
 enum fk_code fk_store_evidence_list(struct fk_store *st, int64_t incident, struct fk_evidence **out,
                                     size_t *n, struct fk_err *err) FK_WUR;
 
+/* Documents (issue 7): the organisation's profile (value NULL clears a field), and its own
+ * versions of templates (body NULL: back to the shipped text; *version: the new number). */
+struct fk_org_value;
+enum fk_code fk_store_org(struct fk_store *st, struct fk_org_value **out, size_t *n,
+                          struct fk_err *err) FK_WUR;
+enum fk_code fk_store_org_set(struct fk_store *st, const char *field, const char *value,
+                              struct fk_err *err) FK_WUR;
+enum fk_code fk_store_template(struct fk_store *st, const char *name, const char *lang, char **body,
+                               int64_t *version, struct fk_err *err) FK_WUR;
+enum fk_code fk_store_template_put(struct fk_store *st, const char *name, const char *lang,
+                                   const char *body, const char *sha, int64_t *version,
+                                   struct fk_err *err) FK_WUR;
+
+/* Closed incidents (fukkyu cases), newest first: those of kind (FK_UNSET: any) whose title,
+ * description, cause or lessons contain search (NULL: all), with their lessons. */
+struct fk_case {
+	int64_t id;
+	char *ref, *title, *root_cause;
+	int kind;
+	int64_t discovered_at, closed_at;
+	char **lessons;
+	size_t nlessons;
+};
+void fk_case_release(struct fk_case *c);
+enum fk_code fk_store_cases(struct fk_store *st, const char *search, int kind, struct fk_case **out,
+                            size_t *n, struct fk_err *err) FK_WUR;
+
 #endif

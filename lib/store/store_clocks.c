@@ -131,13 +131,13 @@ enum fk_code fk_store_clock_facts(struct fk_store *st, int64_t incident, struct 
 	struct fk_stmt *s;
 	bool row = false;
 	f->incident = incident;
-	f->reported_at = f->answered_at = FK_TIME_NONE;
+	f->reported_at = f->answered_at = f->completed_at = FK_TIME_NONE;
 	enum fk_code rc = fk_st_cached(
 	    st,
 	    "SELECT (SELECT MIN(at) FROM reporters WHERE incident_id = $1), (SELECT MIN(c.at) FROM "
 	    "reporter_contacts c JOIN reporters r ON r.id = c.reporter_id WHERE r.incident_id = $1 "
 	    "AND c.direction = 'out' AND c.at >= (SELECT MIN(at) FROM reporters WHERE incident_id "
-	    "= $1))",
+	    "= $1)), (SELECT completed_at FROM plans WHERE incident_id = $1)",
 	    &s, err);
 	if (rc)
 		return rc;
@@ -146,6 +146,7 @@ enum fk_code fk_store_clock_facts(struct fk_store *st, int64_t incident, struct 
 	if (!rc && row) {
 		f->reported_at = col_time(s, 0);
 		f->answered_at = col_time(s, 1);
+		f->completed_at = col_time(s, 2);
 	}
 	s->ops->reset(s);
 	return rc;
@@ -157,6 +158,7 @@ static void row_facts(struct fk_stmt *s, void *elem)
 	f->incident = col_int(s, 0);
 	f->reported_at = col_time(s, 1);
 	f->answered_at = col_time(s, 2);
+	f->completed_at = col_time(s, 3);
 }
 
 enum fk_code fk_store_clock_facts_all(struct fk_store *st, struct fk_clock_facts **out, size_t *n,
@@ -165,10 +167,13 @@ enum fk_code fk_store_clock_facts_all(struct fk_store *st, struct fk_clock_facts
 	return FK_ST_LIST(
 	    st,
 	    "WITH first AS (SELECT incident_id, MIN(at) AS at FROM reporters GROUP BY "
-	    "incident_id) SELECT f.incident_id, f.at, (SELECT MIN(c.at) FROM "
+	    "incident_id), done AS (SELECT incident_id, completed_at FROM plans WHERE "
+	    "completed_at IS NOT NULL), ids AS (SELECT incident_id FROM first UNION SELECT "
+	    "incident_id FROM done) SELECT ids.incident_id, f.at, (SELECT MIN(c.at) FROM "
 	    "reporter_contacts c JOIN reporters r ON r.id = c.reporter_id WHERE "
-	    "r.incident_id = f.incident_id AND c.direction = 'out' AND c.at >= f.at) "
-	    "FROM first f WHERE $1 = $1 ORDER BY f.incident_id",
+	    "r.incident_id = f.incident_id AND c.direction = 'out' AND c.at >= f.at), "
+	    "d.completed_at FROM ids LEFT JOIN first f ON f.incident_id = ids.incident_id LEFT "
+	    "JOIN done d ON d.incident_id = ids.incident_id WHERE $1 = $1 ORDER BY 1",
 	    0, out, n, row_facts, err);
 }
 

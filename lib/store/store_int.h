@@ -138,6 +138,14 @@ static inline enum fk_code prep_tx(struct fk_store *st, const char *sql, struct 
  * do not finalize it. */
 enum fk_code fk_st_cached(struct fk_store *st, const char *sql, struct fk_stmt **out,
                           struct fk_err *err) FK_WUR;
+/* Steps s (prepared and bound) to its end, one zeroed element of elem bytes per row filled by
+ * read_row, into a new array at *outp; finalizes s (resets it when cached). */
+enum fk_code fk_st_collect_(struct fk_stmt *s, bool cached, size_t elem,
+                            void (*read_row)(struct fk_stmt *s, void *elem), void *outp, size_t *n,
+                            struct fk_err *err) FK_WUR;
+#define fk_st_collect(s, elem, read_row, outp, n, err)                                             \
+	fk_st_collect_((s), false, (elem), (read_row), (outp), (n), (err))
+
 /* Prepares sql, binds param to $1 (an incident id, a flag), and collects the rows as
  * FK_ST_COLLECT does: the shape of every "list the X of an incident" query. The _CACHED form
  * keeps the statement (fk_st_cached) for queries a server runs on every request. */

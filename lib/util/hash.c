@@ -44,3 +44,30 @@ void fk_sha256_hex(const void *p, size_t n, char out[static 65])
 		abort();
 	fk_hex(h, 32, out);
 }
+
+void fk_uuid5(const char *ns, const char *name, size_t n, char out[static 37])
+{
+	unsigned char nsb[16] = {0}, h[EVP_MAX_MD_SIZE];
+	unsigned int len = 0;
+	for (size_t i = 0, k = 0; ns[i] && k < 32; i++) {
+		int v = ns[i] >= '0' && ns[i] <= '9'   ? ns[i] - '0'
+		        : ns[i] >= 'a' && ns[i] <= 'f' ? ns[i] - 'a' + 10
+		                                       : -1;
+		if (v < 0)
+			continue;
+		nsb[k / 2] = (unsigned char)(nsb[k / 2] | (k % 2 ? v : v << 4));
+		k++;
+	}
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha1(), NULL) || !EVP_DigestUpdate(ctx, nsb, 16) ||
+	    !EVP_DigestUpdate(ctx, name, n) || !EVP_DigestFinal_ex(ctx, h, &len) || len < 16) {
+		fprintf(stderr, "fukkyu: internal error: SHA-1 failed\n");
+		abort();
+	}
+	EVP_MD_CTX_free(ctx);
+	h[6] = (unsigned char)((h[6] & 0x0f) | 0x50); /* version 5 */
+	h[8] = (unsigned char)((h[8] & 0x3f) | 0x80); /* RFC 4122 variant */
+	char hex[33];
+	fk_hex(h, 16, hex);
+	snprintf(out, 37, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+}

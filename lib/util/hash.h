@@ -16,4 +16,8 @@ void fk_sha256_hex(const void *p, size_t n, char out[static 65]);
 /* n bytes as 2n lower-case hex digits and a NUL. */
 void fk_hex(const unsigned char *p, size_t n, char *out);
 
+/* A name-based UUID (RFC 4122 version 5: SHA-1 of the namespace ns, given in its text form,
+ * and the n bytes of name) as 36 lower-case characters: stable STIX identifiers. */
+void fk_uuid5(const char *ns, const char *name, size_t n, char out[static 37]);
+
 #endif

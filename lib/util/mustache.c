@@ -220,29 +220,65 @@ static json_t *lookup(struct render *r, const char *name, size_t n)
 	return v;
 }
 
+/* The spec's truthiness is JavaScript's (!!data): a zero and an empty text are falsey too,
+ * so that {{#count}}...{{/count}} shows its block only when there is something to count. */
 static bool falsey(json_t *v)
 {
 	return !v || json_is_null(v) || json_is_false(v) ||
-	       (json_is_array(v) && !json_array_size(v));
+	       (json_is_array(v) && !json_array_size(v)) ||
+	       (json_is_integer(v) && !json_integer_value(v)) ||
+	       (json_is_real(v) && json_real_value(v) == 0.0) ||
+	       (json_is_string(v) && !json_string_length(v));
 }
 
-static enum fk_code emit(struct render *r, const char *s, size_t n, bool escape)
+static enum fk_code emit(struct render *r, const char *s, size_t n, enum fk_mustache_escape escape)
 {
-	if (!escape)
+	if (escape == FK_ESC_NONE)
 		return fk_buf_add(r->out, s, n);
 	enum fk_code rc = FK_OK;
+	if (escape == FK_ESC_MARKDOWN)
+		while (n &&
+		       (s[n - 1] == '\n' || s[n - 1] == '\r')) /* no break after the last line */
+			n--;
 	for (size_t i = 0; !rc && i < n; i++) {
-		const char *e = s[i] == '&'   ? "&amp;"
-		                : s[i] == '<' ? "&lt;"
-		                : s[i] == '>' ? "&gt;"
-		                : s[i] == '"' ? "&quot;"
-		                              : NULL;
+		const char *e = NULL;
+		if (escape == FK_ESC_MARKDOWN && (i == 0 || s[i - 1] == '\n')) {
+			/* what would start a block at the beginning of a line ("- ", "+ ", "1. ",
+			 * the
+			 * "=" of a heading) gets a backslash: "1\." */
+			size_t d = i;
+			while (d < n && s[d] >= '0' && s[d] <= '9')
+				d++;
+			if (s[i] == '-' || s[i] == '+' || s[i] == '=')
+				rc = fk_buf_addch(r->out, '\\');
+			else if (d > i && d < n && (s[d] == '.' || s[d] == ')') &&
+			         (d + 1 == n || s[d + 1] == ' ' || s[d + 1] == '\t' ||
+			          s[d + 1] == '\n')) {
+				rc = fk_buf_add(r->out, s + i, d - i);
+				rc = rc ? rc : fk_buf_addch(r->out, '\\');
+				i = d;
+			}
+			if (rc)
+				break;
+		}
+		if (escape == FK_ESC_HTML)
+			e = s[i] == '&'   ? "&amp;"
+			    : s[i] == '<' ? "&lt;"
+			    : s[i] == '>' ? "&gt;"
+			    : s[i] == '"' ? "&quot;"
+			                  : NULL;
+		else if (s[i] == '\n')
+			e = "\\\n"; /* a hard line break: the value's lines stay lines */
+		else if (s[i] == '\r')
+			continue;
+		else if (s[i] && strchr("\\`*_[]<>&|#~", s[i]) && (rc = fk_buf_addch(r->out, '\\')))
+			break;
 		rc = e ? fk_buf_adds(r->out, e) : fk_buf_addch(r->out, s[i]);
 	}
 	return rc;
 }
 
-static enum fk_code value(struct render *r, const struct tok *t, bool escape)
+static enum fk_code value(struct render *r, const struct tok *t, enum fk_mustache_escape escape)
 {
 	json_t *v = lookup(r, t->s, t->n);
 	char num[64];
@@ -352,7 +388,7 @@ static enum fk_code render_toks(struct render *r, const struct tok *t, size_t n)
 			rc = value(r, &t[i], r->m->escape);
 			break;
 		case T_RAW:
-			rc = value(r, &t[i], false);
+			rc = value(r, &t[i], FK_ESC_NONE);
 			break;
 		case T_PARTIAL:
 			rc = partial(r, &t[i]);

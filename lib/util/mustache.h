@@ -19,13 +19,19 @@
 
 #define FK_MUSTACHE_DEPTH 32 /* partials within partials (a partial that includes itself) */
 
+enum fk_mustache_escape {
+	FK_ESC_NONE,
+	FK_ESC_HTML,     /* & < > " as entities */
+	FK_ESC_MARKDOWN, /* a backslash before \ ` * _ [ ] < > & | # ~; a newline as a hard break */
+};
+
 struct fk_mustache {
 	/* The text of partial name, or NULL when there is none (it renders as empty). */
 	const char *(*partial)(void *ctx, const char *name);
 	/* Called for a variable that resolves to nothing: may append a placeholder to out. */
 	void (*missing)(void *ctx, const char *name, struct fk_buf *out);
 	void *ctx;
-	bool escape; /* HTML-escape {{name}} (true for HTML, false for Markdown and text) */
+	enum fk_mustache_escape escape; /* how {{name}} is escaped ({{{name}}} never is) */
 };
 
 /* Renders template (origin names it in errors: "origin:line:column") with data into out,

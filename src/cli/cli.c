@@ -314,7 +314,11 @@ json_t *cli_incident_json(struct cli *c, const struct fk_incident *inc)
 	for (int i = 0; i < 3; i++) /* null: not known yet */
 		json_object_set_new(pii, tri_key[i],
 		                    tri[i] < 0 ? json_null() : json_boolean(tri[i]));
+	json_object_set_new(pii, "items", cli_json_str(inc->pii_items));
+	json_object_set_new(pii, "harm", cli_json_str(inc->pii_harm));
 	json_object_set_new(o, "personal_data", pii);
+	json_object_set_new(o, "clocks_ntp",
+	                    inc->clocks_ntp < 0 ? json_null() : json_boolean(inc->clocks_ntp));
 	json_object_set_new(o, "recovery_deadline", cli_json_time(c, inc->recovery_deadline));
 	json_object_set_new(o, "monitoring_end", cli_json_time(c, inc->monitoring_end));
 	json_object_set_new(o, "playbook", json_string(inc->playbook));

@@ -151,6 +151,32 @@ const char *cli_history_value(struct cli *c, const char *v, char out[static 40])
 json_t *cli_json_i18n(const char *ja, const char *en);
 json_t *cli_json_str(const char *s); /* null when s is NULL */
 
+/* The data a document template sees for an incident, in lang (cmd_doc.c): every record of
+ * the incident, with {"ja","en"} pairs resolved, empty values left out, times and amounts
+ * also written out (KEY_text, KEY_date); recipient: the entry of to (A1, R1) or a default. */
+enum fk_code cli_doc_data(struct cli *c, const struct fk_incident *inc, enum fk_lang lang,
+                          const char *to, json_t **out);
+
+/* Documents (cmd_doc.c): the templates with their versions; a document of the incident
+ * rendered from template name (FK_ENOTFOUND naming the templates); its title. */
+struct fk_doc;
+struct fk_template_info;
+enum fk_code cli_templates_doc(struct cli *c, json_t **out);
+/* The organisation's profile: every field, null when not set. */
+enum fk_code cli_org_doc(struct cli *c, json_t **out);
+enum fk_code cli_render(struct cli *c, const struct fk_incident *inc, const char *name,
+                        enum fk_lang lang, int format, const char *to, struct fk_doc *d);
+char *cli_doc_title(const struct fk_template_info *ti, enum fk_lang lang, const char *ref);
+/* A rendered document as JSON (missing data, where it was saved, the text if with_text). */
+json_t *cli_doc_json(const char *ref, const char *name, int lang, int format,
+                     const struct fk_doc *d, const char *saved, bool with_text);
+/* Writes text to path through a temporary file renamed into place: all of it or nothing. */
+enum fk_code cli_write_whole(struct cli *c, const char *path, const char *text, size_t len);
+/* The incident as VERIS 1.4 JSON and as a STIX 2.1 bundle (cmd_export.c); refused, naming
+ * what to record, when the incident lacks what the format needs. */
+enum fk_code cli_veris_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+enum fk_code cli_stix_doc(struct cli *c, const struct fk_incident *inc, json_t **out);
+
 /* A time for people: "2026-07-06 07:20" in the display zone, or "-". */
 void cli_time(struct cli *c, int64_t t, char out[static 40]);
 /* Localised text of a pair. */

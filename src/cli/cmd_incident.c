@@ -279,6 +279,15 @@ static enum fk_code incident_set(struct cli *c, int argc, char **argv)
 	     "不正の目的によるおそれ (不正アクセス、内部不正など): 確報は60日以内"},
 	    {"pii-eu", NULL, OPT_YESNO, &p.pii_eu, NULL, 0, "data subjects in the EU (GDPR)",
 	     "EU 域内のデータ主体を含むか (GDPR)"},
+	    {"pii-items", "TEXT", OPT_STR, &p.pii_items, NULL, 0,
+	     "the personal data items concerned (APPI report item 2; \"\" clears)",
+	     "漏えい等した個人データの項目 (報告事項2、\"\" で消去)"},
+	    {"pii-harm", "TEXT", OPT_STR, &p.pii_harm, NULL, 0,
+	     "secondary harm or its risk (APPI report item 5)",
+	     "二次被害又はそのおそれの有無及びその内容 (報告事項5)"},
+	    {"ntp", NULL, OPT_YESNO, &p.clocks_ntp, NULL, 0,
+	     "the logs' clocks were NTP-synchronised (JPCERT/CC asks)",
+	     "ログの時刻は NTP で同期されていたか (JPCERT/CC への報告事項)"},
 	    {"recovery-deadline", NULL, OPT_TIME, &p.recovery_deadline, NULL, 0,
 	     "when recovery must be complete (the plan's deadline)", "復旧期限 (復旧計画の期限)"},
 	    {"monitoring-end", NULL, OPT_TIME, &p.monitoring_end, NULL, 0,
@@ -293,11 +302,7 @@ static enum fk_code incident_set(struct cli *c, int argc, char **argv)
 	if (rc || help)
 		return rc;
 	p.pii_count = pii_count;
-	if (!p.title && !p.description && p.severity == FK_UNSET &&
-	    p.discovered_at == FK_TIME_NONE && p.contained_at == FK_TIME_NONE &&
-	    p.pii == FK_UNSET && p.pii_count == FK_UNSET && p.pii_sensitive == FK_UNSET &&
-	    p.pii_financial == FK_UNSET && p.pii_unlawful == FK_UNSET && p.pii_eu == FK_UNSET &&
-	    p.recovery_deadline == FK_TIME_NONE && p.monitoring_end == FK_TIME_NONE)
+	if (fk_incident_patch_empty(&p))
 		return FK_ERR0(&c->err, FK_EUSAGE, "incident set",
 		               "nothing to change: give at least one option (see 'fukkyu incident "
 		               "set --help')",

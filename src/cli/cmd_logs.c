@@ -45,6 +45,11 @@ static void put_group(struct cli *c, const struct fk_scan_group *g, unsigned gro
 	       (long long)g->count, (long long)g->bytes, t1, t2);
 }
 
+static void add_target(void *ctx, const char *kind, const char *value)
+{
+	json_array_append_new(ctx, json_pack("{s:s, s:s}", "kind", kind, "value", value));
+}
+
 /* Stores the scan as evidence of the incident, with the first and last sightings. */
 static enum fk_code keep_evidence(struct cli *c, const char *incident,
                                   const struct fk_scan_query *q, const struct fk_scan_result *r,
@@ -58,6 +63,11 @@ static enum fk_code keep_evidence(struct cli *c, const char *incident,
 	                          fk_log_formats[r->format], "targets", cli_json_str(targets),
 	                          "group_by", cli_json_str(group), "client", cli_json_str(client));
 	(void)format;
+	if (q->targets) { /* what was looked for, for the STIX indicators of an export */
+		json_t *list = json_array();
+		fk_targets_each(q->targets, add_target, list);
+		json_object_set_new(query, "target_values", list);
+	}
 	json_t *files = json_array(), *groups = json_array();
 	for (size_t i = 0; i < r->n_files; i++)
 		json_array_append_new(files, json_pack("{s:s, s:I, s:s}", "name", r->files[i].name,

@@ -726,12 +726,10 @@ enum fk_code h_incident_set(struct req *r)
 	    !(rc = body_bool(r, body, "pii_unlawful", &p.pii_unlawful)) &&
 	    !(rc = body_bool(r, body, "pii_eu", &p.pii_eu)) &&
 	    !(rc = body_time(r, body, "recovery_deadline", &p.recovery_deadline)) &&
-	    !(rc = body_time(r, body, "monitoring_end", &p.monitoring_end)) && !p.title &&
-	    !p.description && p.severity == FK_UNSET && p.discovered_at == FK_TIME_NONE &&
-	    p.contained_at == FK_TIME_NONE && p.pii == FK_UNSET && p.pii_count == FK_UNSET &&
-	    p.pii_sensitive == FK_UNSET && p.pii_financial == FK_UNSET &&
-	    p.pii_unlawful == FK_UNSET && p.pii_eu == FK_UNSET &&
-	    p.recovery_deadline == FK_TIME_NONE && p.monitoring_end == FK_TIME_NONE)
+	    !(rc = body_time(r, body, "monitoring_end", &p.monitoring_end)) &&
+	    !(rc = body_str(r, body, "pii_items", &p.pii_items)) &&
+	    !(rc = body_str(r, body, "pii_harm", &p.pii_harm)) &&
+	    !(rc = body_bool(r, body, "clocks_ntp", &p.clocks_ntp)) && fk_incident_patch_empty(&p))
 		rc =
 		    FK_ERR0(&r->c.err, FK_EINVAL, NULL,
 		            "nothing to change: give title, severity, discovered_at, contained_at, "

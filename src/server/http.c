@@ -559,7 +559,15 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		fk_user_release(&r.user);
 		return ret;
 	}
-	if (r.shared) {
+	const char *type = "application/json; charset=utf-8";
+	if (r.raw && r.status < 300) {
+		resp = MHD_create_response_from_buffer(r.raw_len, r.raw, MHD_RESPMEM_MUST_FREE);
+		r.raw = NULL;
+		type = r.raw_type;
+		char disp[256];
+		snprintf(disp, sizeof disp, "attachment; filename=\"%s\"", r.raw_name);
+		MHD_add_response_header(resp, "Content-Disposition", disp);
+	} else if (r.shared) {
 		resp = MHD_create_response_from_buffer(r.shared->len, r.shared->data,
 		                                       MHD_RESPMEM_MUST_COPY);
 		shared_text_unref(r.shared);
@@ -568,10 +576,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		    json_dumps(r.out ? r.out : json_null(), JSON_COMPACT | JSON_ENCODE_ANY);
 		resp = MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
 	}
+	free(r.raw);
 	json_decref(r.out);
 	fk_user_release(&r.user);
-	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE,
-	                        "application/json; charset=utf-8");
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (r.cookie[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r.cookie);
 	add_security_headers(resp, true);

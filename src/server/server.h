@@ -29,7 +29,12 @@ struct req {
 	json_t *out;                /* the answer */
 	struct shared_text *shared; /* or the answer as text already (a cached page) */
 	char cookie[256];           /* a Set-Cookie header to send, or "" */
-	void *conn;                 /* the MHD connection (headers) */
+	/* or a file to download (documents, exports): its bytes (malloc'd), type and name */
+	char *raw;
+	size_t raw_len;
+	const char *raw_type;
+	char raw_name[160];
+	void *conn; /* the MHD connection (headers) */
 };
 
 typedef enum fk_code (*handler_fn)(struct req *r);

@@ -123,6 +123,21 @@ diff <(jq -r '.paths | keys[]' "$work/body" | sort) \
 	fail "openapi.json paths differ from routes.def"
 
 # 3. security cases that data files cannot hold
+# Documents and exports as files: attachment, the type of the format, the incident's name.
+s=$(call resp GET '/api/v1/incidents/INC-2026-0002/documents/web-notice?lang=en&format=txt&download=1' '' -D "$work/h")
+[ "$s" = 200 ] && grep -qi '^content-disposition: attachment; filename="INC-2026-0002-web-notice.en.txt"' "$work/h" &&
+	grep -qi '^content-type: text/plain; charset=utf-8' "$work/h" && ! grep -q '\*\*' "$work/body" ||
+	fail "document download: $s $(cat "$work/h")"
+s=$(call view GET '/api/v1/incidents/INC-2026-0002/export?format=stix&download=1' '' -D "$work/h")
+[ "$s" = 200 ] && grep -qi '^content-disposition: attachment; filename="INC-2026-0002-stix.json"' "$work/h" &&
+	python3 "$SRC/tests/export/validate.py" stix "$work/body" >/dev/null ||
+	fail "STIX download: $s $(cat "$work/h") $(python3 "$SRC/tests/export/validate.py" stix "$work/body")"
+s=$(call view GET '/api/v1/incidents/INC-2026-0001/export?format=veris&download=1' '' -D "$work/h")
+[ "$s" = 200 ] && python3 "$SRC/tests/export/validate.py" veris "$work/body" >/dev/null ||
+	fail "VERIS download: $s $(python3 "$SRC/tests/export/validate.py" veris "$work/body")"
+# An error stays JSON, not a file.
+s=$(call resp GET '/api/v1/incidents/INC-2026-0002/documents/nope?download=1' '' -D "$work/h")
+[ "$s" = 404 ] && ! grep -qi '^content-disposition' "$work/h" || fail "a refused download: $s"
 head -c $((2 * 1024 * 1024)) /dev/zero | tr '\0' 'a' | sed 's/^/{"text": "/; s/$/"}/' > "$work/big"
 s=$(call resp POST /api/v1/incidents/INC-2026-0001/timeline "$work/big")
 [ "$s" = 413 ] || fail "a 2 MiB body: $s, expected 413"

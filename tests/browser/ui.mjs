@@ -717,6 +717,43 @@ try {
     check(cm.state === 'approved' && cm.approved_by === USERS.appr.name, `comms: ${JSON.stringify(cm)}`);
   });
 
+  // t. documents: the apology letter to the company (case 1) previewed with its missing data,
+  //    downloaded as a file, saved as a draft statement; the case exported; past cases -----------
+  await step('documents', page, async () => {
+    await page.goto(BASE + '#/incident/' + REF);
+    await page.waitForFunction((r) => (document.querySelector('h1')?.textContent || '').startsWith(r), REF, { timeout: TIMEOUT });
+    await page.locator('#documents > summary').click();
+    await page.selectOption('#documents select[name=template]', 'apology-company');
+    await page.selectOption('#documents select[name=doc_lang]', 'ja');
+    const got = page.waitForResponse((r) => r.url().includes('/documents/apology-company?'));
+    await page.click('#doc-preview-btn');
+    eq((await got).status(), 200, 'documents: preview');
+    await page.waitForFunction(() => (document.querySelector('#doc-preview')?.textContent || '').length > 50, null, { timeout: TIMEOUT });
+    const text = await page.locator('#doc-preview').textContent();
+    const api = (await apiGet(respCtx, `/incidents/${REF}/documents/apology-company?lang=ja`)).body;
+    eq(text, api.text, 'documents: the preview is the API\'s text');
+    check(text.includes('いろは食品'), 'documents: the letter is to the reporting company');
+    const missing = await page.locator('#doc-missing').textContent();
+    check(api.missing.every((m) => missing.includes(m)), `documents: missing data listed: ${missing}`);
+    await detail(page.locator('#documents'), 'documents-card');
+    const href = await page.locator('#doc-download').getAttribute('href');
+    check(href.endsWith('documents/apology-company?lang=ja&format=md&download=1'), `documents: download link ${href}`);
+    const file = await respCtx.request.get(new URL(href, BASE).href);
+    eq(file.status(), 200, 'documents: download');
+    check((file.headers()['content-disposition'] || '').includes(`${REF}-apology-company.ja.md`), 'documents: a named attachment');
+    const post = page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/documents/apology-company'));
+    await page.click('#doc-save');
+    eq((await post).status(), 201, 'documents: saved as a draft');
+    await page.waitForFunction(() => (document.querySelector('#doc-msg')?.textContent || '').includes('C'), null, { timeout: TIMEOUT });
+    const cm = (await apiGet(respCtx, `/incidents/${REF}/comms`)).body.communications;
+    check(cm.some((c) => c.audience === 'partners' && c.state === 'draft' && c.title.startsWith('謝罪文')), 'documents: the draft statement');
+    const stix = await respCtx.request.get(BASE + (await page.locator('#export-stix').getAttribute('href')).slice(1));
+    const bundle = await stix.json();
+    check(stix.status() === 200 && bundle.type === 'bundle' && bundle.objects.some((o) => o.type === 'incident'), 'documents: STIX export');
+    await page.goto(BASE + '#/cases');
+    await page.locator('#cases form#cases-search').waitFor({ timeout: TIMEOUT });
+  });
+
   // n. the damage ledger of case study 3: totals and shares as the API gives them --------------------
   await step('damage', page, async () => {
     await page.goto(BASE + '#/incident/INC-2026-0003');

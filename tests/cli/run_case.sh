@@ -103,6 +103,6 @@ $OUT"
 done <<< "${sec[json]-}"
 while IFS= read -r check; do
   [ -z "$check" ] && continue
-  bash -c "$check" || fail "check failed: $check"
+  bash -o pipefail -c "$check" || fail "check failed: $check"
 done <<< "${sec[check]-}"
 echo "ok $name"

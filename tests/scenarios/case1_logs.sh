@@ -5,6 +5,7 @@
 # company, and the scans are kept as evidence on the incident's timeline.
 set -euo pipefail
 FUKKYU=$1
+VALIDATE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../export" && pwd)/validate.py
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cd "$work"
@@ -56,4 +57,32 @@ out=$("$FUKKYU" --json logs scan --incident 1 --client 10.5.5.5 --group-by dest 
 [ "$("$FUKKYU" --json timeline list 1 | jq '[.timeline[] | select(.source == "evidence E1")] | length')" = 2 ] ||
   fail "sightings on the timeline"
 "$FUKKYU" --lang ja timeline list 1 | grep -q '前日' || fail "the attack was the day before the report"
+# Sharing the case: the scans' targets become STIX indicators, their sightings observed data
+# of the employee's client and the company's server; every object valid, every reference
+# resolving (tests/export/validate.py); VERIS once the origin is recorded.
+! "$FUKKYU" export 1 --format stix 2>err || fail "STIX without the organisation's name"
+grep -q "org set --name" err || fail "the STIX refusal names the fix: $(cat err)"
+"$FUKKYU" org set --name "ABC情報システム株式会社" --name-en "ABC Information Systems" >/dev/null
+"$FUKKYU" export 1 --format stix --out stix.json
+python3 "$VALIDATE" stix stix.json >/dev/null || fail "STIX bundle: $(python3 "$VALIDATE" stix stix.json)"
+jq -e '[.objects[] | select(.type == "indicator") | .pattern] | sort ==
+  ["[domain-name:value = '"'"'www.iroha-foods.example'"'"']", "[ipv4-addr:value = '"'"'203.0.113.80'"'"']"]' stix.json >/dev/null ||
+  fail "indicators from the targets file: $(jq -c '[.objects[] | select(.type == "indicator") | .pattern]' stix.json)"
+jq -e '[.objects[] | select(.type == "observed-data")] | length == 2 and
+  (map(.number_observed) | sort == [240, 240]) and (.[0].first_observed == "2003-09-29T04:00:00.000Z")' stix.json >/dev/null ||
+  fail "observed data: $(jq -c '[.objects[] | select(.type == "observed-data")]' stix.json)"
+jq -e '[.objects[] | select(.type == "ipv4-addr") | .value] == ["10.5.5.5"] and
+  [.objects[] | select(.type == "domain-name") | .value] == ["www.iroha-foods.example"] and
+  (.objects[] | select(.type == "identity") | .name) == "ABC Information Systems"' stix.json >/dev/null ||
+  fail "observables and identity: $(jq -c '[.objects[] | select(.type != "relationship")]' stix.json)"
+"$FUKKYU" export 1 --format stix | cmp -s - stix.json || fail "a second export gives other identifiers"
+! "$FUKKYU" export 1 --format veris --out veris.json 2>err || fail "VERIS without the origin"
+grep -q "cause set ID --origin" err && [ ! -e veris.json ] || fail "the VERIS refusal: $(cat err)"
+"$FUKKYU" cause set 1 --origin inside --root "セキュリティツールの誤操作" >/dev/null
+"$FUKKYU" export 1 --format veris --out veris.json
+python3 "$VALIDATE" --strict veris veris.json >/dev/null || fail "VERIS: $(python3 "$VALIDATE" veris veris.json)"
+jq -e '.actor.internal.variety == ["End-user"] and .action.misuse.variety == ["Net misuse"] and
+  .timeline.incident == {"year": 2003, "month": 9, "day": 30} and .confidence == "High"' veris.json >/dev/null ||
+  fail "VERIS content: $(cat veris.json)"
+
 echo "ok case1_logs"

@@ -19,6 +19,12 @@ ADMIN="山本 健"         # the web server administrator who happened to read t
 T0=2003-09-30T09:40+09:00 # the complaint reaches the web server's admin address
 
 fk init
+# the signature and the inquiry desk of the documents (the source's 謝罪文例)
+fk --json org set --name "ABC情報システム株式会社" --name-en "ABC Information Systems Co., Ltd." \
+	--representative "$PRESIDENT" --representative-en "Ichiro Tanaka" \
+	--title "代表取締役社長" --title-en "President and CEO" \
+	--desk "情報システム部" --desk-en "Information Systems Department" \
+	--phone "03-xxxx-xxxx" --email "webmaster@abc.example"
 
 # ---- 当日 (2003-09-30) ---------------------------------------------------------------------
 clock "$T0"
@@ -42,6 +48,8 @@ expect_eq "5.oa-1 due" "$(epoch "$(jqv .due)")" "$(($(epoch "$T0") + 24 * 3600))
 
 event "$INC" "$T0" "いろは食品 鈴木様より、貴社Webサーバへの不正アクセスの試行についてクレーム" \
 	"メール (自社Webサーバの管理アドレス)"
+fkj reporter add "$INC" --name "いろは食品株式会社 鈴木様" --channel email --contact "suzuki@iroha.example" \
+	--at "$T0" --note "弊社ネットワークから同社管理のWebサーバへ複数回にわたり通常とは異なるアクセスを試みた形跡がある"
 fkj handover set "$INC" --responders "$ADMIN (Webサーバ管理者。たまたま管理アドレスのメールを読んだ)" \
 	--damage-scope "いろは食品のWebサーバへの複数回のアクセス試行 (他社への攻撃は未確認)" \
 	--backups "プロキシサーバログを保全 (保存期間1ヶ月)"
@@ -56,6 +64,8 @@ expect_eq "board next_due" "$(epoch "$(jqv '.incidents[0].next_due')")" "$(($(ep
 clock 2003-09-30T10:30+09:00
 event "$INC" 2003-09-30T10:30+09:00 "通報者 (いろは食品 鈴木様) に原因調査を約束" "電話"
 item_done "$INC" 5.oa-1 "当日10:30 鈴木様へ電話で原因調査を約束"
+fkj reporter contact "$INC" R1 --direction out --channel phone --summary "原因調査を約束" \
+	--at 2003-09-30T10:30+09:00
 item_done "$INC" 5.7 "クレームへの一次対応: 当日中に調査を約束済み"
 
 clock 2003-09-30T15:00+09:00
@@ -78,6 +88,7 @@ event "$INC" "$T1" "社長を責任者とする対応プロジェクト発足"
 fk --json role set "$INC" recovery-owner "$PRESIDENT" --org "ABC情報システム 代表取締役社長"
 fk --json role set "$INC" approver "$PRESIDENT"
 fk --json role set "$INC" root-cause-owner "$ADMIN"
+fk --json role set "$INC" user-response-owner "$PRESIDENT"
 item_done "$INC" 2.1 "社長 $PRESIDENT"
 item_done "$INC" 3.1 "社長を責任者とする対応プロジェクト"
 item_done "$INC" 5.1 "社長 $PRESIDENT"
@@ -95,6 +106,12 @@ clock 2003-10-01T14:00+09:00
 event "$INC" 2003-10-01T14:00+09:00 "A社員からの事情聴取。セキュリティツールの操作ミスであることが判明" "事情聴取"
 item_done "$INC" 3.ins-1 "人事同席で事情聴取、記録あり: セキュリティツールの操作ミス"
 item_done "$INC" 3.13 "A社員および上司から聴取"
+fkj cause set "$INC" --origin inside \
+	--route "社内ネットワークからプロキシサーバ経由で、いろは食品のWebサーバへ複数回アクセス" \
+	--direct "A社員によるセキュリティツールの操作ミス (意図的なものではない)" \
+	--root "セキュリティツールを業務用ネットワークで使用でき、その使用に関するポリシーとマニュアルがなかった" \
+	--factors "社外からの通報を受ける窓口が定まっておらず、Webサーバの管理アドレスへのメールをたまたま管理者が読んで対応した" \
+	--law "不正アクセス禁止法"
 
 clock 2003-10-01T17:00+09:00
 item_done "$INC" 5.11 "謝罪文 (2003年10月1日付、いろは食品 鈴木様宛)"
@@ -103,6 +120,12 @@ expect_has "a non-approver cannot sign off the apology letter" "$ERR" "approver"
 item_done --as "$PRESIDENT" "$INC" 5.oa-2 "代表取締役社長 $PRESIDENT 名で作成、送付"
 item_done "$INC" 5.13 "謝罪文を送付"
 event "$INC" 2003-10-01T17:00+09:00 "社長名による謝罪文の作成および送付" "謝罪文"
+printf 'kind,name,contact,data,sensitive,damage,damage_amount,contract\ncompany,いろは食品株式会社,suzuki@iroha.example,,no,管理するWebサーバへの複数回にわたる通常とは異なるアクセスの試行,,\n' \
+	>"$TMP/affected.csv"
+fkj affected import "$INC" "$TMP/affected.csv"
+fkj affected set "$INC" A1 --notice sent --channel "謝罪文 (社長名、郵送)" --at 2003-10-01T17:00+09:00
+fkj reporter contact "$INC" R1 --direction out --channel other --summary "社長名の謝罪文を送付" \
+	--at 2003-10-01T17:00+09:00
 check_progress "$INC" "$KIND"
 
 # ---- 再発防止策、処分の検討 (3日間) → 3日後 (2003-10-03) --------------------------------------
@@ -115,6 +138,20 @@ item_done "$INC" 4.14 "A社員およびその上司を訓告処分"
 item_done "$INC" 4.ins-1 "社長20%減給1ヶ月、A社員およびその上司訓告処分"
 item_done --as "$PRESIDENT" "$INC" 4.6 "再発防止策を社長が承認"
 event "$INC" "$T3" "再発防止策 (ネットワーク分離、ポリシー追加・マニュアル作成) と処分 (社長20%減給1ヶ月、A社員および上司訓告) を決定"
+fkj measure add "$INC" --kind technical --title "セキュリティツール使用ネットワークの分離" --owner "$ADMIN"
+fkj measure add "$INC" --kind operational --title "セキュリティツール使用に関するポリシー追加およびマニュアルの作成" \
+	--owner "$ADMIN"
+fkj measure add "$INC" --kind operational --title "社外からの通報を受ける窓口体制の設置" --owner "$ADMIN"
+for m in M1 M2 M3; do fkj --as "$PRESIDENT" measure approve "$INC" "$m"; done
+fkj lesson add "$INC" --kind lesson --lesson "通報から調査、謝罪までを翌日に行い、社長が陣頭指揮を執って誠意を示せた" \
+	--action "調査が長引きそうな場合は、通報者へ適宜状況を報告する手順を対応手順書に加える" \
+	--owner "$ADMIN" --verify "手順書の改訂版を確認" --changes "緊急時対応手順書"
+fkj lesson add "$INC" --kind lesson --lesson "通報が届いたのはたまたまWebサーバの管理者がメールを読んだためで、確実に受けられる窓口がなかった" \
+	--action "通報を受ける窓口 (メールアドレスと担当者) を定め、Webサイトに掲載する" \
+	--owner "$ADMIN" --verify "窓口アドレス宛の試験メールが当日中に処理されること" --changes "緊急時対応体制"
+fkj lesson add "$INC" --kind lesson --lesson "通報が1ヶ月後になることも珍しくなく、社内から社外への不正アクセスを追跡できるログと保存期間が必要" \
+	--action "プロキシサーバログの取得対象を見直し、保存期間を1ヶ月から1年に延長する" \
+	--owner "$ADMIN" --due 2003-10-31T18:00+09:00 --verify "1年前のログを検索できることを確認" --changes "ログ管理規程"
 
 # ---- 4日後 (2003-10-04) --------------------------------------------------------------------
 T4=2003-10-04T14:00+09:00
@@ -122,6 +159,7 @@ clock "$T4"
 event "$INC" "$T4" "社長およびA社員がいろは食品を訪問して謝罪。謝罪受け入れ" "訪問"
 item_done "$INC" 5.oa-4 "社長とA社員が訪問、経緯と再発防止策を説明。謝罪受け入れ"
 item_done "$INC" 5.14 "個別訪問 (4日後)"
+fkj affected contact "$INC" A1 --reply "社長とA社員が訪問し、経緯と再発防止策を説明して謝罪。謝罪受け入れ" --at "$T4"
 advance --as "$PRESIDENT" "$INC" monitoring
 
 T6=2003-10-06T10:00+09:00
@@ -184,5 +222,24 @@ expect_jq "history: the apology letter sign-off is recorded with the approver" \
 	--arg p "$PRESIDENT"
 expect_jq "history: the refused sign-off left no trace" \
 	'all(.changes[]; .actor != $a or .entity != "task" or .key != "5.oa-2")' --arg a "$ADMIN"
+
+# The proxy log that identified employee A, kept as evidence for the documents (after the
+# checks above: the scan adds its first and last sightings to the timeline). A's PC reached the
+# complaining company's server from 13:00 the day before the complaint.
+t0=$(epoch 2003-09-29T13:00+09:00)
+awk -v t0="$t0" 'BEGIN {
+	for (i = 0; i < 40; i++)
+		printf "%d.000    120 10.5.5.5 TCP_MISS/404 312 GET http://www.iroha-foods.example/cgi-bin/test%d.cgi - HIER_DIRECT/203.0.113.80 text/html\n", t0 + i * 15, i
+	for (i = 0; i < 60; i++)
+		printf "%d.000    200 10.5.%d.%d TCP_MISS/200 4096 GET http://www%d.example.com/ - HIER_DIRECT/198.51.100.%d text/html\n", t0 - 3600 + i * 120, i % 8, i % 16 + 1, i % 30, i % 250 + 1
+}' | sort -n >"$TMP/access.log"
+printf '# the complaining company\nwww.iroha-foods.example\n203.0.113.80\n' >"$TMP/iroha.txt"
+pushd "$TMP" >/dev/null
+fkj logs scan --incident "$INC" --targets iroha.txt --group-by client access.log
+popd >/dev/null
+expect_jq "logs scan: one employee's PC reached the complaining company, 40 times" \
+	'.groups == [{client: "10.5.5.5", count: 40, bytes: 12480, first: "2003-09-29T13:00+09:00", last: "2003-09-29T13:09:45+09:00"}]'
+
+golden_docs case1
 
 scenario_end

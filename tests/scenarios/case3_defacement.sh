@@ -25,6 +25,9 @@ T0=2004-07-06T07:20+09:00 # 7月6日7時20分頃、一部コンテンツが書�
 DUE=$(($(epoch "$T0") + 24 * 3600))
 
 fk init
+# the organisation and the inquiry desk of the sample notice (謝罪文掲載例)
+fk --json org set --name "Bチケットサービス株式会社" --name-en "B Ticket Service Co., Ltd." \
+	--desk "広報部" --desk-en "Public Relations Department" --phone "03-xxxx-xxxx" --email "info@xxx.co.jp"
 
 # ---- 当日 (7月6日) --------------------------------------------------------------------------
 clock 2004-07-06T07:40+09:00
@@ -92,6 +95,12 @@ event "$INC" "$T3" "セキュリティ専門家の助言を受け、抜本対策
 event "$INC" "$T3" "サーバ停止期間のB社の被害額を算出: 約850万円" "B社 経理"
 item_done "$INC" 2.15 "抜本対策案 (OS・Webサーバ最新化、監視サービス導入、運用者教育)"
 item_done "$INC" 2.df-2 "サーバ停止期間の被害額 約850万円 (チケット販売の逸失利益)"
+fkj cause set "$INC" --origin outside \
+	--route "公開Webサーバの OS、Webサーバソフトウェアの既知の脆弱性 (最新化されていなかった)" \
+	--direct "外部の侵入者によるトップページ等の一部コンテンツの書き換え" \
+	--root "委託先D社の運用で OS、Webサーバソフトウェアが最新化されておらず、運用者のセキュリティのスキルも不足していた" \
+	--factors "セキュリティ監視の仕組みがなく、改ざんの検知と対処を運用者に頼っていた" \
+	--law "不正アクセス禁止法"
 # The damage ledger computes the same from the timeline: stopped 11:55, sales again at 10:00
 # the next day (22 h 05 min), at 385,000 yen of ticket sales an hour.
 fkj damage outage "$INC" --revenue-per-hour 385000 --description "サーバ停止期間のチケット販売の逸失利益"
@@ -123,6 +132,27 @@ expect_jq "the refused sign-off changed nothing" '.state == "todo" and .note == 
 item_done --as "$B_EXEC" "$INC" 2.19 "改善復旧1ヶ月の計画を承認"
 item_done "$INC" 4.df-1 "セキュリティ監視サービスを導入 (B社負担)"
 event "$INC" "$T5" "被害額と対策コストのバランスを考え改善復旧を1ヶ月と定め対策に着手"
+printf '%s\n' "2004-07-31,OS、Webサーバソフトウェアの最新化 (D社負担)" "2004-07-31,セキュリティ監視サービスの導入 (B社負担)" \
+	"2004-08-06,D社運用者のスキルアップ教育 (D社負担)" "2004-08-06,セキュリティの強化についてホームページに掲載" \
+	>"$TMP/schedule.csv"
+fkj plan set "$INC" --level improved --deadline 2004-08-06T18:00+09:00 \
+	--priority "チケット販売の継続を最優先 (電話予約で代替し、暫定対策のうえ翌日に再開済み)。抜本対策は被害額と対策コストのバランスから1ヶ月で実施" \
+	--cost 1800000 --schedule "$TMP/schedule.csv" \
+	--monitoring-start 2004-08-06T10:00+09:00 --monitoring-end 2004-09-06T10:00+09:00 \
+	--exit-criteria "セキュリティ監視サービスで1ヶ月間、改ざんや不審なアクセスが検知されないこと" \
+	--compromised-at "$T0"
+fkj plan restore "$INC" --system "チケット販売Webサーバ" --backup "7月5日夜間のフルバックアップ" \
+	--backup-time 2004-07-05T23:00+09:00 --integrity "改ざんされたファイルと比較し、改ざん前であることを確認" \
+	--restored-at 2004-07-07T09:00+09:00
+fkj plan submit "$INC"
+fkj --as "$B_EXEC" plan approve "$INC"
+fkj measure add "$INC" --kind technical --title "OS、Webサーバソフトウェアの最新化 (D社負担)" --owner "$D_EXEC" \
+	--cost 1200000 --due 2004-07-31T18:00+09:00
+fkj measure add "$INC" --kind technical --title "セキュリティ監視サービスの導入 (B社負担)" --owner "$B_EXEC" \
+	--cost 600000 --due 2004-07-31T18:00+09:00
+fkj measure add "$INC" --kind operational --title "D社の運用者のスキルアップ施策 (教育) の実施 (D社負担)" \
+	--owner "$D_EXEC" --due 2004-08-06T18:00+09:00
+for m in M1 M2 M3; do fkj --as "$B_EXEC" measure approve "$INC" "$m"; done
 
 # ---- 1ヵ月後 -------------------------------------------------------------------------------
 T31=2004-08-06T10:00+09:00
@@ -131,6 +161,20 @@ item_done "$INC" 2.21 "OS、Webサーバソフトウェアを最新化 (D社負�
 item_done "$INC" 2.24 "改善復旧完了"
 item_done "$INC" 4.22 "D社運用者のスキルアップ教育を実施 (D社負担)"
 item_done "$INC" 5.df-3 "セキュリティの強化についてホームページに掲載"
+printf '%s' "OS、Webサーバソフトウェアの最新化、セキュリティ監視サービスの導入、D社運用者の教育を完了し、改善復旧を終えた。セキュリティの強化についてホームページに掲載した。" >"$TMP/report.txt"
+fkj plan complete "$INC" --report "$TMP/report.txt"
+fkj lesson add "$INC" --lesson "あらかじめ手順が決まっていたため、ユーザへの告知と代替サービスへの誘導が早かった" \
+	--action "お知らせの文例と緊急電話予約窓口の手順を年1回見直し、訓練する" --kind drill \
+	--owner "$PR" --verify "訓練記録" --changes "緊急時対応手順書"
+fkj lesson add "$INC" --lesson "決定権を持つ幹部が対応プロジェクトに参画し、早い段階から専門家の助言を仰いだ" \
+	--action "委託先を含む幹部の緊急連絡先と、支援を依頼するセキュリティ専門会社をあらかじめ決めておく" \
+	--owner "$B_EXEC" --verify "緊急連絡網と契約の確認" --changes "緊急時対応体制"
+fkj lesson add "$INC" --lesson "被害額を算出したことが、復旧と再発防止策への経営者の投資判断につながった" \
+	--action "復旧計画には被害額と対策コストの根拠を必ず添える" \
+	--owner "$B_EXEC" --verify "次回の復旧計画の記載" --changes "復旧計画の様式"
+fkj lesson add "$INC" --kind training --lesson "運用者のセキュリティ教育だけでは、改ざんの早期検知に限界がある" \
+	--action "D社運用者の教育を継続し、セキュリティ監視サービスの検知結果を毎月確認する" \
+	--owner "$D_EXEC" --verify "月次報告"
 event "$INC" "$T31" "セキュリティの強化について、ホームページに掲載" "ホームページ"
 advance --as "$B_EXEC" "$INC" monitoring
 
@@ -191,5 +235,7 @@ expect_jq "history: the approval is recorded with the approver" \
 expect_jq "history: the refused attempt left no trace" \
 	'all(.changes[]; .actor != $o)' --arg o "$D_OPERATOR"
 expect_jq "history: the handover change is recorded" 'any(.changes[]; .entity == "handover")'
+
+golden_docs case3
 
 scenario_end

@@ -155,6 +155,43 @@ day_of() {
 	echo $((($(date -u -d "$b" +%s) - $(date -u -d "$a" +%s)) / 86400))
 }
 
+# golden_docs CASE: renders every shipped template for $REF in both languages and compares the
+# Markdown with tests/scenarios/golden/CASE/TEMPLATE.LANG.md (FK_UPDATE_GOLDEN=1 writes them
+# instead; FK_DOC_DATA_DIR=DIR also keeps the data the templates saw, for template authors).
+# The HTML and text forms must render too, and name the same missing data.
+golden_docs() {
+	local dir=$SRC_DIR/tests/scenarios/golden/$1 t l f names
+	fkj doc list-templates
+	mapfile -t names < <(jqv '.templates[].name')
+	expect_eq "doc list-templates: the eleven documents" "${#names[@]}" 11
+	for t in "${names[@]}"; do
+		for l in ja en; do
+			rm -f "$TMP/doc.md"
+			fk doc render "$REF" "$t" --doc-lang "$l" --out "$TMP/doc.md"
+			if [ "${FK_UPDATE_GOLDEN:-}" = 1 ]; then
+				mkdir -p "$dir"
+				cp "$TMP/doc.md" "$dir/$t.$l.md"
+			elif [ ! -f "$dir/$t.$l.md" ]; then
+				check_failed "golden $1/$t.$l.md" "missing: run with FK_UPDATE_GOLDEN=1 and review"
+			elif ! diff -u "$dir/$t.$l.md" "$TMP/doc.md" >"$TMP/diff"; then
+				check_failed "golden $1/$t.$l.md" "differs: $(head -c 3000 "$TMP/diff")"
+			fi
+			local missing=$ERR
+			for f in html txt; do
+				fk doc render "$REF" "$t" --doc-lang "$l" --format "$f"
+				expect_eq "doc render $t.$l --format $f: the same missing data" "$ERR" "$missing"
+			done
+		done
+	done
+	if [ -n "${FK_DOC_DATA_DIR:-}" ]; then
+		mkdir -p "$FK_DOC_DATA_DIR"
+		for l in ja en; do
+			fk doc data "$REF" --doc-lang "$l"
+			cp "$TMP/out" "$FK_DOC_DATA_DIR/$1.$l.json"
+		done
+	fi
+}
+
 # new_incident ARGS...: incident new; sets INC (id) and REF.
 new_incident() {
 	fkj incident new "$@"

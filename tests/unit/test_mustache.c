@@ -38,7 +38,7 @@ static int run_spec_file(const char *file)
 	json_array_foreach(json_object_get(doc, "tests"), i, t)
 	{
 		json_t *partials = json_object_get(t, "partials");
-		struct fk_mustache m = {spec_partial, NULL, partials, true};
+		struct fk_mustache m = {spec_partial, NULL, partials, FK_ESC_HTML};
 		struct fk_buf out;
 		struct fk_err err;
 		fk_buf_init(&out, 1 << 20);
@@ -86,7 +86,7 @@ static void missing(void *ctx, const char *name, struct fk_buf *out)
 static void test_errors(void **state)
 {
 	(void)state;
-	struct fk_mustache m = {self_partial, missing, NULL, false};
+	struct fk_mustache m = {self_partial, missing, NULL, FK_ESC_NONE};
 	struct fk_buf out;
 	struct fk_err err;
 	json_t *data = json_pack("{s:s}", "a", "A");
