@@ -158,7 +158,8 @@ day_of() {
 # golden_docs CASE: renders every shipped template for $REF in both languages and compares the
 # Markdown with tests/scenarios/golden/CASE/TEMPLATE.LANG.md (FK_UPDATE_GOLDEN=1 writes them
 # instead; FK_DOC_DATA_DIR=DIR also keeps the data the templates saw, for template authors).
-# The HTML and text forms must render too, and name the same missing data.
+# The HTML and text forms must render too, and name the same missing data. Then the case is
+# exported as VERIS and STIX, each checked by tests/export/validate.py.
 golden_docs() {
 	local dir=$SRC_DIR/tests/scenarios/golden/$1 t l f names
 	fkj doc list-templates
@@ -182,6 +183,13 @@ golden_docs() {
 				expect_eq "doc render $t.$l --format $f: the same missing data" "$ERR" "$missing"
 			done
 		done
+	done
+	# sharing the case: both exports valid (schemas, the official checker's rules, references)
+	for f in veris stix; do
+		rm -f "$TMP/export.json"
+		fk export "$REF" --format "$f" --out "$TMP/export.json"
+		python3 "$SRC_DIR/tests/export/validate.py" --strict "$f" "$TMP/export.json" >"$TMP/valid" 2>&1 ||
+			check_failed "export $f of $1" "$(head -c 2000 "$TMP/valid")"
 	done
 	if [ -n "${FK_DOC_DATA_DIR:-}" ]; then
 		mkdir -p "$FK_DOC_DATA_DIR"
