@@ -357,6 +357,7 @@ struct stix {
 	struct cli *c;
 	json_t *d;       /* the incident's data */
 	json_t *objects; /* the bundle's */
+	json_t *scos;    /* the observables in it, by id (a set) */
 	char identity[64], incident[64];
 	const char *created, *modified;
 };
@@ -425,9 +426,9 @@ static const char *stix_sco(struct stix *s, const char *value, char id[static 96
 	free(text);
 	json_decref(canon);
 	snprintf(id, 96, "%s--%s", type, uuid);
-	size_t i;
-	json_t *e;
-	json_array_foreach(s->objects, i, e) if (!strcmp(str(e, "id"), id)) return id;
+	if (json_object_get(s->scos, id))
+		return id;
+	json_object_set_new(s->scos, id, json_true());
 	json_array_append_new(s->objects,
 	                      json_pack("{s:s, s:s, s:s, s:s}", "type", type, "spec_version", "2.1",
 	                                "id", id, "value", value));
@@ -567,7 +568,7 @@ enum fk_code cli_stix_doc(struct cli *c, const struct fk_incident *inc, json_t *
 	char created[32], modified[32];
 	stix_time(inc->created_at, created);
 	stix_time(inc->updated_at > inc->created_at ? inc->updated_at : inc->created_at, modified);
-	struct stix s = {c, d, json_array(), "", "", created, modified};
+	struct stix s = {c, d, json_array(), json_object(), "", "", created, modified};
 	json_t *o = stix_object(&s, "identity", "identity", s.identity);
 	json_object_set_new(o, "name", json_string(org));
 	json_object_set_new(o, "identity_class", json_string("organization"));
@@ -627,6 +628,7 @@ enum fk_code cli_stix_doc(struct cli *c, const struct fk_incident *inc, json_t *
 		fk_buf_release(&b);
 	}
 	stix_relate(&s, s.incident, "related-to", s.identity);
+	json_decref(s.scos);
 	char bundle[96];
 	stix_id(&s, "bundle", "bundle", bundle);
 	json_decref(d);
