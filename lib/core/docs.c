@@ -142,7 +142,8 @@ struct render_ctx {
 	enum fk_lang lang;
 	/* the text being checked by fk_template_set stands in for its own name */
 	const char *self_name, *self_text;
-	char **loaded; /* partials' texts, freed after the render */
+	char **loaded; /* partials' texts by name (loaded once), freed after the render */
+	char **loaded_names;
 	size_t nloaded;
 	char **missing;
 	size_t nmissing;
@@ -153,11 +154,16 @@ static const char *partial(void *ctx, const char *name)
 	struct render_ctx *r = ctx;
 	if (r->self_name && !strcmp(name, r->self_name))
 		return r->self_text;
+	for (size_t i = 0; i < r->nloaded; i++)
+		if (!strcmp(r->loaded_names[i], name))
+			return r->loaded[i];
 	char *text;
 	int64_t version;
 	if (fk_template_text(r->c, name, r->lang, &text, &version, NULL))
 		return NULL;
 	r->loaded = fk_xrealloc(r->loaded, (r->nloaded + 1) * sizeof *r->loaded);
+	r->loaded_names = fk_xrealloc(r->loaded_names, (r->nloaded + 1) * sizeof *r->loaded_names);
+	r->loaded_names[r->nloaded] = fk_xstrdup(name);
 	r->loaded[r->nloaded++] = text;
 	return text;
 }
@@ -184,9 +190,12 @@ static void missing(void *ctx, const char *name, struct fk_buf *out)
 
 static void render_ctx_release(struct render_ctx *r)
 {
-	for (size_t i = 0; i < r->nloaded; i++)
+	for (size_t i = 0; i < r->nloaded; i++) {
 		free(r->loaded[i]);
+		free(r->loaded_names[i]);
+	}
 	free(r->loaded);
+	free(r->loaded_names);
 	for (size_t i = 0; i < r->nmissing; i++)
 		free(r->missing[i]);
 	free(r->missing);
@@ -221,7 +230,7 @@ enum fk_code fk_doc_render(struct fk_ctx *c, const char *name, enum fk_lang lang
 	fk_buf_init(&md, FK_DOC_MAX);
 	fk_buf_init(&res, FK_DOC_MAX);
 	rc = fk_mustache_render(&m, text, origin, data, &md, err);
-	if (rc == FK_ETOOBIG)
+	if (rc == FK_ETOOBIG && md.toobig) /* else the engine's own: too much work */
 		rc = too_big(err);
 	if (!rc && fmt == FK_DOC_HTML)
 		rc = fk_md_html(md.ptr, md.len, title, LANG_KEY(lang), &res);
@@ -254,6 +263,55 @@ void fk_doc_release(struct fk_doc *d)
 	memset(d, 0, sizeof *d);
 }
 
+/* The partials text includes ({{> name}} with the default delimiters), each must be a template
+ * there is, and none may lead back to one on the way (path: the names being checked, to
+ * the depth of FK_MUSTACHE_DEPTH): checked without data, so that an include inside a section
+ * is found too. */
+static enum fk_code check_partials(struct render_ctx *r, const char *text, const char *origin,
+                                   const char **path, int depth, struct fk_err *err)
+{
+	for (const char *p = strstr(text, "{{>"); p; p = strstr(p + 3, "{{>")) {
+		const char *q = p + 3, *end;
+		while (*q == ' ' || *q == '\t')
+			q++;
+		if (!(end = strstr(q, "}}")))
+			break;
+		size_t n = (size_t)(end - q);
+		while (n && (q[n - 1] == ' ' || q[n - 1] == '\t'))
+			n--;
+		char inc[TEMPLATE_NAME + 1];
+		if (n > TEMPLATE_NAME)
+			n = TEMPLATE_NAME;
+		snprintf(inc, sizeof inc, "%.*s", (int)n, q);
+		for (int k = 0; k < depth; k++)
+			if (!strcmp(path[k], inc))
+				return FK_ERR(
+				    err, FK_EINVAL, origin,
+				    "%s: '{{> %s}}' includes '%s' again: a partial that includes "
+				    "itself never ends",
+				    "%s: '{{> %s}}' が '%s' を再び含んでいます: 自分自身を含む部分"
+				    "テンプレートは終わりません",
+				    origin, inc, path[0]);
+		const char *sub = partial(r, inc);
+		if (!sub)
+			return FK_ERR(err, FK_ENOTFOUND, origin,
+			              "%s: '{{> %s}}' names no template (partials: see 'fukkyu doc "
+			              "list-templates')",
+			              "%s: '{{> %s}}' というテンプレートはありません ('fukkyu doc "
+			              "list-templates' を参照)",
+			              origin, inc);
+		if (depth + 1 >= FK_MUSTACHE_DEPTH)
+			return FK_ERR(err, FK_EINVAL, origin, "%s: partials nested over %d deep",
+			              "%s: 部分テンプレートの入れ子が %d 段を超えています", origin,
+			              FK_MUSTACHE_DEPTH);
+		path[depth] = inc;
+		enum fk_code rc = check_partials(r, sub, origin, path, depth + 1, err);
+		if (rc)
+			return rc;
+	}
+	return FK_OK;
+}
+
 enum fk_code fk_template_set(struct fk_ctx *c, const char *name, enum fk_lang lang,
                              const char *text, const char *origin, int64_t *version,
                              struct fk_err *err)
@@ -270,8 +328,11 @@ enum fk_code fk_template_set(struct fk_ctx *c, const char *name, enum fk_lang la
 		struct fk_buf out;
 		json_t *empty = json_object();
 		fk_buf_init(&out, FK_DOC_MAX);
-		rc = fk_mustache_render(&m, text, origin, empty, &out, err);
-		if (rc == FK_ETOOBIG)
+		const char *path[FK_MUSTACHE_DEPTH] = {name};
+		rc = check_partials(&r, text, origin, path, 1, err);
+		if (!rc)
+			rc = fk_mustache_render(&m, text, origin, empty, &out, err);
+		if (rc == FK_ETOOBIG && out.toobig)
 			rc = too_big(err);
 		json_decref(empty);
 		fk_buf_release(&out);

@@ -15,6 +15,7 @@ struct tok {
 	const char *indent; /* standalone partial: the whitespace before it */
 	size_t indent_n;
 	long line, col;
+	size_t close; /* a section: how many tokens on its closing tag is */
 };
 
 struct toks {
@@ -29,16 +30,23 @@ static void push(struct toks *v, struct tok t)
 	v->t[v->n++] = t;
 }
 
-static void where(const char *start, const char *p, long *line, long *col)
+/* Where p is (line, column in characters), counted on from the last place asked for: the
+ * tags come in order, so the text is read once. */
+struct cursor {
+	const char *at;
+	long line, col;
+};
+
+static void where(struct cursor *c, const char *p, long *line, long *col)
 {
-	*line = 1;
-	*col = 1;
-	for (const char *q = start; q < p; q++) {
-		if (*q == '\n')
-			(*line)++, *col = 1;
-		else if (((unsigned char)*q & 0xC0) != 0x80)
-			(*col)++;
+	for (; c->at < p; c->at++) {
+		if (*c->at == '\n')
+			c->line++, c->col = 1;
+		else if (((unsigned char)*c->at & 0xC0) != 0x80)
+			c->col++;
 	}
+	*line = c->line;
+	*col = c->col;
 }
 
 static bool blank(char c)
@@ -52,10 +60,11 @@ static enum fk_code tokenize(const char *text, const char *origin, struct toks *
 {
 	char open[16] = "{{", close[16] = "}}";
 	const char *p = text, *line_start = text;
+	struct cursor cur = {text, 1, 1};
 	while (*p) {
 		const char *tag = strstr(p, open);
 		if (!tag) {
-			push(out, (struct tok){T_TEXT, p, strlen(p), NULL, 0, 0, 0});
+			push(out, (struct tok){T_TEXT, p, strlen(p), NULL, 0, 0, 0, 0});
 			break;
 		}
 		size_t no = strlen(open), nc = strlen(close);
@@ -72,7 +81,7 @@ static enum fk_code tokenize(const char *text, const char *origin, struct toks *
 			end = strstr(in, close);
 		}
 		long line, col;
-		where(text, tag, &line, &col);
+		where(&cur, tag, &line, &col);
 		if (!end)
 			return FK_ERR(err, FK_EINVAL, origin,
 			              "%s:%ld:%ld: the tag '%.20s' is not closed",
@@ -139,7 +148,8 @@ static enum fk_code tokenize(const char *text, const char *origin, struct toks *
 			standalone = true;
 		const char *text_end = standalone ? ws : tag;
 		if (text_end > p)
-			push(out, (struct tok){T_TEXT, p, (size_t)(text_end - p), NULL, 0, 0, 0});
+			push(out,
+			     (struct tok){T_TEXT, p, (size_t)(text_end - p), NULL, 0, 0, 0, 0});
 		if (type == '=') {
 			/* "{{=<% %>=}}": two delimiters separated by whitespace */
 			const char *a = name, *b = name;
@@ -165,7 +175,8 @@ static enum fk_code tokenize(const char *text, const char *origin, struct toks *
 				return FK_ERR(err, FK_EINVAL, origin,
 				              "%s:%ld:%ld: a tag without a name",
 				              "%s:%ld:%ld: 名前のないタグです", origin, line, col);
-			struct tok t = {kind, name, (size_t)(name_end - name), NULL, 0, line, col};
+			struct tok t = {kind, name, (size_t)(name_end - name), NULL, 0, line,
+			                col,  0};
 			if (kind == T_PARTIAL && standalone) {
 				t.indent = ws;
 				t.indent_n = (size_t)(tag - ws);
@@ -195,6 +206,7 @@ struct render {
 	int depth;
 	int partials;
 	struct fk_err *err;
+	long steps;
 };
 
 /* The value of a dotted name in the context stack, or NULL. */
@@ -246,6 +258,11 @@ static enum fk_code emit(struct render *r, const char *s, size_t n, enum fk_must
 			/* what would start a block at the beginning of a line ("- ", "+ ", "1. ",
 			 * the
 			 * "=" of a heading) gets a backslash: "1\." */
+			size_t sp = i; /* up to three spaces may come before a block's start */
+			while (sp < n && sp - i < 3 && (s[sp] == ' ' || s[sp] == '\t'))
+				sp++;
+			if (sp > i && ((rc = fk_buf_add(r->out, s + i, sp - i)) || (i = sp) >= n))
+				break;
 			size_t d = i;
 			while (d < n && s[d] >= '0' && s[d] <= '9')
 				d++;
@@ -285,7 +302,10 @@ static enum fk_code value(struct render *r, const struct tok *t, enum fk_mustach
 	if (!v || json_is_null(v)) {
 		if (!v && r->m->missing) {
 			char name[256];
-			snprintf(name, sizeof name, "%.*s", (int)t->n, t->s);
+			size_t n = t->n < sizeof name - 1 ? t->n : sizeof name - 1;
+			while (n && n < t->n && ((unsigned char)t->s[n] & 0xC0) == 0x80)
+				n--; /* cut before a character, not inside one */
+			snprintf(name, sizeof name, "%.*s", (int)n, t->s);
 			r->m->missing(r->m->ctx, name, r->out);
 		}
 		return r->out->toobig ? FK_ETOOBIG : FK_OK;
@@ -307,28 +327,64 @@ static enum fk_code value(struct render *r, const struct tok *t, enum fk_mustach
 static enum fk_code render_toks(struct render *r, const struct tok *t, size_t n);
 
 /* The index just after the section opened at t[i] closes, checking the names match. */
-static enum fk_code section_end(struct render *r, const struct tok *t, size_t n, size_t i,
-                                size_t *close)
+/* Pairs every section with its closing tag (tok.close), once: a section not closed, closed
+ * by another name, a closing tag with nothing open and nesting deeper than
+ * FK_MUSTACHE_NESTING are errors. */
+static enum fk_code pair_sections(struct toks *v, const char *origin, struct fk_err *err)
 {
-	int level = 0;
-	for (size_t k = i + 1; k < n; k++) {
-		if (t[k].kind == T_SECTION || t[k].kind == T_INVERTED)
-			level++;
-		else if (t[k].kind == T_CLOSE && level-- == 0) {
-			if (t[k].n != t[i].n || memcmp(t[k].s, t[i].s, t[i].n))
+	size_t open[FK_MUSTACHE_NESTING];
+	int depth = 0;
+	for (size_t k = 0; k < v->n; k++) {
+		struct tok *t = &v->t[k];
+		if (t->kind == T_SECTION || t->kind == T_INVERTED) {
+			if (depth == FK_MUSTACHE_NESTING)
 				return FK_ERR(
-				    r->err, FK_EINVAL, r->origin,
+				    err, FK_EINVAL, origin,
+				    "%s:%ld:%ld: sections nested over %d deep",
+				    "%s:%ld:%ld: セクションの入れ子が %d 段を超えています", origin,
+				    t->line, t->col, FK_MUSTACHE_NESTING);
+			open[depth++] = k;
+		} else if (t->kind == T_CLOSE) {
+			if (!depth)
+				return FK_ERR(
+				    err, FK_EINVAL, origin,
+				    "%s:%ld:%ld: '%.*s' closes a section that is not open",
+				    "%s:%ld:%ld: '%.*s' は開いていないセクションを閉じています",
+				    origin, t->line, t->col, (int)t->n, t->s);
+			size_t at = open[--depth];
+			struct tok *o = &v->t[at];
+			if (t->n != o->n || memcmp(t->s, o->s, o->n))
+				return FK_ERR(
+				    err, FK_EINVAL, origin,
 				    "%s:%ld:%ld: '%.*s' closes '%.*s' (opened at %ld:%ld)",
-				    "%s:%ld:%ld: '%.*s' で '%.*s' (%ld:%ld) を閉じています",
-				    r->origin, t[k].line, t[k].col, (int)t[k].n, t[k].s,
-				    (int)t[i].n, t[i].s, t[i].line, t[i].col);
-			*close = k;
-			return FK_OK;
+				    "%s:%ld:%ld: '%.*s' で '%.*s' (%ld:%ld) を閉じています", origin,
+				    t->line, t->col, (int)t->n, t->s, (int)o->n, o->s, o->line,
+				    o->col);
+			o->close = k - at;
 		}
 	}
-	return FK_ERR(r->err, FK_EINVAL, r->origin, "%s:%ld:%ld: the section '%.*s' is not closed",
-	              "%s:%ld:%ld: セクション '%.*s' が閉じられていません", r->origin, t[i].line,
-	              t[i].col, (int)t[i].n, t[i].s);
+	if (depth) {
+		const struct tok *o = &v->t[open[depth - 1]];
+		return FK_ERR(err, FK_EINVAL, origin,
+		              "%s:%ld:%ld: the section '%.*s' is not closed",
+		              "%s:%ld:%ld: セクション '%.*s' が閉じられていません", origin, o->line,
+		              o->col, (int)o->n, o->s);
+	}
+	return FK_OK;
+}
+
+/* Counts a step of work: a template may not loop without end (nested sections over lists
+ * with nothing in them write nothing, so the output cap would never stop them). */
+static enum fk_code step(struct render *r)
+{
+	if (++r->steps <= FK_MUSTACHE_STEPS)
+		return FK_OK;
+	return FK_ERR(r->err, FK_ETOOBIG, r->origin,
+	              "%s: the template does over %d steps of work: does a section repeat a long "
+	              "list inside another?",
+	              "%s: テンプレートの処理が %d 手順を超えました: 長い一覧の中で別の一覧を繰り"
+	              "返していませんか",
+	              r->origin, FK_MUSTACHE_STEPS);
 }
 
 static enum fk_code partial(struct render *r, const struct tok *t)
@@ -362,6 +418,8 @@ static enum fk_code partial(struct render *r, const struct tok *t)
 	char sub[300];
 	snprintf(sub, sizeof sub, "%s>%s", r->origin, name);
 	enum fk_code rc = tokenize(src, sub, &toks, r->err);
+	if (!rc)
+		rc = pair_sections(&toks, sub, r->err);
 	if (!rc) {
 		const char *saved = r->origin;
 		r->origin = sub;
@@ -379,7 +437,8 @@ static enum fk_code render_toks(struct render *r, const struct tok *t, size_t n)
 {
 	enum fk_code rc = FK_OK;
 	for (size_t i = 0; !rc && i < n; i++) {
-		size_t close = i;
+		if ((rc = step(r)))
+			break;
 		switch (t[i].kind) {
 		case T_TEXT:
 			rc = fk_buf_add(r->out, t[i].s, t[i].n);
@@ -401,8 +460,7 @@ static enum fk_code render_toks(struct render *r, const struct tok *t, size_t n)
 			break;
 		case T_SECTION:
 		case T_INVERTED: {
-			if ((rc = section_end(r, t, n, i, &close)))
-				break;
+			size_t close = i + t[i].close;
 			json_t *v = lookup(r, t[i].s, t[i].n);
 			const struct tok *body = t + i + 1;
 			size_t nb = close - i - 1;
@@ -453,8 +511,10 @@ enum fk_code fk_mustache_render(const struct fk_mustache *m, const char *templat
 	if (err)
 		err->en[0] = '\0';
 	enum fk_code rc = tokenize(template, origin, &toks, err);
+	if (!rc)
+		rc = pair_sections(&toks, origin, err);
 	if (!rc) {
-		struct render r = {m, origin, out, {data}, 1, 0, err};
+		struct render r = {m, origin, out, {data}, 1, 0, err, 0};
 		rc = render_toks(&r, toks.t, toks.n);
 	}
 	free(toks.t);

@@ -17,7 +17,9 @@
 
 #include <jansson.h>
 
-#define FK_MUSTACHE_DEPTH 32 /* partials within partials (a partial that includes itself) */
+#define FK_MUSTACHE_DEPTH   32      /* partials within partials (one that includes itself) */
+#define FK_MUSTACHE_NESTING 100     /* sections within sections in one template */
+#define FK_MUSTACHE_STEPS   5000000 /* tags and texts rendered: the work a render may do */
 
 enum fk_mustache_escape {
 	FK_ESC_NONE,

@@ -19,6 +19,7 @@
 #include "util/time.h"
 
 #include <errno.h>
+#include <unistd.h>
 #include <inttypes.h>
 #include <strings.h>
 
@@ -461,13 +462,19 @@ static enum fk_code doc_list_templates(struct cli *c, int argc, char **argv)
 enum fk_code cli_write_whole(struct cli *c, const char *path, const char *text, size_t len)
 {
 	char tmp[4096];
-	if (snprintf(tmp, sizeof tmp, "%s.tmp", path) >= (int)sizeof tmp)
+	if (snprintf(tmp, sizeof tmp, "%s.XXXXXX", path) >= (int)sizeof tmp)
 		return FK_ERR0(&c->err, FK_EUSAGE, "--out", "the path is too long",
 		               "パスが長すぎます");
-	FILE *f = fopen(tmp, "wbx");
-	if (!f)
-		return FK_ERR(&c->err, FK_EIO, "--out", "cannot write '%s': %s",
-		              "'%s' に書き込めません: %s", tmp, strerror(errno));
+	int fd = mkstemp(tmp); /* a new file of our own, beside the target (same file system) */
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "wb");
+	if (!f) {
+		if (fd >= 0) {
+			close(fd);
+			remove(tmp);
+		}
+		return FK_ERR(&c->err, FK_EIO, "--out", "cannot write beside '%s': %s",
+		              "'%s' と同じ場所に書き込めません: %s", path, strerror(errno));
+	}
 	bool bad = fwrite(text, 1, len, f) != len;
 	bad |= fflush(f) != 0 || ferror(f);
 	bad |= fclose(f) != 0;
@@ -560,6 +567,13 @@ static enum fk_code doc_render(struct cli *c, int argc, char **argv)
 		    "未記入のデータが %zu 件あります (最初は %s): 記入してください ('fukkyu doc "
 		    "data %s' を参照)",
 		    d.nmissing, d.missing[0], inc.ref);
+	if (!rc && save && format != FK_DOC_MD)
+		rc = FK_ERR0(
+		    &c->err, FK_EUSAGE, "--save",
+		    "--save keeps the Markdown text in the communications log: leave out "
+		    "--format (render the HTML or text again to send it)",
+		    "--save はコミュニケーション記録に Markdown の本文を保存します: --format "
+		    "を付けずに実行してください (HTML やテキストは改めて作成)");
 	if (!rc && out)
 		rc = cli_write_whole(c, out, d.text, d.len);
 	char code[16] = "";

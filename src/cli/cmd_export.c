@@ -57,13 +57,18 @@ static int64_t when(struct cli *c, json_t *o, const char *path)
 }
 
 /* A stable identifier: uuid5(fukkyu, "REF|CREATED|what"). */
+/* A stable identifier: uuid5(fukkyu, "REF|CREATED|what"), the creation time in UTC (the same
+ * whatever zone the export is made in), all of what however long. */
 static void stable_uuid(json_t *d, const char *what, char out[static 37])
 {
-	char name[512];
-	int n = snprintf(name, sizeof name, "%s|%s|%s", str(d, "incident.ref"),
-	                 str(d, "incident.created_at"), what);
-	fk_uuid5(FK_UUID_NS, name, n > 0 && (size_t)n < sizeof name ? (size_t)n : sizeof name - 1,
-	         out);
+	int64_t t;
+	char created[32] = "";
+	if (!fk_time_parse(str(d, "incident.created_at"), "UTC", "created_at", &t, NULL))
+		fk_time_utc(t, created);
+	struct fk_buf name = FK_BUF_INIT;
+	(void)fk_buf_addf(&name, "%s|%s|%s", str(d, "incident.ref"), created, what);
+	fk_uuid5(FK_UUID_NS, name.ptr, name.len, out);
+	fk_buf_release(&name);
 }
 
 static json_t *strings1(const char *s)
@@ -335,10 +340,13 @@ enum fk_code cli_veris_doc(struct cli *c, const struct fk_incident *inc, json_t 
 		                    json_pack("{s:{s:[s]}}", "development", "variety", "Unknown"));
 	if (reporters) {
 		struct fk_buf b = FK_BUF_INIT;
-		size_t i;
-		json_t *e;
-		json_array_foreach(reporters, i, e)(void)
-		    fk_buf_addf(&b, "%sreported by %s", i ? "; " : "", str(e, "name"));
+		/* not their names: a reporter may be a member of the public, and VERIS is shared */
+		(void)fk_buf_addf(&b, "reported from outside (%zu reporter%s, first by %s)",
+		                  json_array_size(reporters),
+		                  json_array_size(reporters) > 1 ? "s" : "",
+		                  str(json_array_get(reporters, 0), "channel_label")
+		                      ? str(json_array_get(reporters, 0), "channel_label")
+		                      : "unknown channel");
 		json_object_set_new(v, "discovery_notes", json_string(b.ptr));
 		fk_buf_release(&b);
 	}
@@ -439,10 +447,10 @@ static void stix_indicator(struct stix *s, const char *kind, const char *value, 
                            const char *evidence)
 {
 	struct fk_buf p = FK_BUF_INIT;
-	if (!strcmp(kind, "url"))
-		(void)fk_buf_adds(&p, "[url:value LIKE ");
+	if (!strcmp(kind, "url")) /* a regular expression: LIKE's % and _ would match more */
+		(void)fk_buf_adds(&p, "[url:value MATCHES ");
 	else if (!strcmp(kind, "domain"))
-		(void)fk_buf_adds(&p, "[domain-name:value LIKE ");
+		(void)fk_buf_adds(&p, "[domain-name:value MATCHES ");
 	else if (!strcmp(kind, "host"))
 		(void)fk_buf_adds(&p, "[domain-name:value = ");
 	else
@@ -450,15 +458,23 @@ static void stix_indicator(struct stix *s, const char *kind, const char *value, 
 		                  strncmp(kind, "ipv6", 4) ? "ipv4-addr" : "ipv6-addr",
 		                  strstr(kind, "-net") ? "ISSUBSET" : "=");
 	struct fk_buf lit = FK_BUF_INIT;
-	if (!strcmp(kind, "url") || !strcmp(kind, "domain"))
-		(void)fk_buf_addf(&lit, "%%%s%s", !strcmp(kind, "domain") ? "." : "", value);
-	if (!strcmp(kind, "url"))
-		(void)fk_buf_addch(&lit, '%');
-	pattern_quote(&p, lit.len ? lit.ptr : value);
+	bool re = !strcmp(kind, "url") || !strcmp(kind, "domain");
+	if (!strcmp(kind, "domain")) /* the domain and every name under it */
+		(void)fk_buf_adds(&lit, "^(.*\\.)?");
+	for (const char *v = value; re && *v; v++) {
+		if (strchr(".^$|?*+()[]{}\\", *v))
+			(void)fk_buf_addch(&lit, '\\');
+		(void)fk_buf_addch(&lit, *v);
+	}
+	if (!strcmp(kind, "domain"))
+		(void)fk_buf_addch(&lit, '$');
+	pattern_quote(&p, re ? lit.ptr : value);
 	(void)fk_buf_addch(&p, ']');
-	char what[600], id[64];
-	snprintf(what, sizeof what, "indicator|%s|%.500s", kind, value);
-	json_t *o = stix_object(s, "indicator", what, id);
+	char id[64];
+	struct fk_buf what = FK_BUF_INIT;
+	(void)fk_buf_addf(&what, "indicator|%s|%s", kind, value);
+	json_t *o = stix_object(s, "indicator", what.ptr, id);
+	fk_buf_release(&what);
 	json_object_set_new(o, "name", json_pack("s+", "Log target: ", value));
 	json_object_set_new(o, "description",
 	                    json_pack("s+++", "Looked for in the logs of ",

@@ -59,6 +59,19 @@ static void test_escape(void **state)
 	free(md);
 	free(text);
 	json_decref(lines);
+	/* ... also after the spaces that may come before them */
+	lines = json_pack("{s:s}", "v", "first\n  - injected\n   1. ordered\n  ---\n  ");
+	md = md_render("{{v}}", lines);
+	assert_string_equal(md, "first\\\n  \\- injected\\\n   1\\. ordered\\\n  \\---\\\n  ");
+	struct fk_buf h;
+	fk_buf_init(&h, 1 << 16);
+	assert_int_equal(fk_md_html(md, strlen(md), "t", "ja", &h), FK_OK);
+	assert_null(strstr(h.ptr, "<ul>"));
+	assert_null(strstr(h.ptr, "<ol>"));
+	assert_null(strstr(h.ptr, "<hr"));
+	fk_buf_release(&h);
+	free(md);
+	json_decref(lines);
 	/* {{{v}}} is the template author's choice to pass Markdown through */
 	md = md_render("{{{v}}}", d);
 	assert_string_equal(md, "*a* [x](javascript:alert(1)) <b>&amp; #h_1\nline2");
