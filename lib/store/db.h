@@ -1,7 +1,7 @@
 /*
  * db.h - the thin SQL layer under the store (internal to lib/store).
  *
- * A backend (sqlite.c; pg.c later) implements these few operations; store.c writes its
+ * A backend (sqlite.c, pg.c) implements these few operations; store.c writes its
  * queries once, in SQL both backends accept: parameters are $1, $2 ... and times are
  * ISO 8601 UTC text. Only lib/store includes this file.
  */
@@ -15,7 +15,8 @@ struct fk_db;
 struct fk_stmt;
 
 struct fk_db_ops {
-	const char *backend; /* names the migrations folder: lib/store/sql/<backend>/ */
+	const char *backend;       /* names the migrations folder: lib/store/sql/<backend>/ */
+	const char *like_ascii_ci; /* the LIKE that folds ASCII case: SQLite's LIKE, ILIKE */
 	void (*close)(struct fk_db *db);
 	/* Runs one or more statements without parameters (migrations). */
 	enum fk_code (*exec)(struct fk_db *db, const char *sql, struct fk_err *err);
@@ -34,6 +35,10 @@ struct fk_db_ops {
 	const char *(*col_text)(struct fk_stmt *st, int col);
 	int64_t (*col_int)(struct fk_stmt *st, int col);
 	bool (*col_null)(struct fk_stmt *st, int col);
+	/* The number of result columns and the name of one (0-based; lives as the statement):
+	 * what a generic copy of a table (backup, restore, migrate) needs. */
+	int (*col_count)(struct fk_stmt *st);
+	const char *(*col_name)(struct fk_stmt *st, int col);
 	void (*reset)(struct fk_stmt *st);
 	void (*finalize)(struct fk_stmt *st);
 	/* A write transaction that takes the write lock at once. */
@@ -49,6 +54,7 @@ struct fk_db_ops {
 
 struct fk_db {
 	const struct fk_db_ops *ops;
+	const char *name; /* how messages name it: the file, or the URL without a password */
 };
 
 struct fk_stmt {
@@ -58,5 +64,8 @@ struct fk_stmt {
 /* Opens the SQLite file at path; create allows a new file. */
 enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out,
                                struct fk_err *err) FK_WUR;
+
+/* Connects to the PostgreSQL database at url (postgresql://...; libpq's URI). */
+enum fk_code fk_db_pg_open(const char *url, struct fk_db **out, struct fk_err *err) FK_WUR;
 
 #endif

@@ -166,6 +166,16 @@ static bool sq_col_null(struct fk_stmt *s, int col)
 	return sqlite3_column_type(((struct sq_stmt *)s)->h, col) == SQLITE_NULL;
 }
 
+static int sq_col_count(struct fk_stmt *s)
+{
+	return sqlite3_column_count(((struct sq_stmt *)s)->h);
+}
+
+static const char *sq_col_name(struct fk_stmt *s, int col)
+{
+	return sqlite3_column_name(((struct sq_stmt *)s)->h, col);
+}
+
 static void sq_reset(struct fk_stmt *s)
 {
 	struct sq_stmt *st = (struct sq_stmt *)s;
@@ -239,6 +249,7 @@ static int64_t sq_changes(struct fk_db *d)
 
 static const struct fk_db_ops sq_ops = {
     .backend = "sqlite",
+    .like_ascii_ci = "LIKE",
     .close = sq_close,
     .exec = sq_exec,
     .prepare = sq_prepare,
@@ -249,6 +260,8 @@ static const struct fk_db_ops sq_ops = {
     .col_text = sq_col_text,
     .col_int = sq_col_int,
     .col_null = sq_col_null,
+    .col_count = sq_col_count,
+    .col_name = sq_col_name,
     .reset = sq_reset,
     .finalize = sq_finalize,
     .begin = sq_begin,
@@ -300,6 +313,7 @@ enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out
 	db->base.ops = &sq_ops;
 	db->h = h;
 	db->path = fk_xstrdup(path);
+	db->base.name = db->path;
 	const char *busy = getenv("FUKKYU_BUSY_MS");
 	long ms = busy ? strtol(busy, NULL, 10) : 5000;
 	sqlite3_busy_timeout(h, ms > 0 && ms < 600000 ? (int)ms : 5000);

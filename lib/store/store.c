@@ -10,6 +10,7 @@
 #include "util/buf.h"
 #include "util/embed.h"
 #include "util/time.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 
@@ -156,16 +157,11 @@ enum fk_code fk_store_open(const char *url, bool create, struct fk_store **out, 
 		               "no database given: use --db PATH or set FUKKYU_DB",
 		               "データベースが指定されていません: --db PATH か環境変数 FUKKYU_DB "
 		               "で指定してください");
-	if (!is_sqlite_url(url, &path))
-		return FK_ERR(err, FK_EUSAGE, "--db",
-		              "'%s': PostgreSQL is not supported by this build yet: use a SQLite "
-		              "file path",
-		              "'%s': この版は PostgreSQL にまだ対応していません: SQLite のファイル"
-		              "パスを指定してください",
-		              url);
-	enum fk_code rc = fk_db_sqlite_open(path, create, &db, err);
+	enum fk_code rc = is_sqlite_url(url, &path) ? fk_db_sqlite_open(path, create, &db, err)
+	                                            : fk_db_pg_open(url, &db, err);
 	if (rc)
 		return rc;
+	path = db->name; /* messages never show a password */
 	struct fk_store *st = fk_xcalloc(1, sizeof *st);
 	st->origin = "cli";
 	st->db = db;
@@ -449,6 +445,8 @@ enum fk_code fk_store_incident_find(struct fk_store *st, const char *id_or_ref,
 {
 	struct fk_stmt *s;
 	bool row = false, by_id = all_digits(id_or_ref);
+	if (!fk_utf8_valid(id_or_ref, strlen(id_or_ref))) /* no reference is such text */
+		return fk_store_incident_not_found(id_or_ref, err);
 	/* Cached (the server looks an incident up on every request), and reset at once so
 	 * that no read snapshot stays open. */
 	enum fk_code rc =

@@ -153,10 +153,11 @@ enum fk_code fk_store_asset_each(struct fk_store *st, const char *department, fk
 {
 	struct fk_stmt *s;
 	bool row;
-	enum fk_code rc = prep(st,
-	                       "SELECT " ASSET_COLS " FROM assets a WHERE $1 IS NULL OR "
-	                       "a.department = $1 ORDER BY a.name",
-	                       &s, err);
+	enum fk_code rc =
+	    prep(st,
+	         "SELECT " ASSET_COLS " FROM assets a WHERE CAST($1 AS TEXT) IS NULL OR "
+	         "a.department = $1 ORDER BY a.name",
+	         &s, err);
 	if (rc)
 		return rc;
 	bind_text(s, 1, department);
@@ -195,8 +196,9 @@ enum fk_code fk_store_asset_count_in(struct fk_store *st, const char *department
 {
 	struct fk_stmt *s;
 	bool row = false;
-	enum fk_code rc =
-	    prep(st, "SELECT COUNT(*) FROM assets WHERE $1 IS NULL OR department = $1", &s, err);
+	enum fk_code rc = prep(
+	    st, "SELECT COUNT(*) FROM assets WHERE CAST($1 AS TEXT) IS NULL OR department = $1", &s,
+	    err);
 	if (rc)
 		return rc;
 	bind_text(s, 1, department);
@@ -409,8 +411,10 @@ static enum fk_code add_entries(struct fk_store *st, int64_t incident, const cha
 
 /* The SQL condition of one criterion over assets a; p is its first parameter number (name
  * $p, version $p+1). */
-static void criterion_sql(struct fk_buf *b, const struct fk_criterion *c, int p)
+static void criterion_sql(struct fk_store *st, struct fk_buf *b, const struct fk_criterion *c,
+                          int p)
 {
+	const char *like = OPS(st)->like_ascii_ci;
 	switch (c->kind) {
 	case FK_CRIT_OS:
 		(void)fk_buf_adds(b, "a.os IN (SELECT b.os FROM incident_assets i JOIN assets b ON "
@@ -428,25 +432,26 @@ static void criterion_sql(struct fk_buf *b, const struct fk_criterion *c, int p)
 		if (c->version)
 			(void)fk_buf_addf(
 			    b,
-			    "(a.software LIKE '%%' || $%d || ' ' || $%d || '%%' AND "
-			    "instr(';' || replace(lower(a.software), '; ', ';') || ';', "
+			    "(a.software %s '%%' || CAST($%d AS TEXT) || ' ' || CAST($%d AS TEXT) "
+			    "|| "
+			    "'%%' AND instr(';' || replace(lower(a.software), '; ', ';') || ';', "
 			    "';' || $%d || ' ' || $%d || ';') > 0)",
-			    p, p + 1, p, p + 1);
+			    like, p, p + 1, p, p + 1);
 		else
 			(void)fk_buf_addf(
 			    b,
-			    "(a.software LIKE '%%' || $%d || '%%' AND (instr(';' || "
+			    "(a.software %s '%%' || CAST($%d AS TEXT) || '%%' AND (instr(';' || "
 			    "replace(lower(a.software), '; ', ';'), ';' || $%d || ' ') > 0 OR "
 			    "instr(';' || replace(lower(a.software), '; ', ';') || ';', ';' || "
 			    "$%d || ';') > 0))",
-			    p, p, p);
+			    like, p, p, p);
 		break;
 	case FK_CRIT_TAG:
 		(void)fk_buf_addf(
 		    b,
-		    "(a.tags LIKE '%%' || $%d || '%%' AND instr(';' || replace(a.tags, "
+		    "(a.tags %s '%%' || CAST($%d AS TEXT) || '%%' AND instr(';' || replace(a.tags, "
 		    "'; ', ';') || ';', ';' || $%d || ';') > 0)",
-		    p, p);
+		    like, p, p);
 		break;
 	default:
 		(void)fk_buf_addf(b, "a.department = $%d", p);
@@ -462,7 +467,7 @@ enum fk_code fk_store_sweep_match(struct fk_store *st, int64_t incident,
 	if (rc)
 		return rc;
 	(void)fk_buf_adds(&sel, "SELECT a.id FROM assets a WHERE ");
-	criterion_sql(&sel, c, 3);
+	criterion_sql(st, &sel, c, 3);
 	rc = add_entries(st, incident, c->text, sel.ptr,
 	                 c->kind >= FK_CRIT_SOFTWARE ? c->name : NULL,
 	                 c->kind == FK_CRIT_SOFTWARE ? c->version : NULL, added, err);
@@ -491,8 +496,9 @@ enum fk_code fk_store_sweep_first(struct fk_store *st, int64_t incident,
 	for (size_t i = 0; i < n; i++) {
 		int p = 2 + 3 * (int)i;
 		struct fk_buf cond = FK_BUF_INIT;
-		criterion_sql(&cond, &crit[i], p + 1);
-		(void)fk_buf_addf(&reasons, " || CASE WHEN %s THEN ',' || $%d ELSE '' END",
+		criterion_sql(st, &cond, &crit[i], p + 1);
+		(void)fk_buf_addf(&reasons,
+		                  " || CASE WHEN %s THEN ',' || CAST($%d AS TEXT) ELSE '' END",
 		                  cond.ptr, p);
 		(void)fk_buf_addf(&where, " OR %s", cond.ptr);
 		fk_buf_release(&cond);
@@ -606,12 +612,13 @@ enum fk_code fk_store_sweep_each(struct fk_store *st, int64_t incident, int stat
 {
 	struct fk_stmt *s;
 	bool row;
-	enum fk_code rc = prep(st,
-	                       "SELECT " ENTRY_COLS " FROM sweep_entries e JOIN assets a ON a.id = "
-	                       "e.asset_id WHERE e.incident_id = $1 AND ($2 IS NULL OR e.state = "
-	                       "$2) AND ($3 IS NULL OR e.department = $3) ORDER BY e.department, "
-	                       "a.name",
-	                       &s, err);
+	enum fk_code rc =
+	    prep(st,
+	         "SELECT " ENTRY_COLS " FROM sweep_entries e JOIN assets a ON a.id = "
+	         "e.asset_id WHERE e.incident_id = $1 AND (CAST($2 AS TEXT) IS NULL OR e.state = "
+	         "$2) AND (CAST($3 AS TEXT) IS NULL OR e.department = $3) ORDER BY e.department, "
+	         "a.name",
+	         &s, err);
 	if (rc)
 		return rc;
 	bind_int(s, 1, incident);
@@ -937,7 +944,7 @@ enum fk_code fk_store_rollout_each(struct fk_store *st, const struct fk_measure 
 	enum fk_code rc =
 	    prep(st,
 	         "SELECT " ROLLOUT_COLS " FROM rollout_entries r JOIN assets a ON a.id "
-	         "= r.asset_id WHERE r.measure_id = $1 AND ($2 IS NULL OR r.state = "
+	         "= r.asset_id WHERE r.measure_id = $1 AND (CAST($2 AS TEXT) IS NULL OR r.state = "
 	         "$2) ORDER BY a.name",
 	         &s, err);
 	if (rc)

@@ -24,7 +24,7 @@ enum fk_code fk_store_obligations(struct fk_store *st, struct fk_obligation **ou
 {
 	return FK_ST_LIST(st,
 	                  "SELECT key, title_ja, title_en, trigger, rule, owner_role, source, "
-	                  "builtin FROM obligations WHERE $1 = $1 ORDER BY builtin DESC, rowid",
+	                  "builtin FROM obligations WHERE $1 = $1 ORDER BY builtin DESC, pos",
 	                  0, out, n, row_obligation, err);
 }
 
@@ -35,7 +35,8 @@ enum fk_code fk_store_obligation_insert(struct fk_store *st, const struct fk_obl
 	enum fk_code rc =
 	    prep_tx(st,
 	            "INSERT INTO obligations (key, title_ja, title_en, trigger, rule, "
-	            "owner_role, source) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+	            "owner_role, source, pos) SELECT $1, $2, $3, $4, $5, $6, $7, "
+	            "COALESCE(MAX(pos), 0) + 1 FROM obligations",
 	            &s, err);
 	if (rc)
 		return rc;
@@ -99,9 +100,10 @@ enum fk_code fk_store_deadline_set(struct fk_store *st, int64_t incident, const 
 	struct fk_stmt *s;
 	enum fk_code rc =
 	    prep_tx(st,
-	            "INSERT OR REPLACE INTO deadline_states (incident_id, key, state, at, "
-	            "decided_by, reason, copy, copy_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-	            "$8)",
+	            "INSERT INTO deadline_states (incident_id, key, state, at, decided_by, "
+	            "reason, copy, copy_sha256) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON "
+	            "CONFLICT (incident_id, key) DO UPDATE SET state = $3, at = $4, decided_by = "
+	            "$5, reason = $6, copy = $7, copy_sha256 = $8",
 	            &s, err);
 	if (rc)
 		return rc;

@@ -157,11 +157,13 @@ enum fk_code fk_store_cases(struct fk_store *st, const char *search, int kind, s
 	    "SELECT i.id, i.ref, i.title, i.kind, i.discovered_at, (SELECT MAX(at) FROM changes ch "
 	    "WHERE ch.incident_id = i.id AND ch.entity = 'incident' AND ch.field = 'state' AND "
 	    "ch.new_value = 'closed'), rc.root_cause FROM incidents i LEFT JOIN root_causes rc ON "
-	    "rc.incident_id = i.id WHERE i.state = 'closed' AND ($1 IS NULL OR i.kind = $1) AND "
-	    "($2 IS NULL OR instr(i.title, $2) OR instr(i.description, $2) OR instr(COALESCE("
-	    "rc.root_cause, '') || ' ' || COALESCE(rc.direct_cause, ''), $2) OR EXISTS (SELECT 1 "
-	    "FROM lessons l WHERE l.incident_id = i.id AND (instr(l.lesson, $2) OR instr(l.action, "
-	    "$2)))) ORDER BY i.discovered_at DESC, i.id DESC",
+	    "rc.incident_id = i.id WHERE i.state = 'closed' AND (CAST($1 AS TEXT) IS NULL OR "
+	    "i.kind = $1) AND "
+	    "(CAST($2 AS TEXT) IS NULL OR instr(i.title, $2) > 0 OR instr(i.description, $2) > 0 "
+	    "OR instr(COALESCE(rc.root_cause, '') || ' ' || COALESCE(rc.direct_cause, ''), $2) > 0 "
+	    "OR EXISTS (SELECT 1 FROM lessons l WHERE l.incident_id = i.id AND (instr(l.lesson, "
+	    "$2) "
+	    "> 0 OR instr(l.action, $2) > 0))) ORDER BY i.discovered_at DESC, i.id DESC",
 	    &s, err);
 	if (rc)
 		return rc;

@@ -32,15 +32,30 @@ enum fk_code fk_store_intake_insert(struct fk_store *st, struct fk_intake *e, in
 {
 	struct fk_stmt *s;
 	bool row = false;
-	enum fk_code rc =
-	    prep_tx(st,
-	            "INSERT INTO intake (ref, ref_year, ref_seq, received_at, name, contact, text, "
-	            "origin, state) SELECT printf('RPT-%d-%04d', $1, COALESCE(MAX(ref_seq), 0) + "
-	            "1), $1, COALESCE(MAX(ref_seq), 0) + 1, $2, $3, $4, $5, $6, 'new' FROM intake "
-	            "WHERE ref_year = $1 RETURNING id, ref",
-	            &s, err);
+	int64_t seq = 1;
+	char ref[40];
+	/* The next number of the year (a write transaction holds the write lock on either
+	 * backend: no one else numbers meanwhile). */
+	enum fk_code rc = prep_tx(
+	    st, "SELECT COALESCE(MAX(ref_seq), 0) + 1 FROM intake WHERE ref_year = $1", &s, err);
 	if (rc)
 		return rc;
+	bind_int(s, 1, year);
+	rc = step(s, &row, err);
+	if (!rc && row)
+		seq = col_int(s, 0);
+	finalize(s);
+	snprintf(ref, sizeof ref, "RPT-%d-%04lld", year, (long long)seq);
+	if (!rc)
+		rc = prep(st,
+		          "INSERT INTO intake (ref, ref_year, ref_seq, received_at, name, contact, "
+		          "text, origin, state) VALUES ($7, $1, $8, $2, $3, $4, $5, $6, 'new') "
+		          "RETURNING id, ref",
+		          &s, err);
+	if (rc)
+		return rc;
+	bind_text(s, 7, ref);
+	bind_int(s, 8, seq);
 	bind_int(s, 1, year);
 	bind_time(s, 2, e->received_at);
 	bind_text(s, 3, e->name);

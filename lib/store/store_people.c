@@ -334,7 +334,9 @@ enum fk_code fk_store_record_figures(struct fk_store *st, struct fk_record_figur
 	    "SELECT incident_id, SUM(dmg), SUM(aff), SUM(pending) FROM (SELECT incident_id, "
 	    "SUM(CASE WHEN currency = 'JPY' THEN amount ELSE 0 END) AS dmg, 0 AS aff, 0 AS pending "
 	    "FROM damage_entries GROUP BY incident_id UNION ALL SELECT incident_id, 0, count(*), "
-	    "SUM(notice = 'pending') FROM affected GROUP BY incident_id) WHERE $1 = $1 GROUP BY "
+	    "SUM(CASE WHEN notice = 'pending' THEN 1 ELSE 0 END) FROM affected GROUP BY "
+	    "incident_id) "
+	    "AS f WHERE $1 = $1 GROUP BY "
 	    "incident_id ORDER BY incident_id",
 	    0, out, n, row_figures, err);
 }

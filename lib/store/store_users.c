@@ -445,6 +445,6 @@ enum fk_code fk_store_open_approvals(struct fk_store *st, struct fk_approval **o
 	    "UNION ALL SELECT p.incident_id, i.ref, i.title, 'plan', '復旧計画 v' || p.version || "
 	    "' の承認', 'Approve the recovery plan v' || p.version, p.deadline, 0, 0 FROM plans p "
 	    "JOIN incidents i ON i.id = p.incident_id WHERE p.state = 'submitted' AND i.state <> "
-	    "'closed') ORDER BY incident_id, phase, seq",
+	    "'closed') AS a ORDER BY incident_id, phase, seq",
 	    0, out, n, row_approval, err);
 }

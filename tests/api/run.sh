@@ -12,9 +12,12 @@ FUKKYU=$(realpath "$1")
 SRC=${2:-${FK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}}
 work=$(mktemp -d)
 server=
-cleanup() { [ -n "$server" ] && kill "$server" 2> /dev/null; rm -rf "$work"; }
+# shellcheck source=../lib/testdb.bash
+. "$SRC/tests/lib/testdb.bash"
+cleanup() { [ -n "$server" ] && kill "$server" 2> /dev/null; wait; fk_testdb_drop; rm -rf "$work"; }
 trap cleanup EXIT
-export LANG=C.UTF-8 FUKKYU_TZ=Asia/Tokyo FUKKYU_DB="$work/api.db" FUKKYU_AS=setup
+fk_testdb "$work/api.db"
+export LANG=C.UTF-8 FUKKYU_TZ=Asia/Tokyo FUKKYU_AS=setup
 fails=0
 fail() { echo "FAIL api: $*" >&2; fails=$((fails + 1)); }
 
@@ -210,11 +213,11 @@ call resp GET /api/v1/incidents/INC-2026-0099 > /dev/null
 jq -c '.error | del(.message)' "$work/body" | cmp -s - "$work/hidden" || fail "hidden vs missing: the error differs"
 jq -r '.error.message' "$work/body" | sed 's/INC-2026-0099/X/' | cmp -s - "$work/hidden-msg" || fail "hidden vs missing: the message differs"
 # A PATCH that changes nothing writes nothing.
-before=$(sqlite3 "$FUKKYU_DB" 'SELECT updated_by FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE i.ref = "INC-2026-0001" AND item_id = "1.5"')
+before=$(dbq "SELECT updated_by FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE i.ref = 'INC-2026-0001' AND item_id = '1.5'")
 echo '{}' > "$work/empty"
 call view GET /api/v1/me > /dev/null
 call resp PATCH /api/v1/incidents/INC-2026-0001/tasks/1.5 "$work/empty" > /dev/null
-after=$(sqlite3 "$FUKKYU_DB" 'SELECT updated_by FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE i.ref = "INC-2026-0001" AND item_id = "1.5"')
+after=$(dbq "SELECT updated_by FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE i.ref = 'INC-2026-0001' AND item_id = '1.5'")
 [ "$before" = "$after" ] || fail "an empty PATCH changed updated_by from '$before' to '$after'"
 curl -s -o /dev/null -D "$work/hdr" "$BASE/"
 grep -qi "content-security-policy: default-src 'self'" "$work/hdr" || fail "no CSP on the page"

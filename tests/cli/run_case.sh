@@ -14,17 +14,24 @@
 #   %stdout-not   lines none of which may occur in standard output
 #   %stderr-has   lines each of which must occur in standard error
 #   %json         jq filters over standard output, each must print true
-#   %check        bash lines run afterwards, each must succeed ($OUT, $ERR hold the output)
-# The database is $TMP/test.db, given through FUKKYU_DB; FUKKYU_AS=tester, LANG=C.UTF-8.
+#   %check        bash lines run afterwards, each must succeed ($OUT, $ERR hold the output;
+#                 dbq SQL queries the database on either backend)
+#   %backend      sqlite: the case is about the SQLite file itself (skipped, exit 77, when
+#                 the run is on PostgreSQL)
+# The database is $TMP/test.db, given through FUKKYU_DB, or with FK_TEST_PG set a new
+# PostgreSQL database (tests/lib/testdb.bash); FUKKYU_AS=tester, LANG=C.UTF-8.
 # $DATA is the source tree's tests/data (from FK_SOURCE_DIR, set by CTest).
 set -uo pipefail
 case_file=$1
 FUKKYU=$(realpath "$2")
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-export FUKKYU TMP DB="$TMP/test.db"
-export DATA="${FK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}/tests/data"
-export FUKKYU_DB="$DB" FUKKYU_AS=tester LANG=C.UTF-8 LC_ALL= LC_MESSAGES= FUKKYU_TZ=Asia/Tokyo
+SRC=${FK_SOURCE_DIR:-$(cd "$(dirname "$0")/../.." && pwd)}
+# shellcheck source=../lib/testdb.bash
+. "$SRC/tests/lib/testdb.bash"
+trap 'fk_testdb_drop; rm -rf "$TMP"' EXIT
+export FUKKYU TMP
+export DATA="$SRC/tests/data"
+export FUKKYU_AS=tester LANG=C.UTF-8 LC_ALL= LC_MESSAGES= FUKKYU_TZ=Asia/Tokyo
 export FUKKYU_BUSY_MS=200
 name=$(basename "$case_file")
 fail() { printf 'FAIL %s: %s\n' "$name" "$*" >&2; exit 1; }
@@ -42,6 +49,12 @@ while IFS= read -r line || [ -n "$line" ]; do
 done < "$case_file"
 
 [ -n "${sec[args]+x}" ] || fail "no %args section"
+backend=$(printf '%s' "${sec[backend]-}" | tr -d '[:space:]')
+if [ -n "$backend" ] && [ "$backend" != "$(fk_backend)" ]; then
+  echo "skip $name: $backend only"
+  exit 77
+fi
+fk_testdb "$TMP/test.db" || fail "no test database"
 
 while IFS= read -r kv; do
   [ -z "$kv" ] && continue

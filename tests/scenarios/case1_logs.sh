@@ -7,9 +7,12 @@ set -euo pipefail
 FUKKYU=$1
 VALIDATE=$(cd "$(dirname "${BASH_SOURCE[0]}")/../export" && pwd)/validate.py
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# shellcheck source=../lib/testdb.bash
+. "$(dirname "${BASH_SOURCE[0]}")/../lib/testdb.bash"
+trap 'fk_testdb_drop; rm -rf "$work"' EXIT
 cd "$work"
-export FUKKYU_DB="$work/f.db" FUKKYU_AS=csirt LANG=C.UTF-8 FUKKYU_TZ=Asia/Tokyo
+fk_testdb "$work/f.db"
+export FUKKYU_AS=csirt LANG=C.UTF-8 FUKKYU_TZ=Asia/Tokyo
 fail() { echo "FAIL case1_logs: $*" >&2; exit 1; }
 
 # 2003-09-29 00:00 JST = 1064761200. Ordinary traffic from 2,000 clients to 300 sites, and

@@ -65,8 +65,11 @@ scenario_init() {
 	command -v jq >/dev/null || fail "jq is needed (apt-get install jq)"
 	FK=$(realpath "$1")
 	TMP=$(mktemp -d "${TMPDIR:-/tmp}/fukkyu-$SCEN.XXXXXX")
-	trap 'rm -rf "$TMP"' EXIT
-	export FUKKYU_DB="$TMP/fukkyu.db" FUKKYU_TZ=Asia/Tokyo FUKKYU_AS=scenario-runner
+	# shellcheck source=../lib/testdb.bash
+	. "$(dirname "${BASH_SOURCE[0]}")/../lib/testdb.bash"
+	trap 'fk_testdb_drop; rm -rf "$TMP"' EXIT
+	fk_testdb "$TMP/fukkyu.db" || fail "no test database"
+	export FUKKYU_TZ=Asia/Tokyo FUKKYU_AS=scenario-runner
 	export LANG=C.UTF-8 LC_ALL='' LC_MESSAGES=''
 	unset FUKKYU_NOW
 	SRC_DIR=${FK_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
