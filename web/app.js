@@ -116,9 +116,12 @@ const select = (name, values, current) => {
 };
 const pick = (o) => (o && typeof o === 'object' ? (o[lang] || o.ja || o.en || '') : (o ?? ''));
 
-async function api(method, path, body) {
+// rev: the revision of the record as it was shown; a write over someone else's later change
+// is then refused (409) with a message saying who changed it, instead of overwriting it.
+async function api(method, path, body, rev) {
   const headers = { 'Accept-Language': lang };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (rev !== undefined && rev !== null) headers['If-Match'] = `"${rev}"`;
   if (method !== 'GET' && csrf) headers['X-CSRF-Token'] = csrf;
   const res = await fetch('/api/v1' + path, { method, headers, credentials: 'same-origin',
                                                body: body === undefined ? undefined : JSON.stringify(body) });
@@ -211,8 +214,8 @@ function newIncidentForm() {
   return form;
 }
 
-async function setTask(ref, item, body) {
-  return api('PATCH', `/incidents/${encodeURIComponent(ref)}/tasks/${encodeURIComponent(item)}`, body);
+async function setTask(ref, item, body, rev) {
+  return api('PATCH', `/incidents/${encodeURIComponent(ref)}/tasks/${encodeURIComponent(item)}`, body, rev);
 }
 
 // A task's owner, due date and note, edited in place.
@@ -227,7 +230,7 @@ function editor(incRef, x, ref, msg) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     try {
-      await setTask(incRef, x.id, { owner: owner.value, due: due.value, note: note.value });
+      await setTask(incRef, x.id, { owner: owner.value, due: due.value, note: note.value }, x.rev);
       showIncident(ref);
     } catch (e) { msg.textContent = e.message; }
   });
@@ -288,7 +291,7 @@ async function showIncident(ref) {
       const msg = el('span', { class: 'error' });
       box.addEventListener('change', async () => {
         try {
-          await setTask(inc.ref, x.id, { state: box.checked ? 'done' : 'todo' });
+          await setTask(inc.ref, x.id, { state: box.checked ? 'done' : 'todo' }, x.rev);
           showIncident(ref);
         } catch (e) {
           box.checked = !box.checked;
@@ -458,7 +461,7 @@ function planCard(incRef, p, ref) {
       el('label', {}, t('deadline_l'), ' ', deadline), el('label', {}, t('priority'), ' ', priority),
       el('button', { type: 'submit' }, t('save')));
     form.addEventListener('submit', (ev) => { ev.preventDefault(); act(() => api('PATCH', `/incidents/${enc(incRef)}/plan`,
-      { level: level.value, deadline: deadline.value || null, priority: priority.value || null }))(); });
+      { level: level.value, deadline: deadline.value || null, priority: priority.value || null }, p.rev))(); });
     body.push(el('details', {}, el('summary', {}, t('edit')), form));
   }
   return el('details', { class: 'card', id: 'plan', open: '' }, el('summary', {}, t('plan')), ...body, msg);
@@ -568,7 +571,7 @@ function clocksCard(inc, dl, ref) {
     const body = {};
     if (count.value !== '') body.pii_count = Number(count.value);
     for (const [k, e] of Object.entries(flags)) if (e.value) body[k] = e.value === 'yes';
-    act(() => api('PATCH', `/incidents/${enc(inc.ref)}`, body))();
+    act(() => api('PATCH', `/incidents/${enc(inc.ref)}`, body, inc.rev))();
   });
   return el('details', { class: 'card', id: 'clocks', open: '' },
     el('summary', {}, `${t('clocks')} (${dl.deadlines.filter((d) => d.overdue).length} ${t('clock_late')})`),

@@ -307,6 +307,14 @@ void fk_store_read_end(struct fk_store *st)
 
 enum fk_code fk_store_commit(struct fk_store *st, struct fk_err *err)
 {
+	/* A write over a stale revision fails even when it would change nothing. */
+	if (st->expect.set && !st->expect.checked) {
+		enum fk_code rc = fk_st_check_expected(st, err);
+		if (rc) {
+			fk_store_rollback(st);
+			return rc;
+		}
+	}
 	reset_cached(st);
 	enum fk_code rc = OPS(st)->commit(st->db, err);
 	if (rc)

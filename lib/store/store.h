@@ -148,6 +148,29 @@ enum fk_code fk_store_audit_log(struct fk_store *st, int64_t from_id, struct fk_
 enum fk_code fk_store_audit_page(struct fk_store *st, int64_t from_id, struct fk_change **out,
                                  size_t *n, struct fk_err *err) FK_WUR;
 
+/* ---- revisions of records: optimistic concurrency (store_audit.c) ---------------------- */
+
+/* A record's revision is the id of the last audit entry that changed it: the entries of
+ * incident with this entity and key (key NULL: any key, for one-per-incident records such as
+ * the plan). 0 when it never changed. */
+enum fk_code fk_store_record_rev(struct fk_store *st, int64_t incident, const char *entity,
+                                 const char *key, int64_t *rev, struct fk_err *err) FK_WUR;
+struct fk_rev {
+	char *key;
+	int64_t rev;
+};
+/* The revisions of every record of entity in incident, sorted by key (for lists). */
+enum fk_code fk_store_record_revs(struct fk_store *st, int64_t incident, const char *entity,
+                                  struct fk_rev **out, size_t *n, struct fk_err *err) FK_WUR;
+int64_t fk_revs_find(const struct fk_rev *revs, size_t n, const char *key);
+void fk_revs_free(struct fk_rev *revs, size_t n);
+/* The writer saw revision rev of the record (incident, entity, key): the next transaction's
+ * first recorded change fails with FK_ECONFLICT (nothing written) when the record has changed
+ * since. Writes are serialised on every backend, so the check and the write are atomic.
+ * entity NULL clears the expectation. */
+void fk_store_expect(struct fk_store *st, int64_t incident, const char *entity, const char *key,
+                     int64_t rev);
+
 /* ---- users, tokens, sessions (store_users.c; fukkyu/user.h) ------------------------------ */
 #include "fukkyu/user.h"
 

@@ -54,11 +54,128 @@ static enum fk_code load_chain(struct fk_store *st, struct fk_err *err)
 	return FK_OK;
 }
 
+#define REV_SQL                                                                                    \
+	"SELECT id, actor, at FROM changes WHERE incident_id = $1 AND entity = $2 AND "            \
+	"(CAST($3 AS TEXT) IS NULL OR entity_key = $3) ORDER BY id DESC LIMIT 1"
+
+/* The last change of a record: its id, and who made it when (copied into by/at). */
+static enum fk_code last_change(struct fk_store *st, int64_t incident, const char *entity,
+                                const char *key, int64_t *rev, char *by, size_t by_n, char *at,
+                                size_t at_n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	bool row = false;
+	enum fk_code rc = fk_st_cached(st, REV_SQL, &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_text(s, 2, entity);
+	bind_text(s, 3, key);
+	rc = step(s, &row, err);
+	*rev = !rc && row ? col_int(s, 0) : 0;
+	if (by)
+		snprintf(by, by_n, "%s", !rc && row ? col_text(s, 1) : "");
+	if (at)
+		snprintf(at, at_n, "%s", !rc && row ? col_text(s, 2) : "");
+	s->ops->reset(s);
+	return rc;
+}
+
+enum fk_code fk_store_record_rev(struct fk_store *st, int64_t incident, const char *entity,
+                                 const char *key, int64_t *rev, struct fk_err *err)
+{
+	return last_change(st, incident, entity, key, rev, NULL, 0, NULL, 0, err);
+}
+
+static void row_rev(struct fk_stmt *s, void *elem)
+{
+	struct fk_rev *r = elem;
+	r->key = col_dup(s, 0);
+	r->rev = col_int(s, 1);
+}
+
+enum fk_code fk_store_record_revs(struct fk_store *st, int64_t incident, const char *entity,
+                                  struct fk_rev **out, size_t *n, struct fk_err *err)
+{
+	struct fk_stmt *s;
+	*out = NULL;
+	*n = 0;
+	enum fk_code rc = prep(st,
+	                       "SELECT entity_key, MAX(id) FROM changes WHERE incident_id = $1 AND "
+	                       "entity = $2 AND entity_key IS NOT NULL GROUP BY entity_key ORDER "
+	                       "BY entity_key",
+	                       &s, err);
+	if (rc)
+		return rc;
+	bind_int(s, 1, incident);
+	bind_text(s, 2, entity);
+	return fk_st_collect(s, sizeof **out, row_rev, out, n, err);
+}
+
+int64_t fk_revs_find(const struct fk_rev *revs, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) { /* sorted by the database in byte order (the C collation) */
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(revs[mid].key, key);
+		if (!c)
+			return revs[mid].rev;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
+}
+
+void fk_revs_free(struct fk_rev *revs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(revs[i].key);
+	free(revs);
+}
+
+void fk_store_expect(struct fk_store *st, int64_t incident, const char *entity, const char *key,
+                     int64_t rev)
+{
+	memset(&st->expect, 0, sizeof st->expect);
+	if (!entity)
+		return;
+	st->expect.set = true;
+	st->expect.incident = incident;
+	st->expect.rev = rev;
+	snprintf(st->expect.entity, sizeof st->expect.entity, "%s", entity);
+	st->expect.any_key = !key;
+	snprintf(st->expect.key, sizeof st->expect.key, "%s", key ? key : "");
+}
+
+/* The expectation, checked once: inside the write transaction, before its first change. */
+enum fk_code fk_st_check_expected(struct fk_store *st, struct fk_err *err)
+{
+	char by[128], at[32];
+	int64_t rev;
+	st->expect.checked = true;
+	enum fk_code rc = last_change(st, st->expect.incident, st->expect.entity,
+	                              st->expect.any_key ? NULL : st->expect.key, &rev, by,
+	                              sizeof by, at, sizeof at, err);
+	if (rc || rev == st->expect.rev)
+		return rc;
+	const char *what = st->expect.any_key ? st->expect.entity : st->expect.key;
+	return FK_ERR(err, FK_ECONFLICT, "If-Match",
+	              "%s %s was changed by %s at %s after you loaded it (revision %lld, yours "
+	              "%lld): nothing was written; reload it and apply your change again",
+	              "%s %s は読み込んだ後に %s が %s に変更しました (版 %lld、あなたの版 %lld): "
+	              "何も書き込んでいません。読み込み直してから変更をやり直してください",
+	              st->expect.entity, what, by, at, (long long)rev, (long long)st->expect.rev);
+}
+
 enum fk_code fk_st_record(struct fk_store *st, int64_t incident, const char *entity,
                           const char *key, const char *field, const char *old_value,
                           const char *new_value, struct fk_err *err)
 {
 	enum fk_code rc = need_tx(st, err);
+	if (!rc && st->expect.set && !st->expect.checked)
+		rc = fk_st_check_expected(st, err);
 	if (!rc && !st->chain_loaded)
 		rc = load_chain(st, err);
 	if (rc)

@@ -25,6 +25,14 @@ struct fk_store {
 	int64_t chain_id;
 	char chain_hash[65];
 	bool bulk_append; /* a bulk import into an empty inventory: plain appends */
+	/* Optimistic concurrency (fk_store_expect): the revision the writer last saw of the
+	 * record it changes, checked at the transaction's first recorded change. */
+	struct {
+		bool set, checked;
+		int64_t incident, rev;
+		char entity[24], key[64];
+		bool any_key;
+	} expect;
 	/* Prepared statements kept for the store's life, keyed by the address of their SQL
 	 * text (a string literal): bulk work (imports of a million rows) must not prepare per
 	 * row. */
@@ -161,6 +169,9 @@ enum fk_code fk_st_list_(struct fk_store *st, bool cached, const char *sql, int6
 enum fk_code fk_st_record(struct fk_store *st, int64_t incident, const char *entity,
                           const char *key, const char *field, const char *old_value,
                           const char *new_value, struct fk_err *err) FK_WUR;
+/* Checks the writer's expected revision (fk_store_expect) once: FK_ECONFLICT when the record
+ * changed since. */
+enum fk_code fk_st_check_expected(struct fk_store *st, struct fk_err *err) FK_WUR;
 /* The migration that starts the audit chain, and the sealing of the rows before it. */
 #define FK_AUDIT_MIGRATION 4
 enum fk_code fk_st_audit_seal(struct fk_store *st, struct fk_err *err) FK_WUR;

@@ -296,6 +296,37 @@ enum fk_code h_incidents(struct req *r)
 	return FK_OK;
 }
 
+enum fk_code req_expect(struct req *r, const struct fk_incident *inc, const char *entity,
+                        const char *key)
+{
+	const char *h = req_header(r, "If-Match");
+	if (!h)
+		return FK_OK;
+	if (!strncmp(h, "W/", 2))
+		h += 2;
+	char *end;
+	long long rev = strtoll(h + (*h == '"'), &end, 10);
+	if (end == h + (*h == '"') || rev < 0 || strcmp(end, *h == '"' ? "\"" : ""))
+		return FK_ERR0(&r->c.err, FK_EUSAGE, "If-Match",
+		               "If-Match must be the \"rev\" of the record as read, e.g. \"42\"",
+		               "If-Match には読み込んだときのレコードの \"rev\" を指定してください "
+		               "(例: \"42\")");
+	fk_store_expect(r->c.st, inc->id, entity, key, rev);
+	return FK_OK;
+}
+
+enum fk_code req_rev(struct req *r, const struct fk_incident *inc, const char *entity,
+                     const char *key)
+{
+	int64_t rev;
+	enum fk_code rc = fk_store_record_rev(r->c.st, inc->id, entity, key, &rev, &r->c.err);
+	if (rc || !json_is_object(r->out))
+		return rc;
+	json_object_set_new(r->out, "rev", json_integer(rev));
+	snprintf(r->etag, sizeof r->etag, "\"%lld\"", (long long)rev);
+	return FK_OK;
+}
+
 enum fk_code h_incident(struct req *r)
 {
 	struct fk_incident inc;
@@ -303,28 +334,35 @@ enum fk_code h_incident(struct req *r)
 	if (rc)
 		return rc;
 	r->out = cli_incident_json(&r->c, &inc);
+	rc = req_rev(r, &inc, "incident", inc.ref);
 	fk_incident_release(&inc);
-	return FK_OK;
+	return rc;
 }
 
 enum fk_code h_tasks(struct req *r)
 {
 	struct fk_incident inc;
-	struct fk_task *t;
-	size_t n;
+	struct fk_task *t = NULL;
+	size_t n = 0;
 	enum fk_code rc = req_incident(r, &inc);
 	if (rc)
 		return rc;
-	if (!(rc = fk_store_tasks_get(r->c.st, inc.id, &t, &n, &r->c.err))) {
+	struct fk_rev *revs = NULL;
+	size_t nrevs = 0;
+	if (!(rc = fk_store_tasks_get(r->c.st, inc.id, &t, &n, &r->c.err)) &&
+	    !(rc = fk_store_record_revs(r->c.st, inc.id, "task", &revs, &nrevs, &r->c.err))) {
 		json_t *arr = json_array();
 		for (size_t i = 0; i < n; i++) {
 			json_t *o = cli_task_json(&r->c, &t[i]);
 			json_object_set_new(o, "phase", json_integer(t[i].phase));
+			json_object_set_new(o, "rev",
+			                    json_integer(fk_revs_find(revs, nrevs, t[i].item_id)));
 			json_array_append_new(arr, o);
 		}
 		r->out = json_pack("{s:s, s:o}", "incident", inc.ref, "tasks", arr);
-		FK_FREE_ARRAY(t, n, fk_task_release);
 	}
+	FK_FREE_ARRAY(t, n, fk_task_release);
+	fk_revs_free(revs, nrevs);
 	fk_incident_release(&inc);
 	return rc;
 }
@@ -352,8 +390,11 @@ enum fk_code h_task_set(struct req *r)
 			rc = fk_time_parse(due, r->c.tz, "due", &p.due_at, &r->c.err);
 	}
 	struct fk_task out;
+	if (!rc)
+		rc = req_expect(r, &inc, "task", r->params[1]);
 	if (!rc && !(rc = fk_task_change(&r->c.ctx, inc.ref, r->params[1], &p, &out, &r->c.err))) {
 		r->out = cli_task_json(&r->c, &out);
+		rc = req_rev(r, &inc, "task", out.item_id);
 		fk_task_release(&out);
 	}
 	json_decref(body);
@@ -577,8 +618,11 @@ enum fk_code h_handover_set(struct req *r)
 				values[f] = ""; /* null clears */
 		}
 	}
-	if (!rc && !(rc = fk_handover_change(&r->c.ctx, inc.ref, values, &r->c.err)))
-		rc = cli_handover_doc(&r->c, &inc, &r->out);
+	if (!rc)
+		rc = req_expect(r, &inc, "handover", NULL);
+	if (!rc && !(rc = fk_handover_change(&r->c.ctx, inc.ref, values, &r->c.err)) &&
+	    !(rc = cli_handover_doc(&r->c, &inc, &r->out)))
+		rc = req_rev(r, &inc, "handover", NULL);
 	json_decref(body);
 	fk_incident_release(&inc);
 	return rc;
@@ -701,9 +745,21 @@ enum fk_code h_evidence(struct req *r)
 	return incident_doc(r, cli_evidence_doc);
 }
 
+enum fk_code incident_doc_rev(struct req *r, cli_doc_fn build, const char *entity)
+{
+	struct fk_incident inc;
+	enum fk_code rc = req_incident(r, &inc);
+	if (rc)
+		return rc;
+	if (!(rc = build(&r->c, &inc, &r->out)))
+		rc = req_rev(r, &inc, entity, NULL);
+	fk_incident_release(&inc);
+	return rc;
+}
+
 enum fk_code h_handover(struct req *r)
 {
-	return incident_doc(r, cli_handover_doc);
+	return incident_doc_rev(r, cli_handover_doc, "handover");
 }
 
 enum fk_code h_incident_set(struct req *r)
@@ -737,8 +793,11 @@ enum fk_code h_incident_set(struct req *r)
 		            "変更する項目がありません: title, severity, discovered_at, "
 		            "contained_at, description, pii, pii_count, pii_sensitive のいずれかを"
 		            "指定してください");
+	if (!rc)
+		rc = req_expect(r, &inc, "incident", inc.ref);
 	if (!rc && !(rc = fk_incident_change(&r->c.ctx, inc.ref, &p, &out, &r->c.err))) {
 		r->out = cli_incident_json(&r->c, &out);
+		rc = req_rev(r, &inc, "incident", inc.ref);
 		fk_incident_release(&out);
 	}
 	json_decref(body);

@@ -9,7 +9,7 @@
 
 enum fk_code h_cause(struct req *r)
 {
-	return incident_doc(r, cli_cause_doc);
+	return incident_doc_rev(r, cli_cause_doc, "cause");
 }
 
 enum fk_code h_cause_set(struct req *r)
@@ -30,8 +30,11 @@ enum fk_code h_cause_set(struct req *r)
 		rc = body_enum(r, body, "origin", fk_origins, FK_ORIGIN_COUNT, &p.origin);
 	for (size_t i = 0; !rc && i < FK_ARRAY_LEN(keys); i++)
 		rc = body_str(r, body, keys[i], vals[i]);
-	if (!rc && !(rc = fk_cause_set(&r->c.ctx, inc.ref, &p, &r->c.err)))
-		rc = cli_cause_doc(&r->c, &inc, &r->out);
+	if (!rc)
+		rc = req_expect(r, &inc, "cause", NULL);
+	if (!rc && !(rc = fk_cause_set(&r->c.ctx, inc.ref, &p, &r->c.err)) &&
+	    !(rc = cli_cause_doc(&r->c, &inc, &r->out)))
+		rc = req_rev(r, &inc, "cause", NULL);
 	json_decref(body);
 	fk_incident_release(&inc);
 	return rc;

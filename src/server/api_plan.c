@@ -9,12 +9,13 @@
 /* Answers with the plan as it now is. */
 static enum fk_code plan_answer(struct req *r, const struct fk_incident *inc)
 {
-	return cli_plan_doc(&r->c, inc, &r->out);
+	enum fk_code rc = cli_plan_doc(&r->c, inc, &r->out);
+	return rc ? rc : req_rev(r, inc, "plan", NULL);
 }
 
 enum fk_code h_plan(struct req *r)
 {
-	return incident_doc(r, cli_plan_doc);
+	return incident_doc_rev(r, cli_plan_doc, "plan");
 }
 
 /* milestones: [{"due": DATE, "title": TEXT}, ...] */
@@ -78,7 +79,8 @@ enum fk_code h_plan_set(struct req *r)
 	    !(rc = body_milestones(r, body, &m, &n, &p.milestones_set))) {
 		p.milestones = m;
 		p.n_milestones = n;
-		if (!(rc = fk_plan_change(&r->c.ctx, inc.ref, &p, &r->c.err)))
+		if (!(rc = req_expect(r, &inc, "plan", NULL)) &&
+		    !(rc = fk_plan_change(&r->c.ctx, inc.ref, &p, &r->c.err)))
 			rc = plan_answer(r, &inc);
 	}
 	fk_milestones_free(m, n);

@@ -364,6 +364,7 @@ static void dispatch(struct req *r)
 		r->c.ctx = (struct fk_ctx){r->c.st, r->c.actor, r->c.tz, fk_time_now()};
 		fk_store_set_origin(r->c.st, r->addr);
 		rc = rt->fn(r);
+		fk_store_expect(r->c.st, 0, NULL, NULL, 0); /* an If-Match is for one request */
 	}
 	if (reading)
 		fk_store_read_end(r->c.st);
@@ -582,6 +583,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
 	if (r.cookie[0])
 		MHD_add_response_header(resp, MHD_HTTP_HEADER_SET_COOKIE, r.cookie);
+	if (r.etag[0])
+		MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, r.etag);
 	add_security_headers(resp, true);
 	enum MHD_Result ret = MHD_queue_response(conn, (unsigned)r.status, resp);
 	MHD_destroy_response(resp);

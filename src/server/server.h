@@ -29,6 +29,7 @@ struct req {
 	json_t *out;                /* the answer */
 	struct shared_text *shared; /* or the answer as text already (a cached page) */
 	char cookie[256];           /* a Set-Cookie header to send, or "" */
+	char etag[32];              /* an ETag header to send (a record's revision), or "" */
 	/* or a file to download (documents, exports): its bytes (malloc'd), type and name */
 	char *raw;
 	size_t raw_len;
@@ -36,6 +37,16 @@ struct req {
 	char raw_name[160];
 	void *conn; /* the MHD connection (headers) */
 };
+
+/* Optimistic concurrency. A record's revision (store.h: fk_store_record_rev) goes out as
+ * "rev" in its JSON and as its ETag; a write that sends If-Match: "REV" fails with 409 (and
+ * writes nothing) when someone changed the record since. Without If-Match the write
+ * applies as sent. req_expect reads the header (422 when it is not a revision). */
+enum fk_code req_expect(struct req *r, const struct fk_incident *inc, const char *entity,
+                        const char *key);
+/* Adds "rev" to r->out (an object) and sets the ETag. */
+enum fk_code req_rev(struct req *r, const struct fk_incident *inc, const char *entity,
+                     const char *key);
 
 typedef enum fk_code (*handler_fn)(struct req *r);
 
@@ -78,6 +89,8 @@ enum fk_code body_strings(struct req *r, json_t *o, const char *key, size_t max,
                           size_t *n);
 /* Answers with an incident's document from a CLI builder, if the asker may see it. */
 enum fk_code incident_doc(struct req *r, cli_doc_fn build);
+/* The same, with the record's revision (entity: one record per incident) in "rev" and ETag. */
+enum fk_code incident_doc_rev(struct req *r, cli_doc_fn build, const char *entity);
 /* A query argument (?name=), or NULL. */
 const char *req_query(struct req *r, const char *name);
 /* A request header, or NULL. */

@@ -212,6 +212,39 @@ jq -r '.error.message' "$work/body" | sed 's/INC-2026-0004/X/' > "$work/hidden-m
 call resp GET /api/v1/incidents/INC-2026-0099 > /dev/null
 jq -c '.error | del(.message)' "$work/body" | cmp -s - "$work/hidden" || fail "hidden vs missing: the error differs"
 jq -r '.error.message' "$work/body" | sed 's/INC-2026-0099/X/' | cmp -s - "$work/hidden-msg" || fail "hidden vs missing: the message differs"
+# Optimistic concurrency: a record's "rev" (and ETag) goes back as If-Match; a write over a
+# revision someone else has changed since is 409 and writes nothing.
+call resp GET /api/v1/incidents/INC-2026-0002 "" -D "$work/hdr" > /dev/null
+rev=$(jq .rev "$work/body")
+[ "$rev" -gt 0 ] || fail "if-match: no rev on an incident"
+grep -qi "^etag: \"$rev\"" "$work/hdr" || fail "if-match: ETag is not the rev $rev"
+echo '{"title": "改題 1"}' > "$work/t1"
+echo '{"title": "改題 2"}' > "$work/t2"
+s=$(call resp PATCH /api/v1/incidents/INC-2026-0002 "$work/t1" -H "If-Match: \"$rev\"")
+[ "$s" = 200 ] || fail "if-match: the current rev was refused: $s $(cat "$work/body")"
+rev2=$(jq .rev "$work/body")
+[ "$rev2" -gt "$rev" ] || fail "if-match: the rev did not move ($rev -> $rev2)"
+s=$(call own PATCH /api/v1/incidents/INC-2026-0002 "$work/t2" -H "If-Match: \"$rev\"")
+[ "$s" = 409 ] && jq -e '.error.code == "conflict" and (.error.message | test("resp")) and .error.field == "If-Match"' "$work/body" > /dev/null ||
+	fail "if-match: a stale rev gave $s $(cat "$work/body")"
+call view GET /api/v1/incidents/INC-2026-0002 > /dev/null
+[ "$(jq -r .title "$work/body")" = "改題 1" ] || fail "if-match: the refused write changed the title"
+echo '{"state": "doing"}' > "$work/doing"
+s=$(call own PATCH /api/v1/incidents/INC-2026-0002/tasks/1.1 "$work/doing" -H 'If-Match: "x1"')
+[ "$s" = 422 ] || fail "if-match: a bad If-Match gave $s"
+call resp GET /api/v1/incidents/INC-2026-0002/tasks > /dev/null
+trev=$(jq '.tasks[] | select(.id == "2.1") | .rev' "$work/body")
+trev2=$(jq '.tasks[] | select(.id == "2.2") | .rev' "$work/body")
+s=$(call resp PATCH /api/v1/incidents/INC-2026-0002/tasks/2.1 "$work/doing" -H "If-Match: \"$trev\"")
+[ "$s" = 200 ] || fail "if-match: task at its rev $trev: $s $(cat "$work/body")"
+s=$(call own PATCH /api/v1/incidents/INC-2026-0002/tasks/2.1 "$work/doing" -H "If-Match: \"$trev\"")
+[ "$s" = 409 ] || fail "if-match: a task at a stale rev: $s"
+# Another task of the same incident is another record: its own rev still holds.
+s=$(call own PATCH /api/v1/incidents/INC-2026-0002/tasks/2.2 "$work/doing" -H "If-Match: \"$trev2\"")
+[ "$s" = 200 ] || fail "if-match: another task's rev was refused: $s $(cat "$work/body")"
+call resp GET /api/v1/incidents/INC-2026-0002/plan "" -D "$work/hdr" > /dev/null
+prev=$(jq .rev "$work/body")
+grep -qi "^etag: \"$prev\"" "$work/hdr" || fail "if-match: the plan has no ETag"
 # A PATCH that changes nothing writes nothing.
 before=$(dbq "SELECT updated_by FROM tasks t JOIN incidents i ON i.id = t.incident_id WHERE i.ref = 'INC-2026-0001' AND item_id = '1.5'")
 echo '{}' > "$work/empty"

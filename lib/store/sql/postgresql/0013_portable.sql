@@ -4,3 +4,7 @@ ALTER TABLE obligations ADD COLUMN pos BIGINT;
 UPDATE obligations o SET pos = n.rn
   FROM (SELECT key, row_number() OVER (ORDER BY ctid) AS rn FROM obligations) AS n
   WHERE n.key = o.key;
+
+-- A record's revision (optimistic concurrency: If-Match on the API) is the last audit entry
+-- that changed it.
+CREATE INDEX changes_record ON changes (incident_id, entity, entity_key, id);
