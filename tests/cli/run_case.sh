@@ -16,8 +16,9 @@
 #   %json         jq filters over standard output, each must print true
 #   %check        bash lines run afterwards, each must succeed ($OUT, $ERR hold the output;
 #                 dbq SQL queries the database on either backend)
-#   %backend      sqlite: the case is about the SQLite file itself (skipped, exit 77, when
-#                 the run is on PostgreSQL)
+#   %backend      sqlite: the case is about the SQLite file itself; none: it opens no
+#                 database (logs, playbook files). Either way it runs once, in the SQLite run
+#                 (skipped, exit 77, when the run is on PostgreSQL)
 # The database is $TMP/test.db, given through FUKKYU_DB, or with FK_TEST_PG set a new
 # PostgreSQL database (tests/lib/testdb.bash); FUKKYU_AS=tester, LANG=C.UTF-8.
 # $DATA is the source tree's tests/data (from FK_SOURCE_DIR, set by CTest).
@@ -50,6 +51,7 @@ done < "$case_file"
 
 [ -n "${sec[args]+x}" ] || fail "no %args section"
 backend=$(printf '%s' "${sec[backend]-}" | tr -d '[:space:]')
+[ "$backend" = none ] && backend=sqlite
 if [ -n "$backend" ] && [ "$backend" != "$(fk_backend)" ]; then
   echo "skip $name: $backend only"
   exit 77
