@@ -26,6 +26,27 @@ static inline bool fk_test_mkdir(char *dir, size_t size, const char *name)
 	return mkdtemp(dir) != NULL;
 }
 
+/* The test database: dir/test.db, or with FK_TEST_PG set (CTest's pg.* runs) a new database
+ * in that PostgreSQL cluster (scripts/pg-cluster.sh createdb), its URL into url. */
+static inline bool fk_test_db(char *url, size_t size, const char *dir)
+{
+	const char *pg = getenv("FK_TEST_PG"), *src = getenv("FK_SOURCE_DIR");
+	if (!pg || !*pg) {
+		snprintf(url, size, "%s/test.db", dir);
+		return true;
+	}
+	char cmd[512];
+	snprintf(cmd, sizeof cmd, "bash '%s/scripts/pg-cluster.sh' createdb '%s' 'u%s'",
+	         src ? src : ".", pg, strrchr(dir, '-') + 1);
+	FILE *p = popen(cmd, "r");
+	bool ok = p && fgets(url, (int)size, p);
+	if (p && pclose(p))
+		ok = false;
+	if (ok)
+		url[strcspn(url, "\n")] = '\0';
+	return ok;
+}
+
 /* Removes dir and the files in it (test folders hold no sub-folders). */
 static inline void fk_test_rmdir(const char *dir)
 {

@@ -50,7 +50,7 @@ static const char small_yaml[] =
 
 struct fixture {
 	char dir[64];
-	char path[128];
+	char path[256];
 	struct fk_store *st;
 	struct fk_playbook std; /* the standard playbook */
 	struct fk_playbook small;
@@ -76,9 +76,13 @@ static int setup(void **state)
 	*state = f;
 	if (!fk_test_mkdir(f->dir, sizeof f->dir, "recovery"))
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/test.db", f->dir);
-	if (fk_store_open(f->path, true, &f->st, &err) || fk_store_migrate(f->st, &from, &to, &err))
+	if (!fk_test_db(f->path, sizeof f->path, f->dir))
 		return -1;
+	if (fk_store_open(f->path, true, &f->st, &err) ||
+	    fk_store_migrate(f->st, &from, &to, &err)) {
+		fprintf(stderr, "store: %s\n", err.en);
+		return -1;
+	}
 	if (fk_playbook_load_default(&f->std, &err))
 		return -1;
 	if (fk_playbook_parse(small_yaml, sizeof small_yaml - 1, "small.yaml", &f->small, &err)) {
