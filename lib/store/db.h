@@ -50,6 +50,14 @@ struct fk_db_ops {
 	bool (*has_table)(struct fk_db *db, const char *name);
 	/* Rows changed by the last INSERT, UPDATE or DELETE. */
 	int64_t (*changes)(struct fk_db *db);
+	/* Backup, restore, migrate (store_backup.c). after_copy runs inside the transaction that
+	 * copied rows with their own ids into every table: the backend makes its id generators
+	 * continue after them (PostgreSQL's identity sequences; NULL: nothing to do). backup_to
+	 * writes a consistent copy of the whole database into the new file at path with the
+	 * backend's own means (SQLite's online backup API: it reads, so a writer holding the
+	 * lock does not stop it); NULL when the backend has none. */
+	enum fk_code (*after_copy)(struct fk_db *db, struct fk_err *err);
+	enum fk_code (*backup_to)(struct fk_db *db, const char *path, struct fk_err *err);
 };
 
 struct fk_db {
@@ -64,6 +72,11 @@ struct fk_stmt {
 /* Opens the SQLite file at path; create allows a new file. */
 enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out,
                                struct fk_err *err) FK_WUR;
+
+/* Opens the SQLite file at path read-only (query_only, no journal mode change): a backup
+ * that is checked or copied from must stay as it is. */
+enum fk_code fk_db_sqlite_open_readonly(const char *path, struct fk_db **out,
+                                        struct fk_err *err) FK_WUR;
 
 /* Connects to the PostgreSQL database at url (postgresql://...; libpq's URI). */
 enum fk_code fk_db_pg_open(const char *url, struct fk_db **out, struct fk_err *err) FK_WUR;

@@ -12,6 +12,10 @@
  * a read transaction is one REPEATABLE READ snapshot.
  *
  * A connection that broke (the database restarted) is re-established at the next BEGIN.
+ *
+ * A statement run a second time (the store's cached statements, loops over rows) is prepared
+ * on the server then, so it is parsed and planned once; a statement that cannot be prepared
+ * with the types of that run stays unprepared.
  */
 #include "fukkyu/common.h"
 #include "store/db.h"
@@ -29,6 +33,8 @@ struct pg_db {
 	PGconn *conn;
 	char *where; /* the URL without its password: for messages */
 	int64_t changes;
+	unsigned generation; /* counts connections: prepared statements die with theirs */
+	unsigned long next_name;
 };
 
 struct pg_stmt {
@@ -42,6 +48,10 @@ struct pg_stmt {
 	bool bound[PG_MAX_PARAMS];
 	PGresult *res;
 	int row; /* the current row of res; -1 before the first step */
+	unsigned runs;
+	bool prepared, unpreparable;
+	unsigned generation; /* of the connection it was prepared on */
+	char name[24];
 };
 
 /* The URL as it may be shown: a password (postgresql://user:secret@host) replaced by ***. */
@@ -215,8 +225,21 @@ static enum fk_code pg_step(struct fk_stmt *s, bool *row, struct fk_err *err)
 			if (!st->bound[i])
 				st->types[i] = PG_TEXTOID;
 		}
-		st->res = PQexecParams(st->db->conn, st->sql, st->nparams, st->types, vals, NULL,
-		                       NULL, 0);
+		if (st->prepared && st->generation != st->db->generation)
+			st->prepared = false; /* the connection was made again */
+		if (!st->prepared && !st->unpreparable && ++st->runs >= 2) {
+			snprintf(st->name, sizeof st->name, "fk%lu", st->db->next_name++);
+			PGresult *p =
+			    PQprepare(st->db->conn, st->name, st->sql, st->nparams, st->types);
+			st->prepared = PQresultStatus(p) == PGRES_COMMAND_OK;
+			st->unpreparable = !st->prepared;
+			st->generation = st->db->generation;
+			PQclear(p);
+		}
+		st->res = st->prepared ? PQexecPrepared(st->db->conn, st->name, st->nparams, vals,
+		                                        NULL, NULL, 0)
+		                       : PQexecParams(st->db->conn, st->sql, st->nparams, st->types,
+		                                      vals, NULL, NULL, 0);
 		ExecStatusType t = PQresultStatus(st->res);
 		if (t != PGRES_COMMAND_OK && t != PGRES_TUPLES_OK) {
 			if (getenv("FUKKYU_SQL_DEBUG")) /* a failed query, for whoever debugs the
@@ -294,6 +317,13 @@ static void pg_finalize(struct fk_stmt *s)
 		return;
 	struct pg_stmt *st = (struct pg_stmt *)s;
 	pg_reset(s);
+	if (st->prepared && st->generation == st->db->generation &&
+	    PQstatus(st->db->conn) == CONNECTION_OK &&
+	    PQtransactionStatus(st->db->conn) != PQTRANS_INERROR) {
+		char sql[48];
+		snprintf(sql, sizeof sql, "DEALLOCATE %s", st->name);
+		pg_run(st->db, sql, &(struct fk_err){0});
+	}
 	free(st->sql);
 	free(st);
 }
@@ -304,6 +334,7 @@ static enum fk_code reconnect(struct pg_db *db, struct fk_err *err)
 	if (PQstatus(db->conn) == CONNECTION_OK)
 		return FK_OK;
 	PQreset(db->conn);
+	db->generation++;
 	return PQstatus(db->conn) == CONNECTION_OK ? FK_OK : pg_error(db, NULL, err);
 }
 
@@ -367,6 +398,23 @@ static int64_t pg_changes(struct fk_db *d)
 	return ((struct pg_db *)d)->changes;
 }
 
+/* After rows were copied in with their own ids (restore, migrate): each identity column's
+ * sequence continues after the largest id of its table (1 when the table is empty). */
+static enum fk_code pg_after_copy(struct fk_db *d, struct fk_err *err)
+{
+	return pg_run((struct pg_db *)d,
+	              "DO $$DECLARE r record; m bigint; BEGIN "
+	              "FOR r IN SELECT table_name AS t, column_name AS c FROM "
+	              "information_schema.columns WHERE table_schema = current_schema() AND "
+	              "is_identity = 'YES' LOOP "
+	              "EXECUTE format('SELECT max(%I) FROM %I.%I', r.c, current_schema(), r.t) "
+	              "INTO m; "
+	              "PERFORM setval(pg_get_serial_sequence(format('%I.%I', current_schema(), "
+	              "r.t), r.c), coalesce(m, 1), m IS NOT NULL); "
+	              "END LOOP; END$$",
+	              err);
+}
+
 static const struct fk_db_ops pg_ops = {
     .backend = "postgresql",
     .like_ascii_ci = "ILIKE", /* in the C locale: ASCII letters only, as SQLite's LIKE */
@@ -390,6 +438,7 @@ static const struct fk_db_ops pg_ops = {
     .rollback = pg_rollback,
     .has_table = pg_has_table,
     .changes = pg_changes,
+    .after_copy = pg_after_copy,
 };
 
 /* Notices ("relation already exists, skipping") are not for the user. */

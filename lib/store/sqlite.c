@@ -22,6 +22,7 @@ struct sq_db {
 	char *path;
 	sqlite3_stmt *tx[SQ_TX_N]; /* the transaction statements, prepared once (a server runs
 	                              thousands of read transactions a second) */
+	int busy_ms;
 };
 
 #define SQ_MAX_PARAMS 32
@@ -48,6 +49,15 @@ static enum fk_code sq_error(struct sq_db *db, int rc, struct fk_err *err)
 		return FK_ERR(
 		    err, FK_EIO, db->path, "database '%s': the disk is full; nothing was written",
 		    "データベース '%s': ディスクが一杯です。何も書き込まれていません", db->path);
+	/* A file size limit (EFBIG) or a quota ends a write with SQLITE_IOERR_WRITE (only a short
+	 * write is SQLITE_FULL): the transaction is rolled back all the same. */
+	if (rc == SQLITE_IOERR_WRITE)
+		return FK_ERR(err, FK_EIO, db->path,
+		              "database '%s': the disk is full or the file reached its size limit; "
+		              "nothing was written",
+		              "データベース '%s': ディスクが一杯か、ファイルが上限の大きさに達しました。"
+		              "何も書き込まれていません",
+		              db->path);
 	if (base == SQLITE_READONLY || base == SQLITE_PERM || base == SQLITE_CANTOPEN)
 		return FK_ERR(err, FK_EIO, db->path, "database '%s' cannot be written: %s",
 		              "データベース '%s' に書き込めません: %s", db->path, msg);
@@ -247,6 +257,47 @@ static int64_t sq_changes(struct fk_db *d)
 	return sqlite3_changes64(((struct sq_db *)d)->h);
 }
 
+/* The online backup API copies the pages of one read transaction (-1: every page in one
+ * step), so it sees one snapshot and a writer holding the write lock does not stop it (WAL
+ * readers never wait for the writer). The copy is then switched to a rollback journal: one
+ * self-contained file, readable without -wal and -shm files. */
+static enum fk_code sq_backup_to(struct fk_db *d, const char *path, struct fk_err *err)
+{
+	struct sq_db *db = (struct sq_db *)d;
+	sqlite3 *dst = NULL;
+	int rc = sqlite3_open_v2(
+	    path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+	sqlite3_backup *b =
+	    rc == SQLITE_OK ? sqlite3_backup_init(dst, "main", db->h, "main") : NULL;
+	if (b) {
+		/* busy only while another connection holds an exclusive lock (a checkpoint
+		 * truncating the WAL, a recovery): wait as any statement would */
+		for (int waited = 0;; waited += 20) {
+			rc = sqlite3_backup_step(b, -1);
+			if ((rc != SQLITE_BUSY && rc != SQLITE_LOCKED) || waited >= db->busy_ms)
+				break;
+			sqlite3_sleep(20);
+		}
+		int fin = sqlite3_backup_finish(b);
+		rc = rc == SQLITE_DONE ? fin : rc;
+	} else if (rc == SQLITE_OK) {
+		rc = sqlite3_errcode(dst);
+	}
+	if (rc == SQLITE_OK)
+		rc = sqlite3_exec(dst, "PRAGMA journal_mode=DELETE", NULL, NULL, NULL);
+	enum fk_code c = FK_OK;
+	if (rc != SQLITE_OK && ((rc & 0xff) == SQLITE_BUSY || (rc & 0xff) == SQLITE_LOCKED))
+		c = sq_error(db, rc, err);
+	else if (rc != SQLITE_OK)
+		c = FK_ERR(err, FK_EIO, path, "cannot write the backup '%s': %s",
+		           "バックアップ '%s' を書き込めません: %s", path,
+		           dst ? sqlite3_errmsg(dst) : sqlite3_errstr(rc));
+	if (sqlite3_close(dst) != SQLITE_OK && !c)
+		c = FK_ERR(err, FK_EIO, path, "cannot close the backup '%s'",
+		           "バックアップ '%s' を閉じられません", path);
+	return c;
+}
+
 static const struct fk_db_ops sq_ops = {
     .backend = "sqlite",
     .like_ascii_ci = "LIKE",
@@ -270,7 +321,24 @@ static const struct fk_db_ops sq_ops = {
     .rollback = sq_rollback,
     .has_table = sq_has_table,
     .changes = sq_changes,
+    .backup_to = sq_backup_to,
 };
+
+/* The connection's settings every open shares: busy timeout, extended codes. */
+static struct sq_db *sq_wrap(sqlite3 *h, const char *path)
+{
+	struct sq_db *db = fk_xcalloc(1, sizeof *db);
+	db->base.ops = &sq_ops;
+	db->h = h;
+	db->path = fk_xstrdup(path);
+	db->base.name = db->path;
+	const char *busy = getenv("FUKKYU_BUSY_MS");
+	long ms = busy ? strtol(busy, NULL, 10) : 5000;
+	db->busy_ms = ms > 0 && ms < 600000 ? (int)ms : 5000;
+	sqlite3_busy_timeout(h, db->busy_ms);
+	sqlite3_extended_result_codes(h, 1);
+	return db;
+}
 
 enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out,
                                struct fk_err *err)
@@ -309,15 +377,7 @@ enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out
 		sqlite3_close_v2(h);
 		return FK_EIO;
 	}
-	struct sq_db *db = fk_xcalloc(1, sizeof *db);
-	db->base.ops = &sq_ops;
-	db->h = h;
-	db->path = fk_xstrdup(path);
-	db->base.name = db->path;
-	const char *busy = getenv("FUKKYU_BUSY_MS");
-	long ms = busy ? strtol(busy, NULL, 10) : 5000;
-	sqlite3_busy_timeout(h, ms > 0 && ms < 600000 ? (int)ms : 5000);
-	sqlite3_extended_result_codes(h, 1);
+	struct sq_db *db = sq_wrap(h, path);
 	enum fk_code c = sq_exec(&db->base,
 	                         "PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
 	                         "PRAGMA journal_mode=WAL; PRAGMA trusted_schema=OFF; "
@@ -328,6 +388,33 @@ enum fk_code fk_db_sqlite_open(const char *path, bool create, struct fk_db **out
 	                         /* Index builds and large sorts in memory, with a helper thread. */
 	                         "PRAGMA temp_store=MEMORY; PRAGMA threads=2",
 	                         err);
+	if (c) {
+		sq_close(&db->base);
+		return c;
+	}
+	*out = &db->base;
+	return FK_OK;
+}
+
+enum fk_code fk_db_sqlite_open_readonly(const char *path, struct fk_db **out, struct fk_err *err)
+{
+	struct stat sb;
+	if (stat(path, &sb) || !S_ISREG(sb.st_mode))
+		return FK_ERR(err, FK_ENOTFOUND, path, "'%s' does not exist or is not a file",
+		              "'%s' が存在しないか、ファイルではありません", path);
+	sqlite3 *h = NULL;
+	int rc = sqlite3_open_v2(path, &h, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, NULL);
+	if (rc != SQLITE_OK) {
+		FK_ERR(err, FK_EIO, path, "cannot open database '%s': %s",
+		       "データベース '%s' を開けません: %s", path,
+		       h ? sqlite3_errmsg(h) : strerror(errno));
+		sqlite3_close_v2(h);
+		return FK_EIO;
+	}
+	struct sq_db *db = sq_wrap(h, path);
+	enum fk_code c =
+	    sq_exec(&db->base,
+	            "PRAGMA foreign_keys=ON; PRAGMA trusted_schema=OFF; PRAGMA query_only=ON", err);
 	if (c) {
 		sq_close(&db->base);
 		return c;

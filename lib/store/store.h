@@ -571,4 +571,80 @@ void fk_case_release(struct fk_case *c);
 enum fk_code fk_store_cases(struct fk_store *st, const char *search, int kind, struct fk_case **out,
                             size_t *n, struct fk_err *err) FK_WUR;
 
+/* ---- backup, verify, restore, migrate (store_backup.c; docs/BACKUP.md) -------------------- */
+
+/* What a backup holds: room for every table of the list in store_backup.c. */
+#define FK_BACKUP_MAX_TABLES 64
+
+enum fk_backup_format {
+	FK_BACKUP_AUTO,   /* a SQLite file from SQLite, a dump from PostgreSQL */
+	FK_BACKUP_SQLITE, /* a SQLite database file */
+	FK_BACKUP_DUMP,   /* fukkyu's portable dump (JSON lines; docs/BACKUP.md) */
+};
+
+/* What a backup (or a database copied from or into) holds. */
+struct fk_backup_info {
+	enum fk_backup_format format; /* SQLITE or DUMP: the kind of file */
+	char source[16];              /* the backend the data came from: sqlite, postgresql */
+	int schema;                   /* its schema version */
+	char created_at[32];          /* dumps: when it was taken (UTC); "" otherwise */
+	char sha256[65];              /* dumps: the checksum in the end marker; "" otherwise */
+	size_t ntables;
+	struct {
+		const char *name; /* static: the name in the table list */
+		int64_t rows;
+	} tables[FK_BACKUP_MAX_TABLES];
+	int64_t rows;
+	bool audited; /* audit was computed (or, for a dump read on its own, recorded) */
+	struct fk_audit_check audit;
+};
+
+/*
+ * Writes a consistent backup of st to path, through a temporary file in the same folder that
+ * is renamed to path when complete (a failed backup leaves no file at path). Formats: a
+ * SQLite file (from SQLite: the online backup API; from PostgreSQL: the rows copied into a
+ * new SQLite file) or a dump, taken in one read transaction. Refused, writing nothing, when
+ * the database holds a table that the backup list does not know (a migration added it
+ * without adding it to the list). FK_ETAMPERED when the backup was written but the audit
+ * trail it holds was already broken. info: what was written.
+ */
+enum fk_code fk_backup_write(struct fk_store *st, const char *path, enum fk_backup_format format,
+                             struct fk_backup_info *info, struct fk_err *err) FK_WUR;
+
+/*
+ * Checks the backup at path without restoring it: a SQLite file (integrity and foreign
+ * keys, a known schema version, every table of that version and no other, the audit chain)
+ * or a dump (the header, every line, the row counts and checksums, then the audit chain,
+ * recomputed in a temporary SQLite store). A problem is an error that names it (the file and
+ * line for dumps). info: what the backup holds.
+ */
+enum fk_code fk_backup_verify(const char *path, struct fk_backup_info *info,
+                              struct fk_err *err) FK_WUR;
+
+/*
+ * Restores the backup at path (either kind) into the database at url, which must be new or
+ * hold no data (created when it is a new SQLite file): its schema up to the backup's
+ * version, every row in one transaction (nothing is written when any of it fails), the
+ * identity sequences, then the later migrations when the backup is older. from: what the
+ * backup holds; to: the target read back after commit (counts, audit chain), compared with
+ * from (a difference is an error, with both filled in).
+ */
+enum fk_code fk_backup_restore(const char *path, const char *url, struct fk_backup_info *from,
+                               struct fk_backup_info *to, struct fk_err *err) FK_WUR;
+
+/* The same copy from the database at from_url (read in one read transaction) into the empty
+ * database at to_url, as fk_backup_restore: moving a database between backends. */
+enum fk_code fk_backup_migrate(const char *from_url, const char *to_url,
+                               struct fk_backup_info *from, struct fk_backup_info *to,
+                               struct fk_err *err) FK_WUR;
+
+/* The dump reader on its own (verify's first pass; fuzzing): checks the dump f, named name in
+ * messages, without a database. info: what it holds, with the audit head it records. */
+enum fk_code fk_backup_dump_check(FILE *f, const char *name, struct fk_backup_info *info,
+                                  struct fk_err *err) FK_WUR;
+/* Loads the dump f into st, a store without data (fuzzing: an in-memory one), in one
+ * transaction, as fk_backup_restore does. */
+enum fk_code fk_backup_dump_load(struct fk_store *st, FILE *f, const char *name,
+                                 struct fk_backup_info *info, struct fk_err *err) FK_WUR;
+
 #endif

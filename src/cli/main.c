@@ -10,6 +10,7 @@
 #include "util/utf8.h"
 
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #define CMD_NO_DB 1
@@ -90,6 +91,9 @@ static int fail(struct cli *c, enum fk_code rc)
 int main(int argc, char **argv)
 {
 	struct cli c = {0};
+	/* A file size limit (RLIMIT_FSIZE) reached is a failed write (EFBIG: the transaction is
+	 * rolled back and reported), not a process killed in the middle of a request. */
+	signal(SIGXFSZ, SIG_IGN);
 	c.lang = lang_from_env();
 	c.db = getenv("FUKKYU_DB");
 	c.tz = getenv("FUKKYU_TZ") && *getenv("FUKKYU_TZ") ? getenv("FUKKYU_TZ") : FK_TZ_DEFAULT;
