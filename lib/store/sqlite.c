@@ -52,12 +52,13 @@ static enum fk_code sq_error(struct sq_db *db, int rc, struct fk_err *err)
 	/* A file size limit (EFBIG) or a quota ends a write with SQLITE_IOERR_WRITE (only a short
 	 * write is SQLITE_FULL): the transaction is rolled back all the same. */
 	if (rc == SQLITE_IOERR_WRITE)
-		return FK_ERR(err, FK_EIO, db->path,
-		              "database '%s': the disk is full or the file reached its size limit; "
-		              "nothing was written",
-		              "データベース '%s': ディスクが一杯か、ファイルが上限の大きさに達しました。"
-		              "何も書き込まれていません",
-		              db->path);
+		return FK_ERR(
+		    err, FK_EIO, db->path,
+		    "database '%s': the disk is full or the file reached its size limit; "
+		    "nothing was written",
+		    "データベース '%s': ディスクが一杯か、ファイルが上限の大きさに達しました。"
+		    "何も書き込まれていません",
+		    db->path);
 	if (base == SQLITE_READONLY || base == SQLITE_PERM || base == SQLITE_CANTOPEN)
 		return FK_ERR(err, FK_EIO, db->path, "database '%s' cannot be written: %s",
 		              "データベース '%s' に書き込めません: %s", db->path, msg);

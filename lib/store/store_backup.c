@@ -1510,12 +1510,36 @@ static void close_target(struct target *t, bool failed)
 		remove_db_files(t->path);
 }
 
+/* Loads the source (an open store in its read transaction, or the dump f) into the empty
+ * database at url, reads it back and compares: the end of both restore and migrate. Ends
+ * src's read transaction. */
+static enum fk_code copy_into(const char *url, struct fk_store *src, int schema, FILE *f,
+                              const char *path, struct fk_backup_info *from,
+                              struct fk_backup_info *to, struct fk_err *err)
+{
+	struct target t = {0};
+	bool loaded = false;
+	enum fk_code rc = open_target(url, &t, err);
+	if (!rc)
+		loaded = !(rc = load(t.st, src, schema, f, path, from, err));
+	if (src)
+		fk_store_read_end(src);
+	if (loaded) {
+		rc = readback(t.st, to, err);
+		snprintf(to->source, sizeof to->source, "%s", OPS(t.st)->backend);
+		if (!rc)
+			rc = compare(from, to, t.st->db->name, err);
+	}
+	if (t.st)
+		close_target(&t, !loaded);
+	return rc;
+}
+
 enum fk_code fk_backup_restore(const char *path, const char *url, struct fk_backup_info *from,
                                struct fk_backup_info *to, struct fk_err *err)
 {
 	enum fk_backup_format kind;
 	struct fk_store *src = NULL;
-	struct target t = {0};
 	FILE *f = NULL;
 	int schema = 0;
 	memset(from, 0, sizeof *from);
@@ -1540,19 +1564,10 @@ enum fk_code fk_backup_restore(const char *path, const char *url, struct fk_back
 		rc = FK_ERR(err, FK_EIO, path, "cannot read '%s': %s", "'%s' を読み込めません: %s",
 		            path, strerror(errno));
 	}
-	bool loaded = false;
-	if (!rc && !(rc = open_target(url, &t, err)))
-		loaded = !(rc = load(t.st, src, schema, f, path, from, err));
-	if (src)
+	if (!rc)
+		rc = copy_into(url, src, schema, f, path, from, to, err);
+	else if (src)
 		fk_store_read_end(src);
-	if (loaded) {
-		rc = readback(t.st, to, err);
-		snprintf(to->source, sizeof to->source, "%s", OPS(t.st)->backend);
-		if (!rc)
-			rc = compare(from, to, t.st->db->name, err);
-	}
-	if (t.st)
-		close_target(&t, !loaded);
 	fk_store_close(src);
 	if (f)
 		fclose(f);
@@ -1565,7 +1580,6 @@ enum fk_code fk_backup_migrate(const char *from_url, const char *to_url,
                                struct fk_err *err)
 {
 	struct fk_store *src = NULL;
-	struct target t = {0};
 	int schema = 0;
 	memset(from, 0, sizeof *from);
 	memset(to, 0, sizeof *to);
@@ -1577,19 +1591,10 @@ enum fk_code fk_backup_migrate(const char *from_url, const char *to_url,
 	enum fk_code rc = open_source(from_url, &src, &schema, err);
 	if (!rc && !(rc = fk_store_read_begin(src, err)))
 		rc = check_tables(src, schema, err);
-	bool loaded = false;
-	if (!rc && !(rc = open_target(to_url, &t, err)))
-		loaded = !(rc = load(t.st, src, schema, NULL, NULL, from, err));
-	if (src)
+	if (!rc)
+		rc = copy_into(to_url, src, schema, NULL, NULL, from, to, err);
+	else if (src)
 		fk_store_read_end(src);
-	if (loaded) {
-		rc = readback(t.st, to, err);
-		snprintf(to->source, sizeof to->source, "%s", OPS(t.st)->backend);
-		if (!rc)
-			rc = compare(from, to, t.st->db->name, err);
-	}
-	if (t.st)
-		close_target(&t, !loaded);
 	fk_store_close(src);
 	from->format = FK_BACKUP_AUTO;
 	return rc;
