@@ -230,25 +230,22 @@ void fk_store_close(struct fk_store *st)
 	free(st);
 }
 
-enum fk_code fk_store_migrate(struct fk_store *st, int *from, int *to, struct fk_err *err)
+enum fk_code fk_st_migrate_to(struct fk_store *st, int from, int to, struct fk_err *err)
 {
-	int known = fk_store_known_version();
-	enum fk_code rc = OPS(st)->begin(st->db, err);
-	if (rc)
-		return rc;
-	rc = OPS(st)->exec(st->db,
-	                   "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY "
-	                   "KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-	                   err);
-	int v = 0;
-	if (!rc)
-		rc = schema_version(st, &v, err);
-	*from = v;
-	for (; !rc && v < known; v++) {
-		const struct fk_embedded *m = migration(OPS(st)->backend, v + 1);
+	enum fk_code rc = OPS(st)->exec(st->db,
+	                                "CREATE TABLE IF NOT EXISTS schema_migrations (version "
+	                                "INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT "
+	                                "NOT NULL)",
+	                                err);
+	for (int v = from + 1; !rc && v <= to; v++) {
+		const struct fk_embedded *m = migration(OPS(st)->backend, v);
 		struct fk_stmt *s;
+		if (!m) {
+			fprintf(stderr, "fukkyu: internal error: no migration %d\n", v);
+			abort();
+		}
 		rc = OPS(st)->exec(st->db, m->data, err);
-		if (!rc && v + 1 == FK_AUDIT_MIGRATION) /* the history before it joins the chain */
+		if (!rc && v == FK_AUDIT_MIGRATION) /* the history before it joins the chain */
 			rc = fk_st_audit_seal(st, err);
 		if (!rc)
 			rc =
@@ -257,18 +254,32 @@ enum fk_code fk_store_migrate(struct fk_store *st, int *from, int *to, struct fk
 			         "($1, $2, $3)",
 			         &s, err);
 		if (!rc) {
-			bind_int(s, 1, v + 1);
+			bind_int(s, 1, v);
 			bind_text(s, 2, strrchr(m->name, '/') + 1);
 			bind_time(s, 3, fk_time_now());
 			rc = step_done(s, err);
 			finalize(s);
 		}
 	}
+	return rc;
+}
+
+enum fk_code fk_store_migrate(struct fk_store *st, int *from, int *to, struct fk_err *err)
+{
+	int known = fk_store_known_version();
+	enum fk_code rc = OPS(st)->begin(st->db, err);
+	if (rc)
+		return rc;
+	int v = 0;
+	rc = schema_version(st, &v, err);
+	*from = v;
+	if (!rc && v < known)
+		rc = fk_st_migrate_to(st, v, known, err);
 	if (!rc)
 		rc = OPS(st)->commit(st->db, err);
 	if (rc)
 		OPS(st)->rollback(st->db);
-	*to = rc ? *from : v;
+	*to = rc ? *from : (v < known ? known : v);
 	return rc;
 }
 

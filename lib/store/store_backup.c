@@ -17,7 +17,6 @@
 #include "fukkyu/common.h"
 #include "store/store_int.h"
 #include "util/buf.h"
-#include "util/embed.h"
 #include "util/hash.h"
 #include "util/time.h"
 #include "util/utf8.h"
@@ -282,56 +281,6 @@ static enum fk_code err_line(struct fk_err *err, enum fk_code rc, const char *na
 
 /* ---- schema ---------------------------------------------------------------------------- */
 
-/* The embedded migration v of backend, or NULL. */
-static const struct fk_embedded *migration(const char *backend, int v)
-{
-	char prefix[64];
-	int n = snprintf(prefix, sizeof prefix, "lib/store/sql/%s/%04d_", backend, v);
-	for (const struct fk_embedded *e = fk_embedded_files; e->name; e++)
-		if (!strncmp(e->name, prefix, (size_t)n))
-			return e;
-	return NULL;
-}
-
-/* Applies the migrations after from up to to, as fk_store_migrate does, but inside the
- * caller's transaction: the schema, the rows and the later migrations are one transaction. */
-static enum fk_code migrate_to(struct fk_store *st, int from, int to, struct fk_err *err)
-{
-	enum fk_code rc = FK_OK;
-	if (from >= to)
-		return FK_OK;
-	if (!from)
-		rc = OPS(st)->exec(st->db,
-		                   "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER "
-		                   "PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
-		                   err);
-	for (int v = from + 1; !rc && v <= to; v++) {
-		const struct fk_embedded *m = migration(OPS(st)->backend, v);
-		struct fk_stmt *s;
-		if (!m) {
-			fprintf(stderr, "fukkyu: internal error: no migration %d\n", v);
-			abort();
-		}
-		rc = OPS(st)->exec(st->db, m->data, err);
-		if (!rc && v == FK_AUDIT_MIGRATION) /* the history before it joins the chain */
-			rc = fk_st_audit_seal(st, err);
-		if (!rc)
-			rc =
-			    prep(st,
-			         "INSERT INTO schema_migrations (version, name, applied_at) VALUES "
-			         "($1, $2, $3)",
-			         &s, err);
-		if (!rc) {
-			bind_int(s, 1, v);
-			bind_text(s, 2, strrchr(m->name, '/') + 1);
-			bind_time(s, 3, fk_time_now());
-			rc = step_done(s, err);
-			finalize(s);
-		}
-	}
-	return rc;
-}
-
 static enum fk_code count_rows(struct fk_store *st, const char *table, const char *where,
                                int64_t *n, struct fk_err *err)
 {
@@ -412,7 +361,7 @@ static enum fk_code ss_begin(struct sink *k, int schema, struct fk_err *err)
 	if (!rc && have)
 		rc = check_empty(s->st, have, err);
 	if (!rc)
-		rc = migrate_to(s->st, have, schema, err);
+		rc = fk_st_migrate_to(s->st, have, schema, err);
 	/* What the migrations put in (the shipped obligations) comes from the copy instead. */
 	for (size_t i = BK_N; !rc && i-- > 0;) {
 		char sql[96];
@@ -503,7 +452,7 @@ static enum fk_code ss_finish(struct sink *k, const struct fk_audit_check *audit
 	struct store_sink *s = (struct store_sink *)k;
 	(void)audit;
 	enum fk_code rc = OPS(s->st)->after_copy ? OPS(s->st)->after_copy(s->st->db, err) : FK_OK;
-	return rc ? rc : migrate_to(s->st, s->schema, fk_store_known_version(), err);
+	return rc ? rc : fk_st_migrate_to(s->st, s->schema, fk_store_known_version(), err);
 }
 
 /* Into a dump file. */

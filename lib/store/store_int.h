@@ -172,6 +172,10 @@ enum fk_code fk_st_record(struct fk_store *st, int64_t incident, const char *ent
 /* Checks the writer's expected revision (fk_store_expect) once: FK_ECONFLICT when the record
  * changed since. */
 enum fk_code fk_st_check_expected(struct fk_store *st, struct fk_err *err) FK_WUR;
+/* Applies the migrations after from up to to inside the caller's transaction (creating
+ * schema_migrations when missing): fk_store_migrate, and restore (schema, rows and later
+ * migrations in one transaction). */
+enum fk_code fk_st_migrate_to(struct fk_store *st, int from, int to, struct fk_err *err) FK_WUR;
 /* The migration that starts the audit chain, and the sealing of the rows before it. */
 #define FK_AUDIT_MIGRATION 4
 enum fk_code fk_st_audit_seal(struct fk_store *st, struct fk_err *err) FK_WUR;
